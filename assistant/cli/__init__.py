@@ -1,0 +1,14 @@
+"""The ``assist`` command line. Each command lives in its own module."""
+
+from __future__ import annotations
+
+
+from assistant.cli.app import app
+
+# Command modules register themselves on ``app`` when imported; keep them light.
+from assistant.cli import corpus as _corpus  # noqa: F401,E402
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

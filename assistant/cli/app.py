@@ -1,0 +1,84 @@
+"""The typer application shared by all command modules.
+
+Commands are thin: parse options, call a library function, format its result.
+Heavy libraries (jieba, scikit-learn, python-docx…) are imported inside the
+command functions, never at module level, so ``assist --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from assistant.errors import ExitCode, InputError
+
+
+class _Group(TyperGroup):
+    """Turns ``InputError`` into one line on stderr and exit 2, anywhere below."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            click.echo(f"assist: 错误：{exc}", err=True)
+            ctx.exit(ExitCode.INPUT_ERROR)
+        except KeyboardInterrupt:
+            click.echo("assist: 已中断", err=True)
+            ctx.exit(130)
+        except (click.exceptions.Exit, click.exceptions.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # a bug: still one line unless debugging
+            if os.environ.get("ASSIST_DEBUG"):
+                raise
+            click.echo(f"assist: 内部错误：{type(exc).__name__}: {exc}（设置 ASSIST_DEBUG=1 可查看详情）", err=True)
+            ctx.exit(ExitCode.INTERNAL_ERROR)
+
+
+def _typer(**kwargs: Any) -> typer.Typer:
+    return typer.Typer(cls=_Group, no_args_is_help=True, add_completion=False,
+                       pretty_exceptions_enable=False, rich_markup_mode=None, **kwargs)
+
+
+app = _typer(name="assist", help="assist：工作情况汇报写作助手。查看各命令：assist 命令 --help")
+corpus_app = _typer(help="语料库：导入报告、构建索引、统计与列表。")
+app.add_typer(corpus_app, name="corpus")
+
+
+class Format(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+FORMAT_OPTION = typer.Option(Format.text, "--format", help="输出格式：text（给人看）或 json（给程序用）。")
+CORPUS_OPTION = typer.Option(
+    None, "--corpus", envvar="ASSIST_CORPUS", file_okay=False,
+    help="语料库文件夹（默认：随软件附带的语料加上用户自己导入的报告）。",
+)
+
+
+def emit_json(data: Any) -> None:
+    """Write ``data`` as UTF-8 json to stdout."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+def say(message: str) -> None:
+    """A human message: always to stderr, so stdout stays machine-readable."""
+    click.echo(message, err=True)
+
+
+def corpus_dirs(corpus: Optional[Path]) -> list[Path]:
+    """The corpus folders a command reads: ``--corpus``/env, else shipped + user's own."""
+    from assistant.paths import shipped, user_corpus
+
+    if corpus is not None:
+        return [Path(corpus)]
+    return [shipped("corpus"), user_corpus()]

@@ -1,0 +1,3 @@
+"""``assist corpus add|build|stats|list``."""
+
+from __future__ import annotations

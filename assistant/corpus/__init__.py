@@ -1,0 +1,1 @@
+"""The corpus: past reports stored as readable text files, and their index."""

@@ -1,0 +1,128 @@
+"""The on-disk corpus format: one readable UTF-8 text file per report.
+
+A corpus folder holds::
+
+    reports/<id>.txt     one clean work report per file (the report corpus)
+    other/<id>.txt       pieces that are not work reports (essays, surveys…)
+    domain_dict.txt      optional: extra words for segmentation (jieba format)
+
+Each file starts with a metadata header between ``---`` lines, one
+``key: value`` per line, then the normalised text (one paragraph per line,
+headings on lines of their own)::
+
+    ---
+    id: seed002-01
+    title: 疫情防控工作的情况报告
+    unit: police
+    type: report
+    source: 002_2830f3087f7c5350.txt
+    position: 1
+    source_sha256: 9f…
+    ---
+    新型冠状病毒感染肺炎疫情发生以来……
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from assistant import atomic
+from assistant.errors import InputError
+
+REPORTS = "reports"
+OTHER = "other"
+HEADER_KEYS = ("id", "title", "unit", "type", "source", "position", "source_sha256")
+
+
+@dataclass
+class StoredDoc:
+    """One corpus file: metadata plus normalised body text."""
+
+    id: str
+    title: str
+    unit: str
+    body: str
+    type: str = "report"  # report, essay, survey, other
+    source: str = ""
+    position: int = 1
+    source_sha256: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+    path: Path | None = None
+
+    def header(self) -> str:
+        lines = ["---"]
+        for key in HEADER_KEYS:
+            value = getattr(self, key)
+            lines.append(f"{key}: {value}")
+        for key, value in sorted(self.extra.items()):
+            lines.append(f"{key}: {value}")
+        lines.append("---")
+        return "\n".join(lines) + "\n"
+
+    def dumps(self) -> str:
+        return self.header() + self.body.strip("\n") + "\n"
+
+
+def parse(text: str, path: Path | None = None) -> StoredDoc:
+    """Parse a corpus file's text (header + body)."""
+    if not text.startswith("---\n"):
+        raise InputError(f"语料文件缺少元数据头：{path}")
+    end = text.find("\n---\n", 4)
+    if end < 0:
+        raise InputError(f"语料文件的元数据头未结束：{path}")
+    meta: dict[str, str] = {}
+    for line in text[4:end].splitlines():
+        if ":" in line:
+            key, _, value = line.partition(":")
+            meta[key.strip()] = value.strip()
+    body = text[end + 5:]
+    known = {k: meta.pop(k) for k in list(meta) if k in HEADER_KEYS}
+    try:
+        position = int(known.get("position") or 1)
+    except ValueError:
+        position = 1
+    return StoredDoc(
+        id=known.get("id") or (path.stem if path else ""),
+        title=known.get("title", ""),
+        unit=known.get("unit", "other"),
+        type=known.get("type", "report"),
+        source=known.get("source", ""),
+        position=position,
+        source_sha256=known.get("source_sha256", ""),
+        body=body,
+        extra=meta,
+        path=path,
+    )
+
+
+def load(path: Path) -> StoredDoc:
+    return parse(path.read_text(encoding="utf-8"), path)
+
+
+def save(folder: Path, doc: StoredDoc) -> Path:
+    """Write ``doc`` into ``folder`` (reports/ or other/ by its type), atomically."""
+    sub = REPORTS if doc.type == "report" else OTHER
+    target = Path(folder) / sub / f"{doc.id}.txt"
+    atomic.write_text(target, doc.dumps())
+    return target
+
+
+def files(folder: Path, include_other: bool = False) -> list[Path]:
+    """The corpus files of ``folder`` in a stable order."""
+    folder = Path(folder)
+    subs = [REPORTS, OTHER] if include_other else [REPORTS]
+    out: list[Path] = []
+    for sub in subs:
+        d = folder / sub
+        if d.is_dir():
+            out.extend(sorted(d.glob("*.txt")))
+    return out
+
+
+def iter_docs(folders: list[Path], include_other: bool = False) -> Iterator[StoredDoc]:
+    """Every stored document of the given corpus folders (missing folders are empty)."""
+    for folder in folders:
+        for path in files(folder, include_other):
+            yield load(path)

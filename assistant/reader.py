@@ -1,0 +1,181 @@
+"""Reading input files of every kind users have: .txt .md .html .docx or stdin.
+
+Text files may be UTF-8 (with or without BOM), GBK/GB18030, or another
+encoding that charset detection recognises. Every failure is an
+``InputError`` with a one-line Chinese message.
+"""
+
+from __future__ import annotations
+
+import html
+import html.parser
+import io
+import re
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.errors import InputError
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+DOCX_SUFFIXES = {".docx"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES
+
+
+@dataclass
+class Document:
+    """A file as read: its text (as written, not normalised) and how it was read."""
+
+    path: str  # as given by the user ("-" for stdin)
+    text: str
+    encoding: str  # "utf-8", "gb18030", "docx", ...
+    fmt: str  # "txt", "md", "html" or "docx"
+
+
+def _cjk_ratio(text: str) -> float:
+    sample = text[:20000]
+    if not sample:
+        return 0.0
+    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    letters = sum(1 for ch in sample if not ch.isspace())
+    return cjk / max(letters, 1)
+
+
+def decode_bytes(data: bytes, name: str = "输入") -> tuple[str, str]:
+    """Decode raw bytes of a text file; return (text, encoding).
+
+    Order: BOMs, strict UTF-8, strict GB18030 (a superset of GBK/GB2312) when the
+    result looks like Chinese, then charset detection. Binary or undecodable
+    data raises ``InputError``.
+    """
+    if not data.strip():
+        raise InputError(f"{name} 是空文件")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name} 的 UTF-16 编码已损坏") from exc
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name} 是二进制文件，不是文本")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+        if _cjk_ratio(text) >= 0.2:
+            return text, "gb18030"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes  # lazy: only for odd files
+
+    best = from_bytes(data).best()
+    if best is not None:
+        text = str(best)
+        if _cjk_ratio(text) >= 0.2 or (text.isascii() and text.isprintable()):
+            return text, best.encoding
+    raise InputError(f"{name} 的编码无法识别（支持 UTF-8、GBK/GB18030）")
+
+
+class _HTMLText(html.parser.HTMLParser):
+    """Collects the visible text of an HTML page with block elements as line breaks."""
+
+    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+             "section", "article", "header", "footer", "table", "ul", "ol", "dd", "dt", "title"}
+    SKIP = {"script", "style", "noscript", "template"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:  # noqa: ANN001
+        if tag in self.SKIP:
+            self._skip += 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self._skip = max(0, self._skip - 1)
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    parser = _HTMLText()
+    parser.feed(markup)
+    parser.close()
+    text = html.unescape("".join(parser.parts))
+    text = re.sub(r"[ \t\u3000]*\n[ \t\u3000\n]*", "\n", text)
+    return text.strip() + "\n"
+
+
+def docx_to_text(data: bytes, name: str) -> str:
+    """The paragraphs (and table cells) of a .docx, one per line."""
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise InputError(f"{name} 不是有效的 .docx 文件（不是 zip 格式）")
+    try:
+        import docx  # python-docx, lazy
+
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises several types for broken files
+        raise InputError(f"{name} 无法作为 .docx 读取：{type(exc).__name__}") from exc
+    lines: list[str] = []
+    body = document.element.body
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            for row in Table(child, document).rows:
+                lines.append("\t".join(cell.text for cell in row.cells))
+    text = "\n".join(lines)
+    if not text.strip():
+        raise InputError(f"{name} 中没有文字")
+    return text + "\n"
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """Raw bytes of ``path`` ("-" is standard input), with one-line errors."""
+    if str(path) == "-":
+        return sys.stdin.buffer.read()
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"文件不存在：{path}")
+    if p.is_dir():
+        raise InputError(f"{path} 是文件夹，不是文件")
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取 {path}：{exc.strerror or exc}") from exc
+
+
+def read_document(path: str | Path, *, allow_html: bool = True) -> Document:
+    """Read a report file of any supported kind; ``-`` reads standard input."""
+    name = str(path)
+    suffix = "" if name == "-" else Path(name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES or (suffix in HTML_SUFFIXES and not allow_html):
+        raise InputError(f"不支持的文件类型：{name}（支持 .txt .md .docx .html）")
+    data = read_bytes(path)
+    if suffix in DOCX_SUFFIXES or (name == "-" and data[:2] == b"PK"):
+        return Document(name, docx_to_text(data, name), "docx", "docx")
+    text, encoding = decode_bytes(data, name)
+    if suffix in HTML_SUFFIXES or (suffix == "" and re.match(r"\s*<(!doctype|html)", text[:200], re.I)):
+        text = html_to_text(text)
+        if not text.strip():
+            raise InputError(f"{name} 中没有文字")
+        return Document(name, text, encoding, "html")
+    fmt = "md" if suffix in {".md", ".markdown"} else "txt"
+    return Document(name, text, encoding, fmt)
