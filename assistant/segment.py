@@ -104,6 +104,12 @@ def cut(text: str) -> list[str]:
     return [t for t in _backend.cut(text) if t.strip()]
 
 
+def cut_raw(text: str) -> list[str]:
+    """All tokens of ``text`` including whitespace and newlines ("".join gives text back)."""
+    _load()
+    return list(_backend.cut(text))
+
+
 def tag(text: str) -> list[tuple[str, str]]:
     """(word, part-of-speech) pairs; jieba's tags (ns place, nr person, nt organisation…)."""
     _load()

@@ -7,6 +7,7 @@ from assistant.cli.app import app
 
 # Command modules register themselves on ``app`` when imported; keep them light.
 from assistant.cli import corpus as _corpus  # noqa: F401,E402
+from assistant.cli import outline as _outline  # noqa: F401,E402
 
 
 def main() -> None:

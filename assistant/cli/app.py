@@ -21,6 +21,11 @@ from typer.core import TyperGroup
 from assistant.errors import ExitCode, InputError
 
 
+# Exceptions that are the CLI framework's own control flow (typer has its own Exit class).
+_PASS_THROUGH = (click.exceptions.Exit, click.exceptions.ClickException, click.exceptions.Abort,
+                 typer.Exit, typer.Abort)
+
+
 class _Group(TyperGroup):
     """Turns ``InputError`` into one line on stderr and exit 2, anywhere below."""
 
@@ -33,7 +38,7 @@ class _Group(TyperGroup):
         except KeyboardInterrupt:
             click.echo("assist: 已中断", err=True)
             ctx.exit(130)
-        except (click.exceptions.Exit, click.exceptions.ClickException, click.exceptions.Abort):
+        except _PASS_THROUGH:
             raise
         except Exception as exc:  # a bug: still one line unless debugging
             if os.environ.get("ASSIST_DEBUG"):

@@ -1,3 +1,105 @@
-"""``assist corpus add|build|stats|list``."""
+"""``assist corpus build|stats|list`` (``add`` lives in corpus_add.py)."""
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from assistant.cli.app import CORPUS_OPTION, FORMAT_OPTION, Format, corpus_app, corpus_dirs, emit_json, say
+
+
+def progress_printer(label: str):
+    """A progress callback drawing a one-line bar on stderr (only on a terminal)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def open_corpus_index(corpus: Optional[Path]):
+    """A read-only connection to the (auto-rebuilt) index of the chosen corpus."""
+    from assistant.corpus import index
+
+    dirs = corpus_dirs(corpus)
+    if corpus is not None and not Path(corpus).is_dir():
+        from assistant.errors import InputError
+
+        raise InputError(f"语料库文件夹不存在：{corpus}")
+    return index.open_index(dirs, progress_printer("正在构建索引"))
+
+
+@corpus_app.command("build")
+def build_cmd(
+    corpus: Optional[Path] = CORPUS_OPTION,
+    force: bool = typer.Option(False, "--force", help="即使语料未变也重新构建。"),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """（重新）构建语料索引。语料变化后各命令会自动重建，一般无需手动运行。"""
+    from assistant.corpus import index
+    from assistant.errors import InputError
+
+    if corpus is not None and not Path(corpus).is_dir():
+        raise InputError(f"语料库文件夹不存在：{corpus}")
+    dirs = corpus_dirs(corpus)
+    result = index.ensure(dirs, progress_printer("正在构建索引"), force=force)
+    if isinstance(result, index.BuildStats):
+        data = {"index": str(result.path), "rebuilt": True, "documents": result.documents,
+                "sections": result.sections, "sentences": result.sentences, "chars": result.chars,
+                "seconds": round(result.seconds, 3)}
+    else:
+        data = {"index": str(result), "rebuilt": False}
+    if fmt == Format.json:
+        emit_json(data)
+    elif data["rebuilt"]:
+        say(f"索引已构建：{data['documents']} 篇报告，{data['sections']} 节，{data['sentences']} 句，"
+            f"用时 {data['seconds']} 秒（{data['index']}）")
+    else:
+        say(f"索引已是最新（{data['index']}）")
+
+
+@corpus_app.command("stats")
+def stats_cmd(corpus: Optional[Path] = CORPUS_OPTION, fmt: Format = FORMAT_OPTION) -> None:
+    """语料统计：报告数、节数、句数，按类型和单位分类。"""
+    from assistant.corpus import index
+
+    conn = open_corpus_index(corpus)
+    try:
+        data = index.stats(conn)
+    finally:
+        conn.close()
+    if fmt == Format.json:
+        emit_json(data)
+        return
+    typer.echo(f"报告 {data['documents']} 篇，{data['sections']} 节，{data['sentences']} 句，{data['chars']} 字")
+    if data["by_unit"]:
+        typer.echo("按单位：" + "，".join(f"{k} {v}" for k, v in data["by_unit"].items()))
+    if data["by_kind"]:
+        typer.echo("按类型：" + "，".join(f"{k} {v}" for k, v in data["by_kind"].items()))
+
+
+@corpus_app.command("list")
+def list_cmd(corpus: Optional[Path] = CORPUS_OPTION, fmt: Format = FORMAT_OPTION) -> None:
+    """列出语料库中的报告。"""
+    from assistant.corpus import index
+
+    conn = open_corpus_index(corpus)
+    try:
+        docs = index.list_documents(conn)
+    finally:
+        conn.close()
+    if fmt == Format.json:
+        emit_json({"documents": docs})
+        return
+    for d in docs:
+        typer.echo(f"{d['doc_id']}\t{d['unit']}\t{d['sections']}节\t{d['chars']}字\t{d['title']}")

@@ -1,0 +1,248 @@
+"""The corpus index: one SQLite file with documents, sections, sentences and tokens.
+
+The index lives in the user's cache (``assistant.paths.cache_dir()``), one file
+per set of corpus folders. It is rebuilt automatically when the corpus changes
+(a content hash over every corpus file, the domain dictionary and the schema
+version), and always built into a temporary file that is renamed over the old
+one at the end, so an interrupted build leaves the previous index usable.
+
+Sentences carry their jieba tokens (space-joined) and an FTS5 table over them
+for retrieval; ``tokens`` holds document frequencies for TF-IDF/BM25.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+from assistant import paths
+from assistant.atomic import atomic_path
+from assistant.corpus import store
+
+SCHEMA_VERSION = "1"
+
+SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE documents(
+  id INTEGER PRIMARY KEY, doc_id TEXT UNIQUE, title TEXT, unit TEXT, type TEXT,
+  source TEXT, position INTEGER, path TEXT, chars INTEGER);
+CREATE TABLE sections(
+  id INTEGER PRIMARY KEY, doc INTEGER REFERENCES documents(id), ord INTEGER, role TEXT,
+  level INTEGER, number TEXT, heading TEXT, line INTEGER, kind TEXT, text TEXT, tokens TEXT);
+CREATE TABLE sentences(
+  id INTEGER PRIMARY KEY, doc INTEGER REFERENCES documents(id), section INTEGER REFERENCES sections(id),
+  ord INTEGER, text TEXT, tokens TEXT);
+CREATE VIRTUAL TABLE sentences_fts USING fts5(tokens, content='sentences', content_rowid='id');
+CREATE TABLE tokens(token TEXT PRIMARY KEY, df INTEGER, cf INTEGER) WITHOUT ROWID;
+"""
+
+POST_INDEX = """
+CREATE INDEX sections_doc ON sections(doc);
+CREATE INDEX sentences_section ON sentences(section);
+INSERT INTO sentences_fts(sentences_fts) VALUES('rebuild');
+"""
+
+# Sentence ends inside a paragraph; a paragraph end (newline) also ends a sentence.
+SENTENCE_END = frozenset("。！？；!?;\n")
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+def corpus_files(dirs: Iterable[Path]) -> list[Path]:
+    out: list[Path] = []
+    for d in dirs:
+        out.extend(store.files(Path(d)))
+    return out
+
+
+def _dict_files(dirs: Iterable[Path]) -> list[Path]:
+    found = [paths.shipped("corpus") / "domain_dict.txt"]
+    found += [Path(d) / "domain_dict.txt" for d in dirs]
+    seen: set[Path] = set()
+    out = []
+    for p in found:
+        rp = p.resolve()
+        if p.is_file() and rp not in seen:
+            seen.add(rp)
+            out.append(p)
+    return out
+
+
+def signature(dirs: list[Path]) -> str:
+    """Content hash of everything the index is built from."""
+    h = hashlib.sha256(f"schema {SCHEMA_VERSION}\n".encode())
+    for p in corpus_files(dirs) + _dict_files(dirs):
+        h.update(str(p.name).encode() + b"\0")
+        h.update(p.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def index_path(dirs: list[Path]) -> Path:
+    """Where the index for these corpus folders lives (in the user's cache)."""
+    key = "\n".join(str(Path(d).resolve()) for d in dirs)
+    return paths.cache_dir() / f"index-{hashlib.sha256(key.encode()).hexdigest()[:16]}.sqlite"
+
+
+def _meta(conn: sqlite3.Connection) -> dict[str, str]:
+    try:
+        return dict(conn.execute("SELECT key, value FROM meta"))
+    except sqlite3.DatabaseError:
+        return {}
+
+
+def stored_signature(path: Path) -> Optional[str]:
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return _meta(conn).get("signature")
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return None
+
+
+def is_current(dirs: list[Path]) -> bool:
+    return stored_signature(index_path(dirs)) == signature(dirs)
+
+
+@dataclass
+class BuildStats:
+    path: Path
+    documents: int
+    sections: int
+    sentences: int
+    chars: int
+    seconds: float
+    rebuilt: bool
+
+
+def ensure(dirs: list[Path], progress: Optional[Progress] = None, force: bool = False) -> BuildStats | Path:
+    """Return the index path, building it first if it is missing or stale."""
+    path = index_path(dirs)
+    sig = signature(dirs)
+    if not force and stored_signature(path) == sig:
+        return path
+    return build(dirs, path, sig, progress)
+
+
+def open_index(dirs: list[Path], progress: Optional[Progress] = None) -> sqlite3.Connection:
+    """A read-only connection to an up-to-date index of ``dirs``."""
+    result = ensure(dirs, progress)
+    path = result.path if isinstance(result, BuildStats) else result
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def split_sentences(tokens: list[str]) -> Iterable[list[str]]:
+    """Group a paragraph's tokens into sentences (punctuation kept at the end)."""
+    cur: list[str] = []
+    for t in tokens:
+        if t in SENTENCE_END:
+            if t != "\n":
+                cur.append(t)
+            if any(x.strip() for x in cur):
+                yield cur
+            cur = []
+        else:
+            cur.append(t)
+    if any(x.strip() for x in cur):
+        yield cur
+
+
+def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress] = None) -> BuildStats:
+    """Build the index for ``dirs`` into ``target`` atomically."""
+    from assistant import outline, segment
+    from assistant.textmap import MappedText
+
+    t0 = time.perf_counter()
+    files = corpus_files(dirs)
+    for d in _dict_files(dirs):
+        segment.load_userdict(d)
+    cut = segment.cut_raw
+    df: dict[str, int] = {}
+    cf: dict[str, int] = {}
+    n_sec = n_sent = n_chars = 0
+    with atomic_path(target, suffix=".building") as tmp:
+        conn = sqlite3.connect(tmp)
+        try:
+            conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
+            sec_rows: list[tuple] = []
+            sent_rows: list[tuple] = []
+            sec_id = sent_id = 0
+            for doc_no, path in enumerate(files, 1):
+                doc = store.load(path)
+                n_chars += len(doc.body)
+                conn.execute(
+                    "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?)",
+                    (doc_no, doc.id, doc.title, doc.unit, doc.type, doc.source, doc.position,
+                     str(path), len(doc.body)),
+                )
+                norm = MappedText(doc.body)
+                tree = outline.parse(norm, title_hint=doc.title or None)
+                for s_ord, sec in enumerate(outline.sections(tree)):
+                    sec_id += 1
+                    toks = cut(sec.text)
+                    words = [t for t in toks if t.strip()]
+                    sec_rows.append((sec_id, doc_no, s_ord, sec.role, sec.level, sec.number, sec.heading,
+                                     sec.line, sec.node.kind, sec.text, " ".join(words)))
+                    seen: set[str] = set()
+                    for w in words:
+                        cf[w] = cf.get(w, 0) + 1
+                        if w not in seen:
+                            seen.add(w)
+                            df[w] = df.get(w, 0) + 1
+                    for o, sent in enumerate(split_sentences(toks)):
+                        sent_id += 1
+                        text = "".join(sent).strip()
+                        sent_rows.append((sent_id, doc_no, sec_id, o, text,
+                                          " ".join(t for t in sent if t.strip())))
+                if progress:
+                    progress(doc_no, len(files))
+            conn.executemany("INSERT INTO sections VALUES (?,?,?,?,?,?,?,?,?,?,?)", sec_rows)
+            conn.executemany("INSERT INTO sentences VALUES (?,?,?,?,?,?)", sent_rows)
+            conn.executemany("INSERT INTO tokens VALUES (?,?,?)", ((w, df[w], cf[w]) for w in df))
+            conn.executescript(POST_INDEX)
+            n_sec, n_sent = len(sec_rows), len(sent_rows)
+            conn.executemany(
+                "INSERT INTO meta VALUES (?,?)",
+                [("signature", sig), ("schema", SCHEMA_VERSION), ("built_at", str(int(time.time()))),
+                 ("dirs", "\n".join(str(d) for d in dirs)), ("segmenter", segment.backend_name())],
+            )
+            conn.commit()
+        finally:
+            conn.close()
+    return BuildStats(target, len(files), n_sec, n_sent, n_chars, time.perf_counter() - t0, True)
+
+
+# --- queries used by `corpus stats` and `corpus list` ------------------------------------------
+
+def stats(conn: sqlite3.Connection) -> dict:
+    one = lambda q: conn.execute(q).fetchone()[0]  # noqa: E731
+    by_unit = {u: n for u, n in conn.execute(
+        "SELECT unit, COUNT(*) FROM documents WHERE type='report' GROUP BY unit ORDER BY COUNT(*) DESC, unit")}
+    by_kind = {k: n for k, n in conn.execute(
+        "SELECT kind, COUNT(*) FROM sections WHERE kind IS NOT NULL GROUP BY kind ORDER BY COUNT(*) DESC, kind")}
+    return {
+        "documents": one("SELECT COUNT(*) FROM documents WHERE type='report'"),
+        "sections": one("SELECT COUNT(*) FROM sections"),
+        "sentences": one("SELECT COUNT(*) FROM sentences"),
+        "chars": one("SELECT COALESCE(SUM(chars),0) FROM documents"),
+        "by_kind": by_kind,
+        "by_unit": by_unit,
+    }
+
+
+def list_documents(conn: sqlite3.Connection) -> list[dict]:
+    rows = conn.execute(
+        "SELECT d.doc_id, d.title, d.unit, d.type, d.source, d.position, d.chars, "
+        "(SELECT COUNT(*) FROM sections s WHERE s.doc=d.id) AS sections FROM documents d ORDER BY d.id")
+    return [dict(r) for r in rows]
+

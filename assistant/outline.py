@@ -1,0 +1,369 @@
+"""The section structure of a report: title, opening, numbered sections, closing.
+
+Works on normalised text (one paragraph per line, see assistant.normalize) and
+reports line numbers of the file as written, through the ``MappedText`` origin
+map. Numbering styles recognised, from the most major to the most minor::
+
+    一、 一. 一．          cn
+    （一） (一)            paren_cn
+    第一， 第一、 第一部分   ordinal
+    1、 1. 1．            arabic
+    （1） (1)             paren_arabic
+    一是 二是              shi
+    ① ②                  circled
+
+Nesting is inferred with a stack: a heading of a style already open closes
+everything below it (a sibling); a new style nests under the current heading
+unless it is more major than the open ones by the usual order above (so a
+``二、`` after ``（三） 1、`` goes back to the top level).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from assistant.textmap import MappedText
+
+CN_DIGITS = "〇零一二三四五六七八九十百两"
+_CN = f"[{CN_DIGITS}]{{1,3}}"
+
+# style -> (rank, regex matching the number marker at the start of a line)
+STYLES: dict[str, tuple[int, re.Pattern[str]]] = {
+    "cn": (1, re.compile(rf"^(?P<num>{_CN})\s*[、.．]\s*(?!\d|{_CN}[、月季]|{_CN}(?:是|要|则|来|方面))")),
+    "paren_cn": (2, re.compile(rf"^[（(]\s*(?P<num>{_CN})\s*[）)]\s*[、.．]?")),
+    "ordinal": (2, re.compile(rf"^第(?P<num>{_CN})(?:部分|[，,、：:．.]|是)\s*")),
+    "arabic": (3, re.compile(r"^(?P<num>\d{1,2})\s*(?:[、．]|\.(?!\d))\s*(?![%％])")),
+    "paren_arabic": (4, re.compile(r"^[（(]\s*(?P<num>\d{1,2})\s*[）)]\s*[、.．]?")),
+    "shi": (5, re.compile(rf"^(?P<num>{_CN})是\s*[，,：:]?")),
+    "circled": (6, re.compile(r"^(?P<num>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")),
+}
+
+_CN_VALUES = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}
+
+# A heading runs up to the first sentence end (or colon); longer ones are cut at a clause.
+_HEAD_END = re.compile(r"[。！？；：:!?;]")
+_CLAUSE_END = re.compile(r"[，,]")
+MAX_HEADING = 40
+
+# Phrases that open the closing paragraph of a report.
+_CLOSING_CUES = re.compile(
+    r"^(总之|总的来说|总而言之|综上|当前，?疫情|下一步，|今后，|在今后的工作中|在下一步工作中|"
+    r"我们将|我们坚信|我们相信|我们有信心|我(镇|县|区|市|乡|村|局|委|校|院|行|公司|社区)将|"
+    r"疫情防控工作任重道远|疫情就是命令|防控疫情，人人有责|以上汇报|特此汇报|特此报告)"
+)
+_DATE_LINE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?\s*$|^\s*[xX×*＊]{2,4}年.{0,6}月.{0,6}日?\s*$")
+_TITLE_CUES = re.compile(r"(汇报|报告|总结|情况|工作|措施|做法|通报|材料|发言)")
+_ADDRESS = re.compile(r"^(各位领导|尊敬的|.{1,20}(领导|同志们|委员会|政府|党委|指挥部))[:：，,]?$")
+
+
+def cn_number(text: str) -> int | None:
+    """Value of a small Chinese numeral (一 … 九十九) or an Arabic/circled one."""
+    if text.isdigit():
+        return int(text)
+    if len(text) == 1 and "①" <= text <= "⑳":
+        return ord(text) - ord("①") + 1
+    if not text:
+        return None
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        t = _CN_VALUES.get(tens, None) if tens else 1
+        o = _CN_VALUES.get(ones, None) if ones else 0
+        if t is None or o is None:
+            return None
+        return t * 10 + o
+    if len(text) == 1:
+        return _CN_VALUES.get(text)
+    return None
+
+
+@dataclass
+class Heading:
+    """A numbered line: its style, number and heading text (the part before the body)."""
+
+    style: str
+    number: str  # the marker as written in normalised text, e.g. "一、" or "（二）"
+    value: int | None
+    heading: str  # heading text without marker and trailing punctuation
+    rest: str  # what follows the heading on the same line (body text)
+
+
+def match_heading(line: str) -> Heading | None:
+    """Recognise a numbered heading at the start of ``line``."""
+    for style, (_, rx) in STYLES.items():
+        m = rx.match(line)
+        if not m:
+            continue
+        after = line[m.end():]
+        if not after.strip() or not re.match(r"[\u4e00-\u9fff“\"《【A-Za-z0-9xX×*＊_]", after.lstrip()):
+            continue
+        value = cn_number(m.group("num"))
+        if value is None or value == 0:
+            continue
+        heading, rest = split_heading(after.strip())
+        return Heading(style, m.group(0).strip(), value, heading, rest)
+    return None
+
+
+def split_heading(text: str) -> tuple[str, str]:
+    """Split a line after its number into (heading, rest of the paragraph)."""
+    m = _HEAD_END.search(text)
+    if m and m.start() <= MAX_HEADING and len(_CLAUSE_END.findall(text[: m.start()])) <= 1:
+        return text[: m.start()].strip(), text[m.end():].strip()
+    if not m and len(text) <= MAX_HEADING and len(_CLAUSE_END.findall(text)) <= 1:
+        return text.rstrip("。，,；;").strip(), ""
+    m = _CLAUSE_END.search(text)
+    if m and m.start() <= MAX_HEADING:
+        return text[: m.start()].strip(), text[m.end():].strip()
+    return text[:MAX_HEADING].strip() + "…", text[MAX_HEADING:].strip()
+
+
+@dataclass
+class Node:
+    """A section of the outline. ``role`` is opening, section or closing."""
+
+    role: str
+    level: int
+    number: str | None
+    heading: str | None
+    line: int  # 1-based line in the file as written
+    style: str | None = None
+    value: int | None = None
+    kind: str | None = None
+    subkind: str | None = None
+    confidence: float | None = None
+    start: int = 0  # offset of the first line in the normalised text
+    end: int = 0  # offset just past the last line of its own body (children excluded)
+    end_all: int = 0  # offset just past its last descendant
+    end_line: int = 0
+    children: list["Node"] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)  # own body (normalised)
+    has_rest: bool = False  # paragraphs[0] is the text after the heading on its own line
+
+    def walk(self) -> Iterator["Node"]:
+        yield self
+        for c in self.children:
+            yield from c.walk()
+
+    def own_text(self) -> str:
+        return "\n".join(p for p in self.paragraphs if p)
+
+    def full_text(self) -> str:
+        """Heading, own body and all descendants' text."""
+        parts = [self.heading or ""] + self.paragraphs
+        for c in self.children:
+            parts.append(c.full_text())
+        return "\n".join(p for p in parts if p)
+
+    def to_json(self) -> dict:
+        return {
+            "level": self.level,
+            "number": self.number,
+            "heading": self.heading,
+            "line": self.line,
+            "end_line": self.end_line,
+            "role": self.role,
+            "kind": self.kind,
+            "subkind": self.subkind,
+            "confidence": None if self.confidence is None else round(self.confidence, 3),
+            "children": [c.to_json() for c in self.children],
+        }
+
+
+@dataclass
+class Outline:
+    title: str | None
+    title_line: int | None
+    sections: list[Node]  # top level, opening first and closing last when present
+
+    def walk(self) -> Iterator[Node]:
+        for s in self.sections:
+            yield from s.walk()
+
+    def to_json(self) -> dict:
+        return {"title": self.title, "title_line": self.title_line,
+                "sections": [s.to_json() for s in self.sections]}
+
+
+def _is_title(line: str) -> bool:
+    s = line.strip()
+    return (0 < len(s) <= 60 and not s.endswith(("。", "；", "，", "：", ":"))
+            and match_heading(s) is None and bool(_TITLE_CUES.search(s)))
+
+
+def parse(norm: MappedText, title_hint: str | None = None) -> Outline:
+    """Parse the outline of a normalised report."""
+    lines = [(off, line) for off, line in norm.lines() if line.strip()]
+
+    def raw_line(off: int) -> int:
+        return norm.raw_line_col(off)[0]
+
+    idx = 0
+    title = None
+    title_line = None
+    if title_hint:
+        title = title_hint
+    elif lines and _is_title(lines[0][1]):
+        title, title_line = lines[0][1].strip(), raw_line(lines[0][0])
+        idx = 1
+    # A repeated title line (common in web copies) is not body text.
+    while idx < len(lines) and title and lines[idx][1].strip() == title:
+        idx += 1
+
+    sections: list[Node] = []
+    stack: list[Node] = []
+    current: Node | None = None  # receives body paragraphs
+    opening: Node | None = None
+    end_text = len(norm.text)
+
+    for off, line in lines[idx:]:
+        h = match_heading(line)
+        if h is not None:
+            rank = STYLES[h.style][0]
+            open_styles = [n.style for n in stack]
+            if h.style in open_styles:
+                while stack and stack[-1].style != h.style:
+                    stack.pop()
+                stack.pop()
+            else:
+                while stack and STYLES[stack[-1].style][0] > rank:
+                    stack.pop()
+            node = Node("section", len(stack) + 1, h.number, h.heading, raw_line(off), h.style, h.value,
+                        start=off)
+            if h.rest:
+                node.paragraphs.append(h.rest)
+                node.has_rest = True
+            (stack[-1].children if stack else sections).append(node)
+            stack.append(node)
+            current = node
+            continue
+        if current is None:
+            if opening is None:
+                opening = Node("opening", 1, None, None, raw_line(off), kind="opening", start=off)
+            opening.paragraphs.append(line.strip())
+            opening.end = off + len(line)
+            continue
+        current.paragraphs.append(line.strip())
+        current.end = off + len(line)
+
+    # The closing: trailing paragraphs of the last section that read as a closing, or a date line.
+    closing = _split_closing(sections, norm, raw_line)
+    if opening is not None:
+        # Addressee lines (各位领导：) belong to the opening; a title-less opening that is a
+        # single short title-like line is the title.
+        if title is None and len(opening.paragraphs) > 1 and _is_title(opening.paragraphs[0]):
+            title = opening.paragraphs.pop(0)
+            title_line = opening.line
+            opening.line = raw_line(norm.text.find(opening.paragraphs[0], opening.start))
+        sections.insert(0, opening)
+    if closing is not None:
+        sections.append(closing)
+    _finish(sections, norm, end_text)
+    return Outline(title, title_line, sections)
+
+
+def _split_closing(sections: list[Node], norm: MappedText, raw_line) -> Node | None:  # noqa: ANN001
+    if not sections:
+        return None
+    last = sections[-1]
+    while last.children:
+        last = last.children[-1]
+    paras = last.paragraphs
+    # A top-level section keeps at least its first paragraph; an item keeps the text on its line.
+    first_movable = 1 if (last.level == 1 or last.has_rest) else 0
+    cut = None
+    for i in range(len(paras) - 1, first_movable - 1, -1):
+        p = paras[i]
+        if _CLOSING_CUES.search(p) or _DATE_LINE.match(p):
+            cut = i
+            continue
+        # a signature line (unit name) right before a date
+        if cut is not None and i == cut - 1 and len(p) <= 25 and not p.endswith("。"):
+            cut = i
+            continue
+        break
+    if cut is None or cut < first_movable:
+        return None
+    moved = paras[cut:]
+    del paras[cut:]
+    off = norm.text.find(moved[0], last.start)
+    node = Node("closing", 1, None, None, raw_line(max(off, 0)), kind="closing", start=max(off, 0))
+    node.paragraphs = moved
+    return node
+
+
+def _finish(nodes: list[Node], norm: MappedText, end_text: int) -> None:
+    """Fill ``end_all`` and ``end_line`` from the order of nodes in the text."""
+    flat = []
+    for n in nodes:
+        flat.extend(n.walk())
+    flat.sort(key=lambda n: n.start)
+    for i, n in enumerate(flat):
+        nxt = flat[i + 1].start if i + 1 < len(flat) else end_text
+        n.end = max(n.end, n.start) if n.end else nxt
+        n.end = min(nxt, max(n.end, n.start))
+    for n in reversed(flat):
+        n.end_all = max([n.end] + [c.end_all for c in n.children])
+        pos = max(n.start, n.end_all - 1)
+        n.end_line = norm.raw_line_col(pos)[0]
+
+
+# --- sections for classification -----------------------------------------------------------
+
+_CONTAINER = re.compile(
+    r"^(主要)?(工作)?(开展|进展|落实|推进)?(情况|做法|举措|措施|工作)$|^(主要|具体)?(工作)?(做法|举措|措施)(及|和|与)?(成效|成果|经验)?$|"
+    r"^(主要)?(应对|防控)(工作)?(措施|举措|做法)$|^(基本|工作)情况$|^(主要)?工作(开展情况|成效|亮点)$|^.{0,6}(工作)?开展情况$"
+)
+# Sections about problems or next steps stay whole even when they have numbered items.
+_KEEP_WHOLE = re.compile(r"问题|不足|困难|短板|差距|打算|下一步|下步|计划|建议|展望|思路|意见")
+
+
+@dataclass
+class Section:
+    """A unit of classification: the opening, a body section, or the closing."""
+
+    role: str
+    heading: str | None
+    number: str | None
+    level: int
+    line: int
+    text: str  # heading + body, normalised
+    node: Node
+
+    @property
+    def body(self) -> str:
+        return self.node.full_text() if self.node.role == "section" else self.node.own_text()
+
+
+def sections(outline: Outline) -> list[Section]:
+    """The sections a report is classified by.
+
+    Top-level sections, except that a container is replaced by its children: a
+    generic heading (工作开展情况、主要做法…) with two or more children, or any
+    heading with three or more children unless it is about problems or next
+    steps (those stay whole: their items are problems or plans, whatever topic).
+    """
+    out: list[Section] = []
+
+    def add(node: Node) -> None:
+        text = node.full_text() if node.role == "section" else node.own_text()
+        out.append(Section(node.role, node.heading, node.number, node.level, node.line, text, node))
+
+    for node in outline.sections:
+        if node.role != "section":
+            add(node)
+            continue
+        heading = (node.heading or "").strip("。：:")
+        generic = len(node.children) >= 2 and bool(_CONTAINER.match(heading))
+        broad = len(node.children) >= 3 and not _KEEP_WHOLE.search(heading)
+        if generic or broad:
+            if node.own_text().strip():
+                add(Node("section", node.level, node.number, node.heading, node.line,
+                         node.style, node.value, start=node.start, paragraphs=node.paragraphs))
+            for child in node.children:
+                add(child)
+        else:
+            add(node)
+    return out

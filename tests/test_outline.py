@@ -1,0 +1,89 @@
+"""The outline parser on normalised text: numbering styles, nesting, headings that run on,
+the opening and the closing, and line numbers of the text as written."""
+
+from __future__ import annotations
+
+from assistant import outline
+from assistant.textmap import MappedText
+
+REPORT = """关于新冠肺炎疫情防控工作的情况汇报
+各位领导：
+接到县委通知后，我镇高度重视，现将工作开展情况汇报如下：
+一、加强领导。接到通知后，我镇立即成立领导小组。
+（一）成立专班。由镇长任组长。
+（二）压实责任。
+驻村干部实行包村责任。
+二、强化宣传引导
+1、发放倡议书xx份。
+2.出动宣传车xx辆次。
+（1）广播宣传。
+三、存在问题
+一是群众防范意识不强。二是物资紧缺。
+四、下步打算
+第一，持续加大排查力度。
+第二，加强物资储备。
+总之，我们将继续做好疫情防控工作。
+××镇人民政府
+2020年2月5日
+"""
+
+
+def parse(text: str) -> outline.Outline:
+    return outline.parse(MappedText(text))
+
+
+def test_title_opening_sections_closing() -> None:
+    o = parse(REPORT)
+    assert o.title == "关于新冠肺炎疫情防控工作的情况汇报"
+    roles = [s.role for s in o.sections]
+    assert roles == ["opening", "section", "section", "section", "section", "closing"]
+    top = [(s.number, s.heading) for s in o.sections if s.role == "section"]
+    assert top == [("一、", "加强领导"), ("二、", "强化宣传引导"), ("三、", "存在问题"), ("四、", "下步打算")]
+    assert o.sections[0].paragraphs[0] == "各位领导："
+    assert o.sections[-1].paragraphs == ["总之，我们将继续做好疫情防控工作。", "××镇人民政府", "2020年2月5日"]
+
+
+def test_nesting_and_styles() -> None:
+    o = parse(REPORT)
+    first = o.sections[1]
+    assert [(c.number, c.heading, c.level) for c in first.children] == [("（一）", "成立专班", 2), ("（二）", "压实责任", 2)]
+    assert first.paragraphs == ["接到通知后，我镇立即成立领导小组。"]
+    second = o.sections[2]
+    assert [(c.number, c.heading) for c in second.children] == [("1、", "发放倡议书xx份"), ("2.", "出动宣传车xx辆次")]
+    assert [(c.number, c.heading, c.level) for c in second.children[1].children] == [("（1）", "广播宣传", 3)]
+    fourth = o.sections[4]
+    assert [(c.number, c.heading) for c in fourth.children] == [("第一，", "持续加大排查力度"), ("第二，", "加强物资储备")]
+
+
+def test_major_style_returns_to_top_level() -> None:
+    text = "（一）组织领导\n1、成立小组\n2、制定方案\n（二）宣传\n二、下步工作打算\n1、继续执行\n"
+    o = parse(text)
+    assert [(s.number, s.level) for s in o.sections] == [("（一）", 1), ("（二）", 1), ("二、", 1)]
+    assert [c.number for c in o.sections[0].children] == ["1、", "2、"]
+
+
+def test_not_headings() -> None:
+    for line in ["1.5万人次已接种。", "2020年2月5日召开会议。", "3-5天内完成。", "一、二月份人员流动大。",
+                 "10%的群众", "（注：数据截至目前）"]:
+        assert outline.match_heading(line) is None, line
+
+
+def test_long_first_sentence_heading_is_cut_at_clause() -> None:
+    h = outline.match_heading("一是逐家逐户向村民发放《致xx市人民的倡议书》，共xxx份，确保做到全覆盖，不漏一户。")
+    assert h is not None and h.style == "shi"
+    assert h.heading == "逐家逐户向村民发放《致xx市人民的倡议书》"
+
+
+def test_line_numbers_refer_to_raw_text() -> None:
+    raw = "汇报\n\n\n第 1 页 共 7 页\n一、加强领导\n正文。\n\n二、强化宣传\n正文。\n"
+    m = MappedText(raw).keep_lines(lambda l: "页" not in l and l.strip() != "")
+    o = outline.parse(m)
+    assert [(s.heading, s.line) for s in o.sections] == [("加强领导", 5), ("强化宣传", 8)]
+
+
+def test_sections_for_classification_split_broad_containers() -> None:
+    text = ("一、工作开展情况\n一是严把外防输入关口。内容。\n二是严把监测预警关口。内容。\n"
+            "二、存在问题\n1、防护物资不足。\n2、人员不足。\n3、宣传不够。\n三、下步打算\n继续努力。\n")
+    secs = outline.sections(parse(text))
+    assert [s.heading for s in secs] == ["严把外防输入关口", "严把监测预警关口", "存在问题", "下步打算"]
+    assert "人员不足" in secs[2].text
