@@ -177,6 +177,7 @@ class Outline:
     title: str | None
     title_line: int | None
     sections: list[Node]  # top level, opening first and closing last when present
+    norm: MappedText | None = None  # the normalised text the offsets refer to
 
     def walk(self) -> Iterator[Node]:
         for s in self.sections:
@@ -261,7 +262,7 @@ def parse(norm: MappedText, title_hint: str | None = None) -> Outline:
     if closing is not None:
         sections.append(closing)
     _finish(sections, norm, end_text)
-    return Outline(title, title_line, sections)
+    return Outline(title, title_line, sections, norm)
 
 
 def _split_closing(sections: list[Node], norm: MappedText, raw_line) -> Node | None:  # noqa: ANN001
@@ -322,19 +323,20 @@ _KEEP_WHOLE = re.compile(r"问题|不足|困难|短板|差距|打算|下一步|�
 
 @dataclass
 class Section:
-    """A unit of classification: the opening, a body section, or the closing."""
+    """A unit of classification: the opening, a body section, or the closing.
+
+    ``text`` is the section's lines exactly as in the normalised text (heading
+    line included), so line numbers can be counted inside it.
+    """
 
     role: str
     heading: str | None
     number: str | None
     level: int
     line: int
-    text: str  # heading + body, normalised
+    text: str
     node: Node
-
-    @property
-    def body(self) -> str:
-        return self.node.full_text() if self.node.role == "section" else self.node.own_text()
+    start: int  # offset of ``text`` in the normalised text
 
 
 def sections(outline: Outline) -> list[Section]:
@@ -345,25 +347,25 @@ def sections(outline: Outline) -> list[Section]:
     heading with three or more children unless it is about problems or next
     steps (those stay whole: their items are problems or plans, whatever topic).
     """
+    text = outline.norm.text if outline.norm is not None else ""
     out: list[Section] = []
 
-    def add(node: Node) -> None:
-        text = node.full_text() if node.role == "section" else node.own_text()
-        out.append(Section(node.role, node.heading, node.number, node.level, node.line, text, node))
+    def add(node: Node, end: int) -> None:
+        body = text[node.start:end].strip("\n")
+        out.append(Section(node.role, node.heading, node.number, node.level, node.line, body, node, node.start))
 
     for node in outline.sections:
         if node.role != "section":
-            add(node)
+            add(node, node.end_all)
             continue
         heading = (node.heading or "").strip("。：:")
         generic = len(node.children) >= 2 and bool(_CONTAINER.match(heading))
         broad = len(node.children) >= 3 and not _KEEP_WHOLE.search(heading)
         if generic or broad:
             if node.own_text().strip():
-                add(Node("section", node.level, node.number, node.heading, node.line,
-                         node.style, node.value, start=node.start, paragraphs=node.paragraphs))
+                add(node, node.children[0].start)
             for child in node.children:
-                add(child)
+                add(child, child.end_all)
         else:
-            add(node)
+            add(node, node.end_all)
     return out

@@ -8,6 +8,9 @@ from assistant.cli.app import app
 # Command modules register themselves on ``app`` when imported; keep them light.
 from assistant.cli import corpus as _corpus  # noqa: F401,E402
 from assistant.cli import outline as _outline  # noqa: F401,E402
+from assistant.cli import classify as _classify  # noqa: F401,E402
+from assistant.cli import suggest as _suggest  # noqa: F401,E402
+from assistant.cli import units as _units  # noqa: F401,E402
 
 
 def main() -> None:

@@ -1,31 +1,51 @@
-"""``assist outline PATH``: the section structure of a report."""
+"""``assist outline PATH``: the section structure of a report, with kinds."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Optional
+
 import typer
 
-from assistant.cli.app import FORMAT_OPTION, Format, app, emit_json
+from assistant.cli.app import CORPUS_OPTION, FORMAT_OPTION, Format, app, corpus_dirs, emit_json
 
 ROLE_LABELS = {"opening": "［开头］", "closing": "［结尾］"}
 
 
-def outline_of(path: str):
-    """Read ``path`` through the corpus normaliser and parse its outline."""
+def outline_of(path: str, dirs: list[Path] | None):
+    """Read ``path`` through the corpus normaliser, parse its outline and, with ``dirs``,
+    give each section its kind from the corpus model."""
     from assistant import outline
     from assistant.normalize import normalize
     from assistant.reader import read_document
 
     doc = read_document(path)
-    return outline.parse(normalize(doc.text, doc.fmt))
+    norm = normalize(doc.text, doc.fmt)
+    if dirs is None:
+        return outline.parse(norm)
+    from assistant.classify.api import classify_text
+    from assistant.classify.model import LinearModel
+    from assistant.corpus import index
+
+    conn = index.open_index(dirs)
+    try:
+        if LinearModel.load(conn, []) is None:  # a corpus without labels: structure only
+            return outline.parse(norm)
+        tree, _ = classify_text(conn, norm)
+        return tree
+    finally:
+        conn.close()
 
 
 @app.command("outline")
 def outline_cmd(
     path: str = typer.Argument(..., help="报告文件（.txt .md .docx .html），- 表示标准输入。"),
+    kinds: bool = typer.Option(True, "--kinds/--no-kinds", help="是否给每节标注类型（需要语料索引）。"),
+    corpus: Optional[Path] = CORPUS_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
-    """报告的标题与层级结构（开头、各级标题、结尾），行号对应原文件。"""
-    tree = outline_of(path)
+    """报告的标题与层级结构（开头、各级标题、结尾）及每节类型，行号对应原文件。"""
+    tree = outline_of(path, corpus_dirs(corpus) if kinds else None)
     if fmt == Format.json:
         emit_json(tree.to_json())
         return

@@ -23,7 +23,7 @@ from assistant import paths
 from assistant.atomic import atomic_path
 from assistant.corpus import store
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "3"
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
@@ -35,7 +35,7 @@ CREATE TABLE sections(
   level INTEGER, number TEXT, heading TEXT, line INTEGER, kind TEXT, text TEXT, tokens TEXT);
 CREATE TABLE sentences(
   id INTEGER PRIMARY KEY, doc INTEGER REFERENCES documents(id), section INTEGER REFERENCES sections(id),
-  ord INTEGER, text TEXT, tokens TEXT);
+  ord INTEGER, line INTEGER, text TEXT, tokens TEXT);
 CREATE VIRTUAL TABLE sentences_fts USING fts5(tokens, content='sentences', content_rowid='id');
 CREATE TABLE tokens(token TEXT PRIMARY KEY, df INTEGER, cf INTEGER) WITHOUT ROWID;
 """
@@ -141,23 +141,28 @@ def open_index(dirs: list[Path], progress: Optional[Progress] = None) -> sqlite3
     return conn
 
 
-def split_sentences(tokens: list[str]) -> Iterable[list[str]]:
-    """Group a paragraph's tokens into sentences (punctuation kept at the end)."""
+def split_sentences(tokens: list[str]) -> Iterable[tuple[list[str], int]]:
+    """Group tokens into sentences (end punctuation kept); yield (tokens, char offset)."""
     cur: list[str] = []
+    pos = start = 0
     for t in tokens:
+        if not cur:
+            start = pos
+        pos += len(t)
         if t in SENTENCE_END:
             if t != "\n":
                 cur.append(t)
             if any(x.strip() for x in cur):
-                yield cur
+                yield cur, start
             cur = []
         else:
             cur.append(t)
     if any(x.strip() for x in cur):
-        yield cur
+        yield cur, start
 
 
-def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress] = None) -> BuildStats:
+def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress] = None,
+          train_model: bool = True) -> BuildStats:
     """Build the index for ``dirs`` into ``target`` atomically."""
     from assistant import outline, segment
     from assistant.textmap import MappedText
@@ -177,8 +182,11 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
             sec_rows: list[tuple] = []
             sent_rows: list[tuple] = []
             sec_id = sent_id = 0
+            doc_ids: dict[int, str] = {}
+            sec_info: list[tuple[str, int, list[str]]] = []  # (doc_id, ordinal, body tokens)
             for doc_no, path in enumerate(files, 1):
                 doc = store.load(path)
+                doc_ids[doc_no] = doc.id
                 n_chars += len(doc.body)
                 conn.execute(
                     "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?)",
@@ -191,25 +199,33 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
                     sec_id += 1
                     toks = cut(sec.text)
                     words = [t for t in toks if t.strip()]
-                    sec_rows.append((sec_id, doc_no, s_ord, sec.role, sec.level, sec.number, sec.heading,
-                                     sec.line, sec.node.kind, sec.text, " ".join(words)))
+                    sec_rows.append([sec_id, doc_no, s_ord, sec.role, sec.level, sec.number, sec.heading,
+                                     sec.line, None, sec.text, " ".join(words)])
+                    sec_info.append((doc.id, s_ord, words))
                     seen: set[str] = set()
                     for w in words:
                         cf[w] = cf.get(w, 0) + 1
                         if w not in seen:
                             seen.add(w)
                             df[w] = df.get(w, 0) + 1
-                    for o, sent in enumerate(split_sentences(toks)):
+                    first_line = doc.body_line - 1 + sec.line
+                    for o, (sent, off) in enumerate(split_sentences(toks)):
                         sent_id += 1
                         text = "".join(sent).strip()
-                        sent_rows.append((sent_id, doc_no, sec_id, o, text,
+                        line = first_line + sec.text.count("\n", 0, off)
+                        sent_rows.append((sent_id, doc_no, sec_id, o, line, text,
                                           " ".join(t for t in sent if t.strip())))
                 if progress:
                     progress(doc_no, len(files))
+            if train_model:
+                _assign_kinds(conn, dirs, sec_rows, sec_info)
             conn.executemany("INSERT INTO sections VALUES (?,?,?,?,?,?,?,?,?,?,?)", sec_rows)
-            conn.executemany("INSERT INTO sentences VALUES (?,?,?,?,?,?)", sent_rows)
+            conn.executemany("INSERT INTO sentences VALUES (?,?,?,?,?,?,?)", sent_rows)
             conn.executemany("INSERT INTO tokens VALUES (?,?,?)", ((w, df[w], cf[w]) for w in df))
             conn.executescript(POST_INDEX)
+            from assistant.suggest import phrases
+
+            phrases.build(conn)
             n_sec, n_sent = len(sec_rows), len(sent_rows)
             conn.executemany(
                 "INSERT INTO meta VALUES (?,?)",
@@ -220,6 +236,43 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
         finally:
             conn.close()
     return BuildStats(target, len(files), n_sec, n_sent, n_chars, time.perf_counter() - t0, True)
+
+
+def _assign_kinds(conn: sqlite3.Connection, dirs: list[Path], sec_rows: list[list], sec_info: list) -> None:
+    """Labelled sections take their label; a model trained on them predicts the rest.
+
+    sec_rows[i][8] is the kind column; the model is saved into the index.
+    """
+    from assistant.classify import labels as labels_mod
+
+    labels: dict[tuple[str, int], labels_mod.Label] = {}
+    for d in dirs:
+        labels.update(labels_mod.read(Path(d)))
+    if not labels:
+        return
+    from assistant.classify.features import raw_features
+    from assistant.classify.model import train
+
+    samples, ys, groups, unlabelled = [], [], [], []
+    feats_of: list[dict[str, float]] = []
+    for row, (doc_id, s_ord, words) in zip(sec_rows, sec_info):
+        role, heading = row[3], row[6]
+        feats = raw_features(heading, row[9], role, tokens=words)
+        feats_of.append(feats)
+        lab = labels.get((doc_id, s_ord))
+        if lab is not None and lab.heading == labels_mod.section_key_heading(role, heading):
+            row[8] = lab.kind
+            samples.append(feats)
+            ys.append(lab.kind)
+            groups.append(doc_id)
+        else:
+            unlabelled.append(len(feats_of) - 1)
+    if len(set(ys)) < 2 or len(set(groups)) < 2:
+        return
+    model = train(samples, ys, groups)
+    model.save(conn)
+    for i in unlabelled:
+        sec_rows[i][8] = model.predict(feats_of[i])[0]
 
 
 # --- queries used by `corpus stats` and `corpus list` ------------------------------------------

@@ -50,6 +50,7 @@ class StoredDoc:
     source_sha256: str = ""
     extra: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
+    body_line: int = 1  # the line of the file where the body starts (after the header)
 
     def header(self) -> str:
         lines = ["---"]
@@ -94,6 +95,7 @@ def parse(text: str, path: Path | None = None) -> StoredDoc:
         body=body,
         extra=meta,
         path=path,
+        body_line=text.count("\n", 0, end + 5) + 1,
     )
 
 

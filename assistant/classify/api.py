@@ -1,0 +1,117 @@
+"""Classifying the sections of a user's report with the model stored in the index."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.errors import InputError
+
+LOW_CONFIDENCE = 0.5
+
+
+@dataclass
+class Prediction:
+    heading: str | None
+    line: int
+    role: str
+    kind: str
+    subkind: str | None
+    confidence: float
+    low_confidence: bool
+
+    def to_json(self) -> dict:
+        return {"heading": self.heading, "line": self.line, "kind": self.kind, "subkind": self.subkind,
+                "confidence": round(self.confidence, 3), "low_confidence": self.low_confidence,
+                "role": self.role}
+
+
+class Classifier:
+    """Predicts kinds with the model of an index (loads only the features it needs)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def proba_many(self, items: list[tuple[str | None, str, str]]) -> list[dict[str, float]]:
+        """(heading, body, role) → {kind: probability} for each item (empty without a model)."""
+        from assistant.classify.features import raw_features
+        from assistant.classify.model import LinearModel
+
+        feats = [raw_features(h, b, r) for h, b, r in items]
+        model = LinearModel.load(self.conn, sorted({f for fs in feats for f in fs}))
+        if model is None:
+            return [{} for _ in items]
+        return [dict(zip(model.classes, model.proba(f))) for f in feats]
+
+    def predict_many(self, items: list[tuple[str | None, str, str]]) -> list[tuple[str, float]]:
+        """(heading, body, role) → (kind, confidence) for each item."""
+        from assistant.classify.features import raw_features
+        from assistant.classify.model import LinearModel
+
+        feats = [raw_features(h, b, r) for h, b, r in items]
+        wanted = sorted({f for fs in feats for f in fs})
+        model = LinearModel.load(self.conn, wanted)
+        if model is None:
+            raise InputError("语料索引中没有分类模型（语料库缺少 labels.tsv 标注）")
+        out = []
+        for f in feats:
+            kind, conf, _ = model.predict(f)
+            out.append((kind, conf))
+        return out
+
+
+def subkind_for(kind: str, heading: str | None, body: str, unit: str | None = None) -> str | None:
+    """A plugin kind under ``kind`` whose cue words occur in the heading (or body), if any."""
+    from assistant.units import all_units, get_unit
+
+    units = [get_unit(unit)] if unit else all_units()
+    best, best_score = None, 0
+    for k in (k for u in units for k in u.kinds):
+        if k.parent != kind:
+            continue
+        cues = list(getattr(k, "cues", []) or []) + [k.label]
+        score = sum(3 for c in cues if c and heading and c in heading) + sum(1 for c in cues if c and c in body)
+        if score > best_score:
+            best, best_score = k.id, score
+    return best if best_score >= 2 else None
+
+
+def classify_text(conn: sqlite3.Connection, norm, single: bool = False, unit: str | None = None):  # noqa: ANN001
+    """Predictions for the sections of a normalised report (or the whole text with ``single``)."""
+    from assistant import outline
+
+    if single:
+        line = norm.raw_line_col(0)[0] if norm.text else 1
+        items = [(None, norm.text, "section", line, None)]
+        tree = None
+    else:
+        tree = outline.parse(norm)
+        secs = outline.sections(tree)
+        items = [(s.heading, s.text, s.role, s.line, s.node) for s in secs]
+    if not items:
+        return tree, []
+    preds = Classifier(conn).predict_many([(h, b, r) for h, b, r, _, _ in items])
+    out = []
+    for (h, b, r, line, node), (kind, conf) in zip(items, preds):
+        sub = subkind_for(kind, h, b, unit)
+        p = Prediction(h, line, r, kind, sub, conf, conf < LOW_CONFIDENCE)
+        out.append(p)
+        if node is not None:
+            for n in node.walk():
+                n.kind, n.subkind, n.confidence = kind, sub, conf
+    return tree, out
+
+
+def classify_path(path: str, dirs: list[Path], single: bool = False, unit: str | None = None):
+    from assistant.corpus import index
+    from assistant.normalize import normalize
+    from assistant.reader import read_document
+
+    doc = read_document(path)
+    norm = normalize(doc.text, doc.fmt)
+    conn = index.open_index(dirs)
+    try:
+        return classify_text(conn, norm, single, unit)
+    finally:
+        conn.close()

@@ -1,0 +1,113 @@
+"""Grouped cross-validation of the section classifier against the keyword baseline."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class LabelledSection:
+    doc_id: str
+    ord: int
+    role: str
+    heading: str | None
+    text: str
+    tokens: list[str]
+    kind: str
+
+
+def labelled_sections(conn: sqlite3.Connection, dirs: list[Path]) -> tuple[list[LabelledSection], list[str]]:
+    """Sections of the index with a label; also the list of label problems (mismatched headings)."""
+    from assistant.classify import labels as labels_mod
+
+    labels = {}
+    for d in dirs:
+        labels.update(labels_mod.read(Path(d)))
+    rows = conn.execute(
+        "SELECT d.doc_id, s.ord, s.role, s.heading, s.text, s.tokens FROM sections s "
+        "JOIN documents d ON d.id = s.doc ORDER BY s.id")
+    out, problems = [], []
+    for doc_id, ord_, role, heading, text, tokens in rows:
+        lab = labels.get((doc_id, ord_))
+        if lab is None:
+            continue
+        if lab.heading != labels_mod.section_key_heading(role, heading):
+            problems.append(f"{doc_id}#{ord_}: 标注的标题“{lab.heading}”与语料中的“{heading}”不一致")
+            continue
+        out.append(LabelledSection(doc_id, ord_, role, heading, text, tokens.split(), lab.kind))
+    return out, problems
+
+
+def metrics(y_true: list[str], y_pred: list[str], classes: list[str]) -> dict:
+    n = len(y_true)
+    acc = sum(a == b for a, b in zip(y_true, y_pred)) / max(n, 1)
+    f1s = {}
+    for c in classes:
+        tp = sum(a == c and b == c for a, b in zip(y_true, y_pred))
+        fp = sum(a != c and b == c for a, b in zip(y_true, y_pred))
+        fn = sum(a == c and b != c for a, b in zip(y_true, y_pred))
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        f1s[c] = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    present = [c for c in classes if c in set(y_true)]
+    macro = sum(f1s[c] for c in present) / max(len(present), 1)
+    confusion = {c: {d: sum(a == c and b == d for a, b in zip(y_true, y_pred)) for d in classes} for c in classes}
+    return {"n": n, "accuracy": acc, "macro_f1": macro, "f1": f1s, "confusion": confusion}
+
+
+def cross_validate(sections: list[LabelledSection], n_splits: int = 5) -> dict:
+    """Grouped k-fold by document for the model; the baseline needs no training."""
+    from sklearn.model_selection import GroupKFold
+
+    from assistant.classify import core_kinds, keywords
+    from assistant.classify.features import raw_features
+    from assistant.classify.model import train
+
+    feats = [raw_features(s.heading, s.text, s.role, tokens=s.tokens) for s in sections]
+    ys = [s.kind for s in sections]
+    groups = [s.doc_id for s in sections]
+    pred = [""] * len(sections)
+    conf = [0.0] * len(sections)
+    splits = min(n_splits, len(set(groups)))
+    for tr, te in GroupKFold(n_splits=splits).split(feats, ys, groups):
+        model = train([feats[i] for i in tr], [ys[i] for i in tr], [groups[i] for i in tr])
+        for i in te:
+            pred[i], conf[i], _ = model.predict(feats[i])
+    base = [keywords.predict(s.heading, s.text, s.role) for s in sections]
+    classes = [k for k in core_kinds() if k in set(ys) | set(pred) | set(base)]
+    body = [i for i, s in enumerate(sections) if s.role == "section"]
+    low = [i for i in range(len(sections)) if conf[i] < 0.5]
+    return {
+        "folds": splits,
+        "documents": len(set(groups)),
+        "model": metrics(ys, pred, classes),
+        "baseline": metrics(ys, base, classes),
+        "model_body_only": metrics([ys[i] for i in body], [pred[i] for i in body], classes),
+        "baseline_body_only": metrics([ys[i] for i in body], [base[i] for i in body], classes),
+        "low_confidence": {"n": len(low), "accuracy": (sum(ys[i] == pred[i] for i in low) / len(low)) if low else None},
+        "classes": classes,
+        "errors": [{"doc": sections[i].doc_id, "ord": sections[i].ord, "heading": sections[i].heading,
+                    "label": ys[i], "predicted": pred[i], "confidence": round(conf[i], 3)}
+                   for i in range(len(sections)) if ys[i] != pred[i]],
+    }
+
+
+def format_report(res: dict) -> str:
+    lines = [f"分组交叉验证（按报告分组，{res['folds']} 折，{res['documents']} 篇报告，{res['model']['n']} 节）"]
+    for name, key in (("模型", "model"), ("关键词基线", "baseline"), ("模型（仅正文节）", "model_body_only"),
+                      ("关键词基线（仅正文节）", "baseline_body_only")):
+        m = res[key]
+        lines.append(f"  {name:<14} 准确率 {m['accuracy']:.3f}   宏平均F1 {m['macro_f1']:.3f}   (n={m['n']})")
+    lc = res["low_confidence"]
+    if lc["n"]:
+        lines.append(f"  置信度低（<0.5）的节：{lc['n']} 个，其中判断正确 {lc['accuracy']:.2f}")
+    classes = res["classes"]
+    lines.append("混淆矩阵（行=标注，列=预测，模型）：")
+    short = [c[:6] for c in classes]
+    lines.append(" " * 12 + " ".join(f"{c:>6}" for c in short))
+    for c in classes:
+        row = res["model"]["confusion"][c]
+        lines.append(f"{c[:11]:<12}" + " ".join(f"{row[d]:>6}" for d in classes))
+    return "\n".join(lines)

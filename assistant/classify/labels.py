@@ -1,0 +1,55 @@
+"""Section labels: the ground truth the model learns from, kept as data in the corpus.
+
+``labels.tsv`` in a corpus folder, one line per section::
+
+    doc_id <TAB> section ordinal <TAB> kind <TAB> heading (or ［开头］/［结尾］, to check the key)
+
+Lines starting with # are comments. The heading column guards against a label
+drifting onto another section if the splitter or outline parser changes: a
+label whose heading does not match is reported and not used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+FILENAME = "labels.tsv"
+ROLE_MARK = {"opening": "［开头］", "closing": "［结尾］"}
+
+
+@dataclass(frozen=True)
+class Label:
+    doc_id: str
+    ord: int
+    kind: str
+    heading: str
+
+
+def section_key_heading(role: str, heading: str | None) -> str:
+    return ROLE_MARK.get(role) or (heading or "")
+
+
+def read(folder: Path) -> dict[tuple[str, int], Label]:
+    path = Path(folder) / FILENAME
+    out: dict[tuple[str, int], Label] = {}
+    if not path.is_file():
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) < 3:
+            continue
+        doc_id, ord_, kind = parts[0], int(parts[1]), parts[2].strip()
+        heading = parts[3] if len(parts) > 3 else ""
+        out[(doc_id, ord_)] = Label(doc_id, ord_, kind, heading)
+    return out
+
+
+def write(folder: Path, labels: list[Label], header: str = "") -> None:
+    from assistant import atomic
+
+    lines = [f"# {h}" for h in header.splitlines()] if header else []
+    lines += [f"{l.doc_id}\t{l.ord}\t{l.kind}\t{l.heading}" for l in labels]
+    atomic.write_text(Path(folder) / FILENAME, "\n".join(lines) + "\n")

@@ -1,0 +1,76 @@
+"""``assist classify PATH... [--single]`` and ``assist eval classify``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from assistant.cli.app import CORPUS_OPTION, FORMAT_OPTION, Format, app, corpus_dirs, emit_json
+
+
+@app.command("classify")
+def classify_cmd(
+    paths: List[str] = typer.Argument(..., help="报告文件（.txt .md .docx .html），- 表示标准输入。"),
+    single: bool = typer.Option(False, "--single", help="把每个文件整体当作一节来判断类型。"),
+    unit: Optional[str] = typer.Option(None, "--unit", help="单位类型（用于识别该单位插件的细分类型）。"),
+    corpus: Optional[Path] = CORPUS_OPTION,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """判断报告每一节的类型（组织领导、宣传引导、存在问题……），置信度低的会标出。"""
+    from assistant.classify import kind_table
+    from assistant.classify.api import classify_path
+
+    if unit:
+        from assistant.units import get_unit
+
+        unit = get_unit(unit).name
+    results = []
+    for path in paths:
+        _, preds = classify_path(path, corpus_dirs(corpus), single, unit)
+        results.append({"path": path, "sections": [p.to_json() for p in preds]})
+    if fmt == Format.json:
+        emit_json({"files": results})
+        return
+    labels = kind_table()
+    for res in results:
+        typer.echo(res["path"])
+        for s in res["sections"]:
+            name = labels.get(s["kind"], {}).get("label", s["kind"])
+            sub = f"/{s['subkind']}" if s["subkind"] else ""
+            flag = "  （置信度低，请核对）" if s["low_confidence"] else ""
+            head = s["heading"] or {"opening": "［开头］", "closing": "［结尾］"}.get(s["role"], "［全文］")
+            typer.echo(f"  第{s['line']}行\t{name}({s['kind']}{sub})\t{s['confidence']:.2f}\t{head}{flag}")
+
+
+@app.command("eval")
+def eval_cmd(
+    what: str = typer.Argument("classify", help="评估对象：classify。"),
+    corpus: Optional[Path] = CORPUS_OPTION,
+    folds: int = typer.Option(5, "--folds", min=2, help="交叉验证折数。"),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """评估分类模型：按报告分组交叉验证，输出准确率、宏平均F1、混淆矩阵，并与关键词基线比较。"""
+    from assistant.classify.evaluate import cross_validate, format_report, labelled_sections
+    from assistant.corpus import index
+    from assistant.errors import InputError
+
+    if what != "classify":
+        raise InputError(f"未知的评估对象：{what}（可用：classify）")
+    dirs = corpus_dirs(corpus)
+    conn = index.open_index(dirs)
+    try:
+        sections, problems = labelled_sections(conn, dirs)
+    finally:
+        conn.close()
+    if len(sections) < 10:
+        raise InputError("语料中已标注的节太少，无法评估（需要 labels.tsv）")
+    res = cross_validate(sections, folds)
+    res["label_problems"] = problems
+    if fmt == Format.json:
+        emit_json(res)
+    else:
+        typer.echo(format_report(res))
+        for p in problems:
+            typer.echo(f"注意：{p}", err=True)

@@ -1,0 +1,1 @@
+"""Standard phrasing from the corpus: phrase units, neutralisation, retrieval and ranking."""

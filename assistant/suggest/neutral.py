@@ -1,0 +1,90 @@
+"""Making a corpus sentence reusable: figures become ``xx``, local names ``××``.
+
+Part-of-speech tags from jieba (ns place, nr person, nt organisation) find the
+names; places that are part of the common story (武汉, 湖北, 全国…) and the
+administrative suffix of a local name (新江镇 → ××镇) are kept. Arabic
+figures become placeholders of the form ``assist check`` knows (xx名, x月x日,
+20xx年), except stock figures of the phrasing itself (24小时, 100%).
+"""
+
+from __future__ import annotations
+
+import re
+
+KEEP_NAMES = {
+    "武汉", "湖北", "中国", "全国", "国家", "中央", "党中央", "国务院", "中华", "中华人民共和国", "省委", "省政府",
+    "市委", "市政府", "县委", "县政府", "区委", "区政府", "镇党委", "镇政府", "乡党委", "乡政府", "党委", "政府",
+    "上海", "北京", "吉林", "境外", "国外", "疫区", "湖北省", "武汉市", "新冠", "新型冠状病毒", "人民", "群众",
+    "居民", "村民", "村委", "居委", "社区", "街道", "乡镇", "村", "镇", "县", "市", "区", "省", "乡",
+    "卫健委", "疾控中心", "卫生院", "派出所", "公安局", "教育局", "市场监管局", "人民政府",
+}
+ADMIN_SUFFIX = re.compile(r"(省|市|县|区|镇|乡|村|街道|社区|小区|街|路|组|屯|寨|场|站|局|委|所|院|校|学校|中学|小学|幼儿园|医院|银行|支行|分行|公司|集团)$")
+NAME_TAGS = {"ns", "nr", "nrt", "nrfg", "nt", "nz"}
+_DIGIT = re.compile(r"\d")
+_FIGURE = re.compile(r"\d+(?:[.,，]\d+)*")
+_STOCK = re.compile(r"^(24小时|100%|100％|1米|一米)$")
+_PLACEHOLDER = "xx"
+
+
+def _figure(token: str, nxt: str) -> str:
+    """Replace Arabic figures inside ``token`` given the token after it."""
+    if _STOCK.match(token + (nxt[:2] if nxt.startswith("小时") else "")) or (token == "24" and nxt.startswith("小时")):
+        return token
+    if token in ("100", "100%") and nxt.startswith(("%", "％")) or token in ("100%", "100％"):
+        return token
+    if re.fullmatch(r"(19|20)\d\d", token) and nxt.startswith("年"):
+        return "20xx"
+    if nxt.startswith(("月", "日", "时", "号")) and re.fullmatch(r"\d{1,2}", token):
+        return "x"
+    return _FIGURE.sub(_PLACEHOLDER, token)
+
+
+def neutralize(text: str, tagged: list[tuple[str, str]] | None = None) -> str:
+    """The sentence with its own facts replaced by placeholders."""
+    from assistant import segment
+
+    pairs = tagged if tagged is not None else segment.tag(text)
+    out: list[str] = []
+    for i, (w, t) in enumerate(pairs):
+        nxt = pairs[i + 1][0] if i + 1 < len(pairs) else ""
+        if _DIGIT.search(w):
+            out.append(_figure(w, nxt))
+        elif t in NAME_TAGS and w not in KEEP_NAMES and len(w) >= 2 and _looks_local(w, t):
+            m = ADMIN_SUFFIX.search(w)
+            out.append("××" + (m.group(1) if m and len(w) > len(m.group(1)) else ""))
+        else:
+            out.append(w)
+    text = "".join(out)
+    # fold runs like "××××" that two adjacent names leave
+    return re.sub(r"(××)+", "××", text)
+
+
+# Words jieba tags as names that are ordinary words in these reports.
+_NOT_NAMES = {"周密", "马上", "高度", "常态", "严格", "全面", "联防", "联控", "网格", "春节", "元宵", "清明",
+              "新春", "党员", "干部", "书记", "镇长", "县长", "市长", "主任", "同志", "老师", "医生", "护士",
+              "武汉市", "湖北省", "新冠肺炎", "肺炎", "冠状病毒", "核酸", "口罩", "中共", "共产党", "中国共产党",
+              "公安", "民警", "交警", "卫健", "卫健局", "教体局", "教育", "疾控", "防控办", "指挥部", "领导小组",
+              "金融", "人民银行", "银行", "农商行", "信用社", "国有", "海关", "边检", "铁路", "民航", "高铁",
+              "朋友圈", "微信", "微信群", "抖音", "钉钉", "QQ", "qq"}
+
+
+# Common surnames: a word tagged as a person name must start with one (jieba's HMM tags
+# many unknown words nr, e.g. 通知书).
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
+    "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
+    "向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童"
+    "凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项"
+    "连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲"
+    "虞敖巩明佘池查麻苑迟邝荀"
+)
+
+
+def _looks_local(word: str, tag: str) -> bool:
+    if word in _NOT_NAMES:
+        return False
+    if tag in ("nr", "nrt", "nrfg") and not (word[0] in _SURNAMES and 2 <= len(word) <= 3):
+        return False
+    if tag == "nz" and not ADMIN_SUFFIX.search(word):
+        return False  # nz (other proper noun) is mostly terms; only local bodies go
+    return True

@@ -1,0 +1,158 @@
+"""Retrieval and ranking of standard phrasing.
+
+1. Candidates: BM25 over phrase tokens (SQLite FTS5, query tokens from jieba
+   with the domain dictionary, each as a prefix so 微信 finds 微信群).
+2. Rerank: BM25 share, coverage of the query's words (IDF-weighted), rapidfuzz
+   token similarity, a boost for the requested kind (or the kind the classifier
+   reads in the query), the requested unit, and standardness (the number of
+   reports a phrasing recurs in).
+3. Fold near-duplicates, so the top N are N different phrasings.
+4. Output neutral text (figures → xx, local names → ××), adapted to the unit.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+from dataclasses import dataclass
+
+CANDIDATES = 300
+NEAR_DUP = 72  # rapidfuzz ratio on neutral text at or above which two phrasings are one
+_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+STOPWORDS = set("的 了 和 与 及 等 在 对 把 被 将 也 都 就 又 还 是 有 为 以 于 从 到 并 或 各 个 这 那 我 我们 他们 你 要 做 搞 一下 一些 什么 怎么 如何 一个".split())
+
+
+@dataclass
+class Suggestion:
+    text: str
+    kind: str | None
+    unit: str | None
+    score: float
+    source: str
+    docs: int
+    original: str
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "kind": self.kind, "unit": self.unit, "score": round(self.score, 4),
+                "source": self.source, "docs": self.docs}
+
+
+class Suggester:
+    """Long-lived: keeps its connection and caches, so warm queries are fast."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.n_sections = conn.execute("SELECT COUNT(*) FROM sections").fetchone()[0] or 1
+        self._df: dict[str, int] = {}
+
+    # -- query side --------------------------------------------------------------------------
+    def query_tokens(self, query: str) -> list[str]:
+        from assistant import segment
+
+        seen, out = set(), []
+        for t in segment.cut(query):
+            t = t.strip()
+            if not t or not _WORD.search(t) or t in STOPWORDS or t.isdigit() or t in seen:
+                continue
+            seen.add(t)
+            out.append(t)
+        return out
+
+    def idf(self, token: str) -> float:
+        if token not in self._df:
+            row = self.conn.execute("SELECT df FROM tokens WHERE token = ?", (token,)).fetchone()
+            self._df[token] = row[0] if row else 0
+        return math.log((1 + self.n_sections) / (1 + self._df[token])) + 1.0
+
+    def query_kinds(self, query: str) -> dict[str, float]:
+        from assistant.classify.api import Classifier
+
+        return Classifier(self.conn).proba_many([(None, query, "section")])[0]
+
+    # -- ranking -----------------------------------------------------------------------------
+    def suggest(self, query: str | None, kind: str | None = None, unit: str | None = None,
+                n: int = 5) -> list[Suggestion]:
+        from rapidfuzz import fuzz
+
+        kinds = [kind] if kind else None
+        if not query or not query.strip():
+            rows = self._by_kind(kinds)
+            scored = [(self._standard(r["docs"]) - self._length_penalty(r["neutral"]), r) for r in rows]
+        else:
+            tokens = self.query_tokens(query)
+            if not tokens:
+                return []
+            rows = self._candidates(tokens, kinds)
+            if not rows:
+                return []
+            weights = {t: self.idf(t) for t in tokens}
+            total_w = sum(weights.values()) or 1.0
+            best_bm25 = max(-r["bm25"] for r in rows) or 1.0
+            qkinds = {} if kind else self.query_kinds(query)
+            qtext = " ".join(tokens)
+            scored = []
+            for r in rows:
+                ptoks = r["tokens"].split()
+                cover = sum(w for t, w in weights.items() if any(p.startswith(t) or t in p for p in ptoks)) / total_w
+                sim = fuzz.token_set_ratio(qtext, r["tokens"]) / 100.0
+                s = 0.4 * (-r["bm25"] / best_bm25) + 0.4 * cover + 0.2 * sim
+                s += 0.35 * qkinds.get(r["kind"] or "", 0.0)
+                s += self._standard(r["docs"]) - self._length_penalty(r["neutral"])
+                scored.append((s, r))
+        if unit:
+            scored = [(s + (0.1 if unit in (r["units"] or "").split(",") else 0.0), r) for s, r in scored]
+        scored.sort(key=lambda sr: (-sr[0], sr[1]["id"]))
+        picked: list[tuple[float, sqlite3.Row]] = []
+        for s, r in scored:
+            if any(fuzz.ratio(r["neutral"], p["neutral"]) >= NEAR_DUP or
+                   fuzz.token_set_ratio(r["tokens"], p["tokens"]) >= 90 for _, p in picked):
+                continue
+            picked.append((s, r))
+            if len(picked) >= n:
+                break
+        return [self._emit(s, r, unit) for s, r in picked]
+
+    def _candidates(self, tokens: list[str], kinds: list[str] | None) -> list[sqlite3.Row]:
+        match = " OR ".join('"{}"*'.format(t.replace('"', '""')) for t in tokens)
+        sql = ("SELECT p.*, bm25(phrases_fts) AS bm25 FROM phrases_fts JOIN phrases p ON p.id = phrases_fts.rowid "
+               "WHERE phrases_fts MATCH ?")
+        args: list = [match]
+        if kinds:
+            sql += f" AND p.kind IN ({','.join('?' * len(kinds))})"
+            args += kinds
+        sql += " ORDER BY bm25 LIMIT ?"
+        args.append(CANDIDATES)
+        return self.conn.execute(sql, args).fetchall()
+
+    def _by_kind(self, kinds: list[str] | None) -> list[sqlite3.Row]:
+        if not kinds:
+            return []
+        return self.conn.execute(
+            f"SELECT p.*, 0.0 AS bm25 FROM phrases p WHERE p.kind IN ({','.join('?' * len(kinds))}) "
+            "AND p.heading = 0 ORDER BY p.docs DESC, p.occurrences DESC, p.id LIMIT ?", [*kinds, CANDIDATES * 2]
+        ).fetchall()
+
+    @staticmethod
+    def _standard(docs: int) -> float:
+        return 0.06 * min(math.log2(1 + docs), 4.0)
+
+    @staticmethod
+    def _length_penalty(text: str) -> float:
+        n = len(text)
+        if n > 90:
+            return min(0.25, 0.1 * (n - 90) / 60)
+        if n < 12:
+            return 0.05
+        return 0.0
+
+    def _emit(self, score: float, r: sqlite3.Row, unit: str | None) -> Suggestion:
+        text = r["neutral"]
+        out_unit = r["unit"]
+        if unit:
+            from assistant.units import get_unit
+            from assistant.units.adapt import adapt
+
+            text = adapt(text, get_unit(unit))
+            out_unit = unit
+        return Suggestion(text, r["kind"], out_unit, score, f"{r['doc_id']}:{r['line']}", r["docs"], r["text"])
