@@ -249,6 +249,8 @@ def parse(norm: MappedText, title_hint: str | None = None) -> Outline:
         current.paragraphs.append(line.strip())
         current.end = off + len(line)
 
+    if not sections and opening is not None and len(opening.paragraphs) >= 3:
+        opening, sections = _paragraph_sections(opening, norm, raw_line)
     # The closing: trailing paragraphs of the last section that read as a closing, or a date line.
     closing = _split_closing(sections, norm, raw_line)
     if opening is not None:
@@ -263,6 +265,38 @@ def parse(norm: MappedText, title_hint: str | None = None) -> Outline:
         sections.append(closing)
     _finish(sections, norm, end_text)
     return Outline(title, title_line, sections, norm)
+
+
+UNNUMBERED_HEADING_MAX = 20
+
+
+def _paragraph_sections(opening: Node, norm: MappedText, raw_line) -> tuple[Node, list[Node]]:  # noqa: ANN001
+    """A report without numbered headings: the first paragraph opens, each further paragraph
+    is a section; a short first sentence (加强组织领导，部署防控工作全天候。…) is its heading."""
+    paras = opening.paragraphs
+    new_opening = Node("opening", 1, None, None, opening.line, kind="opening", start=opening.start)
+    n_open = 1
+    # an addressee line (市纪委： / 各位领导：) is not the opening paragraph itself
+    while n_open < len(paras) - 2 and len(paras[n_open - 1]) <= 20 and paras[n_open - 1].endswith(("：", ":")):
+        n_open += 1
+    new_opening.paragraphs = paras[:n_open]
+    sections: list[Node] = []
+    pos = opening.start
+    for p in paras[:n_open]:
+        pos = norm.text.find(p, pos) + len(p)
+    for p in paras[n_open:]:
+        off = norm.text.find(p, pos)
+        pos = off + len(p)
+        m = _HEAD_END.search(p)
+        heading = None
+        rest = p
+        if m and m.start() <= UNNUMBERED_HEADING_MAX and p[m.start()] == "。" and len(_CLAUSE_END.findall(p[: m.start()])) <= 1:
+            heading, rest = p[: m.start()], p[m.end():].strip()
+        node = Node("section", 1, None, heading, raw_line(off), start=off, end=off + len(p))
+        node.paragraphs = [rest] if rest else []
+        node.has_rest = bool(heading and rest)
+        sections.append(node)
+    return new_opening, sections
 
 
 def _split_closing(sections: list[Node], norm: MappedText, raw_line) -> Node | None:  # noqa: ANN001

@@ -87,3 +87,15 @@ def test_sections_for_classification_split_broad_containers() -> None:
     secs = outline.sections(parse(text))
     assert [s.heading for s in secs] == ["严把外防输入关口", "严把监测预警关口", "存在问题", "下步打算"]
     assert "人员不足" in secs[2].text
+
+
+def test_report_without_numbered_headings_is_split_by_paragraph() -> None:
+    text = ("市纪委：\n收到文件后，我局高度重视，现将有关情况报告如下。\n"
+            "加强组织领导，部署防控工作全天候。自1月25日起，全镇干部取消休假。\n"
+            "该镇组织印发了《致全镇居民的一封信》，发放宣传资料xx份，做到家喻户晓。\n"
+            "加强保障工作。该镇不断强化后勤保障。\n")
+    o = parse(text)
+    assert [s.role for s in o.sections] == ["opening", "section", "section", "section"]
+    assert o.sections[0].paragraphs == ["市纪委：", "收到文件后，我局高度重视，现将有关情况报告如下。"]
+    assert [s.heading for s in o.sections[1:]] == ["加强组织领导，部署防控工作全天候", None, "加强保障工作"]
+    assert [s.line for s in o.sections[1:]] == [3, 4, 5]
