@@ -57,6 +57,25 @@ corpus_app = _typer(help="语料库：导入报告、构建索引、统计与列
 app.add_typer(corpus_app, name="corpus")
 
 
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    plugins: Optional[list[Path]] = typer.Option(
+        None, "--plugins", envvar="ASSIST_PLUGINS", file_okay=False, metavar="DIR",
+        help="再从这个文件夹加载单位类型插件（可重复；也可用环境变量 ASSIST_PLUGINS，多个用系统路径分隔符隔开）。",
+    ),
+) -> None:
+    # Hand the plugin folders to the unit registry (loaded lazily, only by commands
+    # that need unit types); forget them when the command ends.
+    from assistant.units import set_plugin_dirs
+
+    for folder in plugins or ():
+        if not folder.is_dir():
+            raise InputError(f"插件文件夹不存在：{folder}")
+    set_plugin_dirs(plugins or None)
+    ctx.call_on_close(lambda: set_plugin_dirs(None))
+
+
 class Format(str, enum.Enum):
     text = "text"
     json = "json"

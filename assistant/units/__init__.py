@@ -1,0 +1,94 @@
+"""Unit types (school, bank, village…) provided by plugins.
+
+    get_unit("学校")            → Unit (InputError if unknown)
+    all_units(), unit_names()
+    kind_parent("teaching")     → "operations"
+    guess_unit(title, text)     → "school"
+    adapt.adapt(text, unit)     → the text in the unit's own words
+
+Importing this package is cheap (no dataclasses, no pluggy until a unit is asked for):
+the CLI's root callback imports it on every command to hand over ``--plugins`` folders.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from assistant.units.manager import Registry
+    from assistant.units.model import Unit
+
+_MODEL_NAMES = ("CORE_KINDS", "CONCEPTS", "Field", "Kind", "OutlineItem", "Unit", "UnitDataError")
+
+__all__ = [
+    "CORE_KINDS", "Field", "Kind", "OutlineItem", "Unit", "UnitDataError", "all_units",
+    "get_unit", "guess_unit", "hookimpl", "kind_parent", "plugin_dirs", "registry",
+    "set_plugin_dirs", "unit_names",
+]
+
+_explicit_dirs: list[Path] | None = None
+
+
+def set_plugin_dirs(dirs: Iterable[str | os.PathLike] | None) -> None:
+    """Plugin folders given on the command line (None: fall back to ASSIST_PLUGINS)."""
+    global _explicit_dirs
+    _explicit_dirs = [Path(d) for d in dirs] if dirs else None
+
+
+def plugin_dirs() -> list[Path]:
+    """The user's plugin folders: ``--plugins`` if given, else ``ASSIST_PLUGINS``."""
+    if _explicit_dirs is not None:
+        return list(_explicit_dirs)
+    env = os.environ.get("ASSIST_PLUGINS", "")
+    return [Path(p) for p in env.split(os.pathsep) if p.strip()]
+
+
+def registry() -> "Registry":
+    from assistant.units.manager import registry as _registry
+
+    return _registry()
+
+
+def get_unit(name_or_alias: str) -> "Unit":
+    """The unit type called ``name_or_alias`` (name, Chinese label or alias)."""
+    return registry().get(name_or_alias)
+
+
+def all_units() -> "list[Unit]":
+    """Every registered unit type, built-in ones first, in registration order."""
+    return list(registry().units.values())
+
+
+def unit_names() -> list[str]:
+    return list(registry().units)
+
+
+def kind_parent(kind_id: str, default: Any = ...) -> Any:
+    """The core kind of ``kind_id`` (a core kind is its own parent).
+
+    Unknown ids raise InputError, or return ``default`` when one is given."""
+    from assistant.units.manager import kind_parent as _kind_parent
+
+    return _kind_parent(kind_id, default)
+
+
+def guess_unit(title: str, text: str, default: str = "") -> str:
+    """The registered unit type a report most likely comes from (``default`` if no clue)."""
+    from assistant.units.guess import guess_unit as _guess
+
+    return _guess(title, text, default)
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy: the model's dataclasses and pluggy load only when a unit is asked for.
+    if name in ("hookimpl", "hookspec"):
+        from assistant.units import hookspecs
+
+        return getattr(hookspecs, name)
+    if name in _MODEL_NAMES:
+        from assistant.units import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module 'assistant.units' has no attribute {name!r}")

@@ -1,0 +1,450 @@
+"""Unit types as plugins: discovery, the built-in data, check rules, adaptation, guessing."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import InputError
+from assistant.units import CORE_KINDS, get_unit, guess_unit, kind_parent, unit_names
+from assistant.units import manager
+from assistant.units.adapt import adapt, replacements
+from assistant.units.model import find_matches
+
+DATA = Path(__file__).parent / "data" / "units"
+TEST_PLUGINS = DATA / "plugins"
+RICH = ("school", "bank", "village")
+BUILTIN = ("school", "bank", "village", "town", "community", "county", "city", "enterprise",
+           "health", "police", "department")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_registry():
+    manager.reset()
+    yield
+    manager.reset()
+
+
+def units_json(cli, *pre: str) -> tuple[dict, str]:
+    r = cli(*pre, "units", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    return {u["name"]: u for u in json.loads(r.stdout)["units"]}, r.stderr
+
+
+# ---- assist units ------------------------------------------------------------------------
+
+def test_units_json_lists_builtin_types_with_fields_and_kinds(cli):
+    units, stderr = units_json(cli)
+    assert stderr == ""
+    assert set(BUILTIN) <= set(units)
+    for name in RICH:
+        u = units[name]
+        assert u["label"] and u["aliases"]
+        assert len(u["fields"]) >= 6
+        for f in u["fields"]:
+            assert set(f) >= {"name", "label", "measure", "type", "aliases"}
+            assert f["type"] in ("number", "date", "name", "text")
+        assert u["kinds"] and all(k["parent"] in CORE_KINDS for k in u["kinds"])
+    assert units["school"]["label"] == "学校"
+    assert {"中小学", "幼儿园", "教育局"} <= set(units["school"]["aliases"])
+    kinds = {k["label"]: k["parent"] for n in RICH for k in units[n]["kinds"]}
+    assert kinds["教学安排"] == "operations"
+    assert kinds["金融服务"] == "operations"
+    assert kinds["村务公开"] == "publicity"
+    labels = {f["label"]: f for f in units["village"]["fields"]}
+    assert labels["排查户数"]["measure"] == "户" and labels["排查户数"]["type"] == "number"
+
+
+def test_units_text_output(cli):
+    r = cli("units")
+    assert r.exit_code == 0
+    assert "school  学校" in r.stdout
+    assert "金融服务 → 业务运行" in r.stdout
+    assert "排查户数（户）" in r.stdout
+
+
+# ---- the built-in data, table-driven ----------------------------------------------------------
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_builtin_outline_fields_and_vocabulary(name):
+    unit = get_unit(name)
+    kinds = [o.kind for o in unit.outline]
+    assert len(set(kinds)) >= 6
+    assert kinds[0] == "opening" and kinds[-1] == "closing"
+    assert {"problems", "next_steps"} <= set(kinds)
+    for o in unit.outline:
+        assert o.kind in CORE_KINDS or unit.kind(o.kind) is not None
+        assert o["heading"] == o.heading  # readable like the {kind, heading} of the spec
+    assert len(unit.fields) >= (6 if name in RICH else 5)
+    # adapt() can always write something else instead of a forbidden word…
+    missing = [w for w in unit.forbidden if w not in unit.vocabulary]
+    assert not missing, f"{name}: forbidden words with no replacement: {missing}"
+    # …and what it writes is never forbidden itself
+    rule = next(r for r in unit.check_rules() if r["id"] == "unit-forbidden-word")
+    bad = {k: v for k, v in unit.vocabulary.items() if find_matches(rule, v)}
+    assert not bad, f"{name}: replacements containing forbidden words: {bad}"
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_check_rules_shape_and_examples(name):
+    rules = get_unit(name).check_rules()
+    ids = [r["id"] for r in rules]
+    assert len(ids) == len(set(ids))
+    assert "unit-forbidden-word" in ids
+    for rule in rules:
+        assert rule["severity"] in ("error", "warning", "info")
+        assert "{match}" in rule["message"]
+        assert rule["engine"] in ("words", "regex")
+        assert rule["words"] if rule["engine"] == "words" else rule["pattern"]
+        assert isinstance(rule["exceptions"], list)
+        # every rule says what it flags and what it lets pass, and means it
+        assert rule["examples"]["flag"] and rule["examples"]["pass"], rule["id"]
+        for text in rule["examples"]["flag"]:
+            assert find_matches(rule, text), (rule["id"], text)
+        for text in rule["examples"]["pass"]:
+            assert not find_matches(rule, text), (rule["id"], text)
+
+
+def test_forbidden_word_rule_for_school():
+    rule = next(r for r in get_unit("school").check_rules() if r["id"] == "unit-forbidden-word")
+    assert rule["severity"] == "error" and rule["engine"] == "words"
+    assert rule["message"] == '学校的报告中不应出现"{match}"'
+    assert {"村民", "客户", "村两委"} <= set(rule["words"])
+    assert "村民委员会" in rule["exceptions"] and "客户端" in rule["exceptions"]
+    assert rule["replacements"]["村民"] == "师生"
+    text = "组织村民和客户，配合村民委员会，用微信客户端"
+    assert [m for _, _, m in find_matches(rule, text)] == ["村民", "客户"]
+    # a bank report has no 村民 and no 师生
+    bank = next(r for r in get_unit("bank").check_rules() if r["id"] == "unit-forbidden-word")
+    assert {"村民", "师生"} <= set(bank["words"])
+
+
+def test_get_unit_by_name_label_alias_and_unknown():
+    assert get_unit("school") is get_unit("学校") is get_unit("幼儿园") is get_unit("教育局")
+    assert get_unit("BANK").name == "bank"
+    assert get_unit("村委会").name == "village"
+    assert set(BUILTIN) <= set(unit_names())
+    with pytest.raises(InputError) as err:
+        get_unit("火星基地")
+    assert str(err.value).startswith("未知的单位类型：火星基地（可用：")
+    assert "school" in str(err.value)
+
+
+def test_kind_parent():
+    assert kind_parent("teaching") == "operations"
+    assert kind_parent("financial_service") == "operations"
+    assert kind_parent("village_affairs") == "publicity"
+    assert kind_parent("screening") == "screening"
+    assert kind_parent("no-such-kind", None) is None
+    with pytest.raises(InputError):
+        kind_parent("no-such-kind")
+
+
+# ---- third-party plugins -------------------------------------------------------------------
+
+HOSPICE = """
+name = "kindergarten-x"
+label = "托育机构"
+aliases = ["托儿所", "托育中心"]
+forbidden = ["村民", "客户"]
+keep = ["客户端"]
+
+[terms]
+self = ["我园"]
+whole = ["全园"]
+people = ["幼儿和家长", "幼儿"]
+returnees = ["返园幼儿"]
+
+[vocabulary]
+"入户走访" = "家园联系"
+
+[[outline]]
+kind = "opening"
+[[outline]]
+kind = "care_routine"
+heading = "做好保育工作"
+[[outline]]
+kind = "closing"
+
+[[kinds]]
+id = "care_routine"
+label = "保育照护"
+parent = "care"
+cues = ["保育", "午睡", "晨检"]
+
+[[fields]]
+name = "children"
+label = "在园幼儿"
+measure = "名"
+aliases = ["幼儿人数"]
+
+[[rules]]
+id = "kg-wording"
+severity = "warning"
+message = '宜写作"幼儿"，而不是"{match}"'
+engine = "words"
+words = ["小朋友们"]
+examples = { flag = ["小朋友们按时晨检。"], pass = ["幼儿按时晨检。"] }
+"""
+
+
+def write_plugin(root: Path, name: str, text: str, file: str = "unit.toml") -> Path:
+    folder = root / name
+    folder.mkdir(parents=True)
+    (folder / file).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_data_only_plugin_folder_adds_a_unit_type(cli, tmp_path, monkeypatch):
+    plugins = tmp_path / "my-plugins"
+    write_plugin(plugins, "kg", HOSPICE)
+    units, stderr = units_json(cli, "--plugins", str(plugins))
+    assert stderr == ""
+    kg = units["kindergarten-x"]
+    assert kg["label"] == "托育机构"
+    assert kg["kinds"] == [{"id": "care_routine", "label": "保育照护", "parent": "care"}]
+    assert kg["fields"][0]["label"] == "在园幼儿"
+    assert set(BUILTIN) <= set(units)  # the built-in ones keep working
+
+    # the --plugins option lasts one command; the environment variable works the same way
+    assert "kindergarten-x" not in units_json(cli)[0]
+    monkeypatch.setenv("ASSIST_PLUGINS", os.pathsep.join([str(plugins), str(TEST_PLUGINS / "library")]))
+    units, stderr = units_json(cli)
+    assert {"kindergarten-x", "library"} <= set(units) and stderr == ""
+    manager.reset()
+    unit = get_unit("托儿所")
+    assert unit.name == "kindergarten-x" and unit.plugin == "kg"
+    assert get_unit("图书馆").name == "library"  # a YAML plugin folder named directly
+    assert kind_parent("care_routine") == "care"
+    # its rules and forbidden words reach `check --unit` through check_rules()
+    rules = {r["id"]: r for r in unit.check_rules()}
+    assert set(rules) == {"kg-wording", "unit-forbidden-word"}
+    assert rules["unit-forbidden-word"]["words"] == ["村民", "客户"]
+    # keep words protect everywhere: the exceptions are every unit's keep words that
+    # contain one of its forbidden words
+    assert {"客户端", "村民委员会"} == set(rules["unit-forbidden-word"]["exceptions"])
+    # and the others' words are mapped onto its own: adaptation works for it too
+    out = adapt("组织全村村民入户走访，对返乡人员做好登记", unit)
+    assert out == "组织全园幼儿和家长家园联系，对返园幼儿做好登记"
+
+
+def test_plugin_folder_with_python_module(cli, tmp_path, monkeypatch):
+    folder = tmp_path / "pyplug"
+    folder.mkdir()
+    (folder / "plugin.py").write_text(
+        "from assistant.units import Unit, hookimpl\n\n"
+        "@hookimpl\n"
+        "def register_units(register):\n"
+        "    register({'name': 'stadium', 'label': '体育场馆', 'aliases': ['体育馆'],\n"
+        "              'kinds': [{'id': 'events', 'label': '赛事活动', 'parent': 'operations'}]})\n"
+        "    register(Unit(name='zoo', label='动物园', vocabulary={'村民': '游客'}))\n",
+        encoding="utf-8")
+    units, stderr = units_json(cli, "--plugins", str(folder))
+    assert stderr == ""
+    assert units["stadium"]["plugin"] == "pyplug"
+    assert units["stadium"]["kinds"][0]["parent"] == "operations"
+    monkeypatch.setenv("ASSIST_PLUGINS", str(folder))
+    assert adapt("村民", get_unit("动物园")) == "游客"
+
+
+def test_broken_plugins_are_named_and_skipped(cli, tmp_path):
+    extra = tmp_path / "more"
+    write_plugin(extra, "dup", 'name = "school"\nlabel = "又一个学校"\n')
+    write_plugin(extra, "clash", 'name = "clash"\nlabel = "冲突"\n'
+                 '[[kinds]]\nid = "teaching"\nlabel = "教学"\nparent = "care"\n')
+    units, stderr = units_json(cli, "--plugins", str(TEST_PLUGINS), "--plugins", str(extra))
+    lines = stderr.strip().splitlines()
+    named = {re.match(r"assist: 警告：插件 (\S+) 无法加载，已跳过：", line).group(1) for line in lines}
+    assert named == {"broken_data", "broken_import", "bad_kind", "dup", "clash"}
+    by_name = dict(zip(sorted(named), sorted(lines)))
+    assert "unit.toml 格式错误" in by_name["broken_data"]
+    assert "assist_no_such_module_xyz" in by_name["broken_import"]
+    assert "nonsense" in by_name["bad_kind"]
+    assert "已由插件 school 注册" in by_name["dup"]
+    assert "teaching" in by_name["clash"]
+    # the good ones still work, and nothing of the broken ones leaked in
+    assert "library" in units and set(BUILTIN) <= set(units)
+    assert not {"broken", "orphan", "badkind", "clash"} & set(units)
+    assert units["school"]["label"] == "学校"
+
+
+def test_missing_plugin_folder_is_an_input_error(cli, tmp_path):
+    r = cli("--plugins", str(tmp_path / "nope"), "units")
+    assert r.exit_code == 2
+    assert r.stderr.strip() == f"assist: 错误：插件文件夹不存在：{tmp_path / 'nope'}"
+
+
+def _build_wheel(src: Path, out: Path) -> Path:
+    """A wheel of the test package, from its pyproject.toml (no build backend needed)."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    project = tomllib.loads((src / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    dist, version = project["name"].replace("-", "_"), project["version"]
+    info = f"{dist}-{version}.dist-info"
+    files = {p.relative_to(src).as_posix(): p.read_bytes()
+             for p in sorted(src.rglob("*")) if p.is_file() and p.suffix in (".py", ".toml")
+             and p.name != "pyproject.toml" and "__pycache__" not in p.parts}
+    files[f"{info}/METADATA"] = f"Metadata-Version: 2.1\nName: {project['name']}\nVersion: {version}\n".encode()
+    files[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    files[f"{info}/entry_points.txt"] = "".join(
+        f"[{group}]\n" + "".join(f"{k} = {v}\n" for k, v in eps.items())
+        for group, eps in project["entry-points"].items()).encode()
+    record = [f"{name},sha256={base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()},{len(data)}"
+              for name, data in files.items()]
+    files[f"{info}/RECORD"] = ("\n".join([*record, f"{info}/RECORD,,"]) + "\n").encode()
+    wheel = out / f"{dist}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return wheel
+
+
+@pytest.fixture(scope="session")
+def museum_site(tmp_path_factory) -> Path:
+    """The test package pip-installed into its own folder (``pip install --target``)."""
+    work = tmp_path_factory.mktemp("museum")
+    wheel = _build_wheel(DATA / "museum-pkg", work)
+    target = work / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
+         "--disable-pip-version-check", "--target", str(target), str(wheel)],
+        check=True, env={**os.environ, "PIP_ROOT_USER_ACTION": "ignore"}, capture_output=True)
+    return target
+
+
+def test_pip_installed_plugin_found_through_entry_point(cli, museum_site, monkeypatch):
+    monkeypatch.syspath_prepend(str(museum_site))
+    try:
+        units, stderr = units_json(cli)
+        assert units["museum"]["label"] == "博物馆"
+        assert units["museum"]["plugin"] == "museum"
+        assert units["museum"]["kinds"][0]["parent"] == "operations"
+        assert get_unit("纪念馆").fields[0].label == "接待观众"
+        # its second entry point names a module that does not exist: named, skipped
+        assert stderr.strip().splitlines() == [
+            "assist: 警告：插件 missing 无法加载，已跳过：导入失败：ModuleNotFoundError: "
+            "No module named 'assist_unit_museum_not_there'"]
+    finally:
+        sys.modules.pop("assist_unit_museum", None)
+
+
+# ---- adaptation ----------------------------------------------------------------------------
+
+def test_adapt_village_sentence_from_corpus_for_school(seed_paths):
+    raw = next(p for p in seed_paths if p.name.startswith("000_")).read_text(encoding="utf-8")
+    # the seed file breaks lines inside sentences and writes "村 两委": join it back
+    flat = re.sub(r"\s+", "", raw)
+    sentence = re.search(r"积极组织村两委干部、村小组长.重点对辖区内的疫区返乡人员进行排查", flat).group()
+    school = get_unit("school")
+    out = adapt(sentence, school)
+    assert out == "积极组织学校领导干部、年级组长,重点对校园内的疫区返校师生进行排查"
+    rule = next(r for r in school.check_rules() if r["id"] == "unit-forbidden-word")
+    assert find_matches(rule, sentence) and find_matches(rule, out) == []
+    assert [(old, new) for _, _, old, new in replacements(sentence, school)] == [
+        ("村两委干部", "学校领导干部"), ("村小组长", "年级组长"), ("辖区", "校园"), ("返乡人员", "返校师生")]
+
+
+@pytest.mark.parametrize("unit,text,expected", [
+    # words containing a mapped word stay whole
+    ("school", "配合村民委员会做好村民的工作", "配合村民委员会做好师生的工作"),
+    ("school", "居民区的居民", "居民区的师生"),
+    ("school", "管辖区域内的居民楼", "管辖区域内的居民楼"),  # 管辖/区域, not 辖区
+    ("school", "客户经理", "客户经理"),  # one word: left whole even though 客户 is forbidden
+    ("school", "利用微信客户端联系客户", "利用微信客户端联系师生"),
+    ("village", "全行业暂停营业，全行员工到岗", "全行业暂停营业，全村村干部到岗"),
+    ("school", "把人民群众生命安全放在第一位，引导群众", "把人民群众生命安全放在第一位，引导师生"),
+    # longest entry first
+    ("school", "村两委干部和两委班子成员", "学校领导干部和学校领导班子成员"),
+    ("bank", "村两委", "行领导班子"),
+    # a forbidden word goes even where segmentation glued it to a neighbour (以村/小组)
+    ("school", "以村小组为单位", "以班级为单位"),
+    # no doubled words where the replacement ends like the next word begins
+    ("school", "组织村两委班子成员", "组织学校领导班子成员"),
+    ("school", "", ""),
+])
+def test_adapt_replaces_words_not_substrings(unit, text, expected):
+    assert adapt(text, get_unit(unit)) == expected
+
+
+@pytest.fixture(scope="module")
+def seed_texts(seed_paths) -> list[str]:
+    import opencc
+
+    t2s = opencc.OpenCC("t2s")  # two seed files are in traditional characters
+    return [t2s.convert(p.read_text(encoding="utf-8")) for p in seed_paths]
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_adapting_the_seed_corpus_leaves_no_forbidden_word(name, seed_texts):
+    unit = get_unit(name)
+    rule = next(r for r in unit.check_rules() if r["id"] == "unit-forbidden-word")
+    for text in seed_texts:
+        out = adapt(text, unit)
+        left = [out[max(0, s - 5):e + 5] for s, e, _ in find_matches(rule, out)]
+        assert not left, f"{name}: {left[:5]}"
+        for word in unit.keep:  # protected words survive intact
+            assert out.count(word) >= text.count(word), word
+
+
+# ---- guessing the unit type of an imported report -----------------------------------------
+
+@pytest.fixture(scope="module")
+def seed_reports(seed_paths, seed_texts) -> dict[str, str]:
+    """The seed reports by key: 篇一… for the pieces of the 17-report compilation (002),
+    else the file's number."""
+    texts = {p.name[:3]: t for p, t in zip(seed_paths, seed_texts)}
+    parts = re.split(r"\n疫情防控工作的情况报告(篇[一二三四五六七八九十]+)\n", texts.pop("002"))
+    texts.update({parts[i]: parts[i + 1] for i in range(1, len(parts), 2)})
+    return texts
+
+
+@pytest.mark.parametrize("key,title,expected", [
+    ("篇一", "疫情防控工作的情况报告", "police"),  # 分局党委…全警动员
+    ("篇四", "疫情防控工作的情况报告", "bank"),  # 全行…员工和客户…网点
+    ("篇五", "疫情防控工作的情况报告", "school"),  # 教育系统…师生…校园
+    ("篇十", "疫情防控工作的情况报告", "village"),  # 两委班子…村民…全村226户
+    ("篇九", "疫情防控工作的情况报告", "department"),  # 涪陵区妇联坚决贯彻…（though it speaks of 企业）
+    ("篇十一", "疫情防控工作的情况报告", "department"),  # 我市文旅行业…我局
+    ("001", "乡镇抗击肺炎疫情阻击战工作情况汇报", "town"),
+    ("003", "2023年XX市疫情防控工作汇报", "city"),
+    ("004", "市卫生健康委喜迎二十大安保维稳疫情防控工作情况汇报", "health"),
+])
+def test_guess_unit_on_seed_reports(seed_reports, key, title, expected):
+    assert guess_unit(title, seed_reports[key]) == expected
+
+
+def test_guess_unit_title_and_default():
+    assert guess_unit("XX小学疫情防控工作汇报", "") == "school"
+    assert guess_unit("市卫生健康委工作情况汇报", "") == "health"  # longest alias wins over 市
+    assert guess_unit("工作汇报", "今天天气很好。") == ""
+    assert guess_unit("工作汇报", "", default="town") == "town"
+
+
+# ---- lazy and fast -------------------------------------------------------------------------
+
+def test_loading_units_imports_no_nlp():
+    code = (
+        "import sys\n"
+        "import assistant.units\n"
+        "assert 'pluggy' not in sys.modules\n"
+        "from assistant.units import all_units, get_unit\n"
+        "assert len(all_units()) >= 11 and get_unit('school').check_rules()\n"
+        "from assistant import segment\n"
+        "assert segment._backend is None, 'segmentation dictionary loaded'\n"
+        "bad = [m for m in ('sklearn', 'jieba', 'rjieba', 'yaml', 'numpy') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       cwd=Path(__file__).resolve().parents[1])
+    assert r.returncode == 0, r.stderr
