@@ -33,23 +33,23 @@ class Classifier:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 
-    def proba_many(self, items: list[tuple[str | None, str, str]]) -> list[dict[str, float]]:
-        """(heading, body, role) → {kind: probability} for each item (empty without a model)."""
+    def proba_many(self, items: list[tuple]) -> list[dict[str, float]]:
+        """(heading, body, role[, context]) → {kind: probability} per item (empty without a model)."""
         from assistant.classify.features import raw_features
         from assistant.classify.model import LinearModel
 
-        feats = [raw_features(h, b, r) for h, b, r in items]
+        feats = [raw_features(*item) if len(item) < 4 else raw_features(*item[:3], context=item[3]) for item in items]
         model = LinearModel.load(self.conn, sorted({f for fs in feats for f in fs}))
         if model is None:
             return [{} for _ in items]
         return [dict(zip(model.classes, model.proba(f))) for f in feats]
 
-    def predict_many(self, items: list[tuple[str | None, str, str]]) -> list[tuple[str, float]]:
-        """(heading, body, role) → (kind, confidence) for each item."""
+    def predict_many(self, items: list[tuple]) -> list[tuple[str, float]]:
+        """(heading, body, role[, context]) → (kind, confidence) for each item."""
         from assistant.classify.features import raw_features
         from assistant.classify.model import LinearModel
 
-        feats = [raw_features(h, b, r) for h, b, r in items]
+        feats = [raw_features(*item) if len(item) < 4 else raw_features(*item[:3], context=item[3]) for item in items]
         wanted = sorted({f for fs in feats for f in fs})
         model = LinearModel.load(self.conn, wanted)
         if model is None:
@@ -80,6 +80,7 @@ def subkind_for(kind: str, heading: str | None, body: str, unit: str | None = No
 def classify_text(conn: sqlite3.Connection, norm, single: bool = False, unit: str | None = None):  # noqa: ANN001
     """Predictions for the sections of a normalised report (or the whole text with ``single``)."""
     from assistant import outline
+    from assistant.classify.features import context_of
 
     if single:
         line = norm.raw_line_col(0)[0] if norm.text else 1
@@ -91,7 +92,8 @@ def classify_text(conn: sqlite3.Connection, norm, single: bool = False, unit: st
         items = [(s.heading, s.text, s.role, s.line, s.node) for s in secs]
     if not items:
         return tree, []
-    preds = Classifier(conn).predict_many([(h, b, r) for h, b, r, _, _ in items])
+    contexts = [None] if single else context_of([s.number for s in secs])
+    preds = Classifier(conn).predict_many([(h, b, r, c) for (h, b, r, _, _), c in zip(items, contexts)])
     out = []
     for (h, b, r, line, node), (kind, conf) in zip(items, preds):
         sub = subkind_for(kind, h, b, unit)

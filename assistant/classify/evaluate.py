@@ -16,6 +16,7 @@ class LabelledSection:
     text: str
     tokens: list[str]
     kind: str
+    context: dict | None = None
 
 
 def labelled_sections(conn: sqlite3.Connection, dirs: list[Path]) -> tuple[list[LabelledSection], list[str]]:
@@ -25,18 +26,25 @@ def labelled_sections(conn: sqlite3.Connection, dirs: list[Path]) -> tuple[list[
     labels = {}
     for d in dirs:
         labels.update(labels_mod.read(Path(d)))
+    from assistant.classify.features import context_of
+
     rows = conn.execute(
-        "SELECT d.doc_id, s.ord, s.role, s.heading, s.text, s.tokens FROM sections s "
-        "JOIN documents d ON d.id = s.doc ORDER BY s.id")
+        "SELECT d.doc_id, s.ord, s.role, s.heading, s.text, s.tokens, s.number FROM sections s "
+        "JOIN documents d ON d.id = s.doc ORDER BY s.id").fetchall()
+    numbers: dict[str, list] = {}
+    for r in rows:
+        numbers.setdefault(r[0], []).append(r[6])
+    contexts = {doc: context_of(nums) for doc, nums in numbers.items()}
     out, problems = [], []
-    for doc_id, ord_, role, heading, text, tokens in rows:
+    for doc_id, ord_, role, heading, text, tokens, _ in rows:
         lab = labels.get((doc_id, ord_))
         if lab is None:
             continue
         if lab.heading != labels_mod.section_key_heading(role, heading):
             problems.append(f"{doc_id}#{ord_}: 标注的标题“{lab.heading}”与语料中的“{heading}”不一致")
             continue
-        out.append(LabelledSection(doc_id, ord_, role, heading, text, tokens.split(), lab.kind))
+        out.append(LabelledSection(doc_id, ord_, role, heading, text, tokens.split(), lab.kind,
+                                   contexts[doc_id][ord_]))
     return out, problems
 
 
@@ -65,7 +73,7 @@ def cross_validate(sections: list[LabelledSection], n_splits: int = 5) -> dict:
     from assistant.classify.features import raw_features
     from assistant.classify.model import train
 
-    feats = [raw_features(s.heading, s.text, s.role, tokens=s.tokens) for s in sections]
+    feats = [raw_features(s.heading, s.text, s.role, tokens=s.tokens, context=s.context) for s in sections]
     ys = [s.kind for s in sections]
     groups = [s.doc_id for s in sections]
     pred = [""] * len(sections)

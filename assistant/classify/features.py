@@ -1,20 +1,27 @@
 """Features of a section, computed the same way for training and prediction.
 
-Heading tokens and heading character bigrams count more than body tokens and
-body character bigrams; digits fold into one symbol so figures do not matter,
-and the section's structural role (opening/section/closing) is a feature.
+Blocks, each L2-normalised on its own so that a long body cannot drown the
+heading: heading tokens and heading character bigrams; body tokens (digits
+folded into one symbol, sublinear counts); the keyword cues of kinds.yaml (how
+many heading cues and body cues of each kind occur); and the section's place
+in its report — structural role, relative position, which run of numbering it
+belongs to (a report whose numbering restarts at （一） has moved on to problems
+or plans), and how much of its text speaks of plans or of problems.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from typing import Sequence
 
-HEADING_WEIGHT = 3.0
 _DIGITS = re.compile(r"\d+(\.\d+)?")
 _PUNCT = re.compile(r"^[\W_]+$")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
-MAX_BODY_CHARS = 3000  # long sections: the beginning says what they are about
+_PLAN = re.compile(r"进一步|继续|持续|将|要|下一步|下步|计划|力争|确保")
+_PROBLEM = re.compile(r"不足|不够|不强|不高|不到位|薄弱|欠缺|难以|困难|问题|未|缺乏|滞后|压力")
+MAX_BODY_TOKENS = 800
+BLOCK_WEIGHTS = {"heading": 1.0, "body": 1.0, "cues": 1.0}
 
 
 def _norm_token(t: str) -> str | None:
@@ -31,31 +38,68 @@ def _bigrams(text: str) -> list[str]:
     return out
 
 
-def raw_features(heading: str | None, body: str, role: str, tokens: list[str] | None = None) -> dict[str, float]:
-    """Feature → weight (before IDF and normalisation)."""
+def _normalised(block: dict[str, float], weight: float) -> dict[str, float]:
+    norm = math.sqrt(sum(v * v for v in block.values())) or 1.0
+    return {k: weight * v / norm for k, v in block.items()}
+
+
+def context_of(numbers: Sequence[str | None]) -> list[dict]:
+    """Per section of one report: its relative position and its numbering run."""
+    from assistant.outline import match_heading
+
+    out = []
+    run = 0
+    last: dict[str, int] = {}
+    n = len(numbers)
+    for i, number in enumerate(numbers):
+        if number:
+            h = match_heading(number + "节")
+            if h is not None and h.value is not None:
+                if h.style in last and h.value <= last[h.style]:
+                    run += 1
+                last[h.style] = h.value
+        out.append({"run": run, "position": i / max(n - 1, 1)})
+    return out
+
+
+def raw_features(heading: str | None, body: str, role: str, tokens: list[str] | None = None,
+                 context: dict | None = None) -> dict[str, float]:
+    """Feature → value for one section (``tokens``: the body's jieba tokens, if known)."""
     from assistant import segment
+    from assistant.classify import kind_table
 
     heading = heading or ""
-    body = body[:MAX_BODY_CHARS]
-    feats: dict[str, float] = {f"role:{role}": 1.0}
+    head: dict[str, float] = {}
     for t in segment.cut(heading) if heading else []:
         n = _norm_token(t)
         if n:
-            feats["h:" + n] = feats.get("h:" + n, 0.0) + HEADING_WEIGHT
+            head["h:" + n] = head.get("h:" + n, 0.0) + 1.0
     for g in _bigrams(heading):
-        feats["hc:" + g] = feats.get("hc:" + g, 0.0) + HEADING_WEIGHT
-    for t in tokens if tokens is not None else segment.cut(body):
+        head["hc:" + g] = head.get("hc:" + g, 0.0) + 1.0
+    counts: dict[str, int] = {}
+    toks = tokens if tokens is not None else segment.cut(body)
+    for t in toks[:MAX_BODY_TOKENS]:
         n = _norm_token(t)
         if n:
-            feats["b:" + n] = feats.get("b:" + n, 0.0) + 1.0
-    for g in _bigrams(body):
-        feats["c:" + g] = feats.get("c:" + g, 0.0) + 1.0
-    # sublinear term frequency
-    return {k: (1.0 + math.log(v)) if v >= 1 else v for k, v in feats.items()}
-
-
-def vectorize(feats: dict[str, float], idf: dict[str, float]) -> dict[str, float]:
-    """Apply IDF (unknown features dropped) and L2-normalise."""
-    vec = {k: v * idf[k] for k, v in feats.items() if k in idf}
-    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-    return {k: v / norm for k, v in vec.items()}
+            counts["b:" + n] = counts.get("b:" + n, 0) + 1
+    bodyf = {k: 1.0 + math.log(v) for k, v in counts.items()}
+    cues: dict[str, float] = {}
+    for kind, spec in kind_table().items():
+        hc = sum(1 for c in spec.get("heading") or [] if c in heading)
+        bc = sum(min(body.count(c), 5) for c in spec.get("body") or [])
+        if hc:
+            cues["kh:" + kind] = float(hc)
+        if bc:
+            cues["kb:" + kind] = math.log(1 + bc)
+    ctx: dict[str, float] = {}
+    if context is not None:
+        ctx[f"run:{min(context['run'], 2)}"] = 1.0
+        ctx[f"pos:{int(context['position'] * 3.999)}"] = 1.0
+    per100 = max(len(body) / 100, 1.0)
+    ctx["plan"] = min(len(_PLAN.findall(body)) / per100, 3.0) / 3.0
+    ctx["problem"] = min(len(_PROBLEM.findall(body)) / per100, 3.0) / 3.0
+    feats = {f"role:{role}": 1.0}
+    for name, block in (("heading", head), ("body", bodyf), ("cues", cues)):
+        feats.update(_normalised(block, BLOCK_WEIGHTS[name]))
+    feats.update(ctx)  # one-hot and [0, 1] values: already on the scale of the blocks
+    return feats

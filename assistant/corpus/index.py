@@ -23,7 +23,7 @@ from assistant import paths
 from assistant.atomic import atomic_path
 from assistant.corpus import store
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"  # bump when the index content changes: tables, outline, features, model
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
@@ -165,6 +165,7 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
           train_model: bool = True) -> BuildStats:
     """Build the index for ``dirs`` into ``target`` atomically."""
     from assistant import outline, segment
+    from assistant.classify.features import context_of
     from assistant.textmap import MappedText
 
     t0 = time.perf_counter()
@@ -183,7 +184,7 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
             sent_rows: list[tuple] = []
             sec_id = sent_id = 0
             doc_ids: dict[int, str] = {}
-            sec_info: list[tuple[str, int, list[str]]] = []  # (doc_id, ordinal, body tokens)
+            sec_info: list[tuple] = []  # (doc_id, ordinal, body tokens, context)
             for doc_no, path in enumerate(files, 1):
                 doc = store.load(path)
                 doc_ids[doc_no] = doc.id
@@ -195,13 +196,15 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
                 )
                 norm = MappedText(doc.body)
                 tree = outline.parse(norm, title_hint=doc.title or None)
-                for s_ord, sec in enumerate(outline.sections(tree)):
+                doc_secs = outline.sections(tree)
+                contexts = context_of([sec.number for sec in doc_secs])
+                for s_ord, sec in enumerate(doc_secs):
                     sec_id += 1
                     toks = cut(sec.text)
                     words = [t for t in toks if t.strip()]
                     sec_rows.append([sec_id, doc_no, s_ord, sec.role, sec.level, sec.number, sec.heading,
                                      sec.line, None, sec.text, " ".join(words)])
-                    sec_info.append((doc.id, s_ord, words))
+                    sec_info.append((doc.id, s_ord, words, contexts[s_ord]))
                     seen: set[str] = set()
                     for w in words:
                         cf[w] = cf.get(w, 0) + 1
@@ -255,9 +258,9 @@ def _assign_kinds(conn: sqlite3.Connection, dirs: list[Path], sec_rows: list[lis
 
     samples, ys, groups, unlabelled = [], [], [], []
     feats_of: list[dict[str, float]] = []
-    for row, (doc_id, s_ord, words) in zip(sec_rows, sec_info):
+    for row, (doc_id, s_ord, words, context) in zip(sec_rows, sec_info):
         role, heading = row[3], row[6]
-        feats = raw_features(heading, row[9], role, tokens=words)
+        feats = raw_features(heading, row[9], role, tokens=words, context=context)
         feats_of.append(feats)
         lab = labels.get((doc_id, s_ord))
         if lab is not None and lab.heading == labels_mod.section_key_heading(role, heading):

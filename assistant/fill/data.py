@@ -1,0 +1,470 @@
+"""The user's data for ``assist fill``: YAML, JSON, CSV or .xlsx, in the shapes staff keep.
+
+Shapes accepted (the same for CSV and the first sheet of an .xlsx):
+
+- two columns, field and value, one field per row, with or without a header row
+  such as ``字段,值`` or ``项目,数量`` (a third column headed ``单位`` gives the
+  measure word of the value, a column headed ``备注``/``说明`` is ignored);
+- a header row of field names over one row of values.
+
+YAML and JSON hold one mapping of field name → value. Values are numbers,
+dates, names or text; an empty value means "not known yet" (a skeleton written
+by ``assist fill --fields`` has only empty values).
+
+**Sentence pins.** A key that contains a placeholder mark (``xx``, ``＊``,
+``_``, ``某某``…) is not a field name but a piece of the report's sentence: it
+pins its value to the placeholder found in that sentence, whatever the matcher
+would infer. ``"共排查xx户": 120`` fills the ``xx`` of ``共排查xx户``. A pin with
+several marks takes a list of values, one per mark in order
+(``"居家观察_人、集中观察_人": [12, 3]``).
+
+Everything that is wrong with the data is an ``InputError`` (one line, exit 2).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from assistant.errors import InputError
+
+DATA_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
+
+# Header words of the two-column shape (first column / second column).
+KEY_HEADERS = {"字段", "字段名", "字段名称", "项目", "项目名称", "名称", "指标", "指标名称", "事项", "内容项",
+               "field", "name", "key", "item"}
+VALUE_HEADERS = {"值", "数值", "数量", "数据", "数", "内容", "填写", "填报", "填报值", "取值", "value", "values"}
+UNIT_HEADERS = {"单位", "计量单位", "量词", "unit"}
+NOTE_HEADERS = {"备注", "说明", "注释", "note", "notes", "remark", "comment"}
+
+# A placeholder mark inside a pin key (a subset of shared/spec/placeholders.md).
+PIN_MARK = re.compile(
+    r"[xX]{2,}|[ｘＸ]{2,}|×+|[*]+|[＊]+|_+|＿+|-{2,}|－{2,}|某某|[○〇]{2,}|□+"
+    r"|(?<=[\u4e00-\u9fff\d])[xX*＊](?=[\u4e00-\u9fff])|^[xX*＊](?=[年月日号时])"
+)
+
+_NUM = re.compile(
+    r"^(?P<pre>约|近|超过|超|逾)?(?P<num>[+-]?\d[\d,，]*(?:\.\d+)?)(?P<mag>万|亿|千|百)?(?P<more>余|多)?"
+    r"(?P<unit>[^\d\s]{0,3})$"
+)
+_DATE_FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(?:\s+(\d{1,2})[:：时点](\d{2})?分?)?$")
+_DATE_YM = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+_DATE_MD = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]$")
+_SENTENCE_PUNCT = re.compile(r"[。；;！!？?\n]")
+
+
+@dataclass
+class Value:
+    """One value as the user gave it, and what it is."""
+
+    raw: Any
+    text: str  # what goes into the report (numbers as written, dates as 2020年2月8日)
+    kind: str  # number, date, name, text or empty
+    unit: str = ""  # a number's own measure word, when the user wrote one: "120户" → 户
+    year: Optional[int] = None
+    month: Optional[int] = None
+    day: Optional[int] = None
+    hour: Optional[int] = None
+
+    @property
+    def empty(self) -> bool:
+        return self.kind == "empty"
+
+    def part(self, which: str) -> Optional[str]:
+        """The year/month/day/hour part of a date value (as text), or None."""
+        v = getattr(self, which, None)
+        return None if v is None else str(v)
+
+
+@dataclass
+class Pin:
+    """A data key that quotes the report's sentence around one or more marks."""
+
+    key: str
+    pieces: list[str]  # literal text around the marks: len(pieces) == len(values) + 1
+    values: list[Value]
+    row: str = ""  # where it was given, for messages
+
+
+@dataclass
+class FillData:
+    """Fields (name → value, in the order given) and sentence pins, plus how the file is laid out."""
+
+    path: Optional[Path]
+    fields: dict[str, Value] = field(default_factory=dict)
+    pins: list[Pin] = field(default_factory=list)
+    fmt: str = "yaml"  # yaml, json, csv or xlsx
+    shape: str = "mapping"  # mapping, rows (two columns) or columns (header over values)
+    header: bool = False  # rows shape: a header row is present
+    encoding: str = "utf-8"
+    delimiter: str = ","
+
+    def get(self, name: str) -> Optional[Value]:
+        return self.fields.get(name)
+
+
+# ---------------------------------------------------------------- values
+
+
+def _fmt_number(x: float | int) -> str:
+    if isinstance(x, bool):
+        return "是" if x else "否"
+    if isinstance(x, int):
+        return str(x)
+    if x != x or x in (float("inf"), float("-inf")):
+        raise ValueError("not a number")
+    if float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return repr(float(x)).rstrip("0").rstrip(".") if "e" not in repr(float(x)) else f"{x:f}".rstrip("0").rstrip(".")
+
+
+def _date_text(y: Optional[int], m: Optional[int], d: Optional[int]) -> str:
+    out = ""
+    if y is not None:
+        out += f"{y}年"
+    if m is not None:
+        out += f"{m}月"
+    if d is not None:
+        out += f"{d}日"
+    return out
+
+
+def parse_value(raw: Any) -> Value:
+    """Classify one raw value (from YAML, JSON, a CSV cell or an Excel cell)."""
+    if raw is None:
+        return Value(raw, "", "empty")
+    if isinstance(raw, bool):
+        return Value(raw, "是" if raw else "否", "name")
+    if isinstance(raw, _dt.datetime):
+        hour = raw.hour if (raw.hour or raw.minute) else None
+        return Value(raw, _date_text(raw.year, raw.month, raw.day), "date", year=raw.year, month=raw.month,
+                     day=raw.day, hour=hour)
+    if isinstance(raw, _dt.date):
+        return Value(raw, _date_text(raw.year, raw.month, raw.day), "date", year=raw.year, month=raw.month, day=raw.day)
+    if isinstance(raw, (int, float)):
+        return Value(raw, _fmt_number(raw), "number")
+    if not isinstance(raw, str):
+        raise TypeError(type(raw).__name__)
+    text = raw.strip()
+    if not text:
+        return Value(raw, "", "empty")
+    compact = re.sub(r"\s+", "", text)
+    m = _DATE_FULL.match(text)
+    if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31:
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        hour = int(m.group(4)) if m.group(4) else None
+        return Value(raw, _date_text(y, mo, d), "date", year=y, month=mo, day=d, hour=hour)
+    m = _DATE_YM.match(compact)
+    if m and ("年" in compact or "-" in compact or "/" in compact) and 1 <= int(m.group(2)) <= 12:
+        y, mo = int(m.group(1)), int(m.group(2))
+        return Value(raw, _date_text(y, mo, None), "date", year=y, month=mo)
+    m = _DATE_MD.match(compact)
+    if m and 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31:
+        mo, d = int(m.group(1)), int(m.group(2))
+        return Value(raw, _date_text(None, mo, d), "date", month=mo, day=d)
+    m = _NUM.match(compact)
+    if m and (not m.group("unit") or re.fullmatch(r"[\u4e00-\u9fff%％]{1,3}", m.group("unit"))):
+        unit = m.group("unit") or ""
+        if unit in {"%", "％"}:
+            return Value(raw, compact, "number", unit="%")
+        return Value(raw, compact[: len(compact) - len(unit)] if unit else compact, "number", unit=unit)
+    if len(text) <= 30 and not _SENTENCE_PUNCT.search(text) and "，" not in text:
+        return Value(raw, text, "name")
+    return Value(raw, text, "text")
+
+
+# ---------------------------------------------------------------- pins
+
+
+def pin_pieces(key: str) -> Optional[list[str]]:
+    """Split a pin key into the literal pieces around its marks; None if it is a plain field name."""
+    key = re.sub(r"\s+", "", key)
+    marks = list(PIN_MARK.finditer(key))
+    if not marks:
+        return None
+    pieces: list[str] = []
+    last = 0
+    for m in marks:
+        pieces.append(key[last:m.start()])
+        last = m.end()
+    pieces.append(key[last:])
+    context = "".join(pieces)
+    if len(re.findall(r"[\u4e00-\u9fff]", context)) < 2:
+        return None  # "xx" alone is no sentence
+    return pieces
+
+
+def _add(data: FillData, key: Any, raw: Any, where: str, seen: dict[str, str]) -> None:
+    if key is None or (isinstance(key, str) and not key.strip()):
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return  # an empty row
+        raise InputError(f"{_name(data)}：{where}有值却没有字段名")
+    if isinstance(key, (int, float)) and not isinstance(key, bool):
+        raise InputError(f"{_name(data)}：{where}的字段名「{_fmt_number(key)}」是数字；"
+                         "表格应为两列（字段,值）或一行字段名加一行数值")
+    if isinstance(key, (_dt.date, _dt.datetime)):
+        raise InputError(f"{_name(data)}：{where}的字段名是日期；表格应为两列（字段,值）或一行字段名加一行数值")
+    name = str(key).strip()
+    norm = re.sub(r"\s+", "", name)
+    if norm in seen:
+        raise InputError(f"{_name(data)}：字段「{name}」出现了两次（{seen[norm]}和{where}）")
+    seen[norm] = where
+    pieces = pin_pieces(name)
+    if pieces is not None:
+        raws = raw if isinstance(raw, list) else [raw]
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            raws = [None] * (len(pieces) - 1)  # a skeleton's pin, not filled in yet
+        if len(raws) == 1 and len(pieces) > 2 and parse_value(raws[0]).kind == "date":
+            raws = raws * (len(pieces) - 1)  # "截至x月x日": 2020-02-08 fills every part of the date
+        if len(raws) != len(pieces) - 1:
+            raise InputError(f"{_name(data)}：「{name}」中有 {len(pieces) - 1} 处占位符，却给了 {len(raws)} 个值")
+        values = [_value(data, name, r, where) for r in raws]
+        data.pins.append(Pin(name, pieces, values, where))
+        return
+    if isinstance(raw, (list, dict)):
+        raise InputError(f"{_name(data)}：字段「{name}」的值应是数字、日期或文字，不能是列表或表格")
+    data.fields[name] = _value(data, name, raw, where)
+
+
+def _value(data: FillData, name: str, raw: Any, where: str) -> Value:
+    try:
+        return parse_value(raw)
+    except (TypeError, ValueError):
+        raise InputError(f"{_name(data)}：{where}字段「{name}」的值无法识别") from None
+
+
+def _name(data: FillData) -> str:
+    return str(data.path) if data.path is not None else "数据"
+
+
+# ---------------------------------------------------------------- loaders
+
+
+def load_data(path: str | Path) -> FillData:
+    """Read a data file of any supported kind (by suffix)."""
+    from assistant.reader import read_bytes
+
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix not in DATA_SUFFIXES:
+        raise InputError(f"不支持的数据文件类型：{path}（支持 .yaml .yml .json .csv .xlsx）")
+    raw = read_bytes(p)
+    if suffix == ".xlsx":
+        return load_xlsx(raw, p)
+    if not raw.strip():
+        raise InputError(f"{path} 是空文件")
+    if suffix == ".csv":
+        return load_csv(raw, p)
+    text = _decode(raw, p)
+    if suffix == ".json":
+        return load_json(text, p)
+    return load_yaml(text, p)
+
+
+def _decode(raw: bytes, p: Path) -> str:
+    from assistant.reader import decode_bytes
+
+    text, _enc = decode_bytes(raw, str(p))
+    return text
+
+
+def _yaml_loader():
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def construct_mapping(loader, node, deep=False):  # noqa: ANN001
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise InputError(f"字段「{key}」出现了两次（第 {seen[key]} 行和第 {line} 行）")
+            seen[key] = line
+        return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return Loader
+
+
+def load_yaml(text: str, path: Optional[Path] = None) -> FillData:
+    import yaml
+
+    data = FillData(path, fmt="yaml", shape="mapping")
+    try:
+        obj = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+    except InputError as exc:
+        raise InputError(f"{_name(data)}：{exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行" if mark is not None else ""
+        raise InputError(f"{_name(data)} 不是有效的 YAML{('（' + where + '）') if where else ''}") from None
+    return _from_mapping(data, obj)
+
+
+def load_json(text: str, path: Optional[Path] = None) -> FillData:
+    data = FillData(path, fmt="json", shape="mapping")
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for k, v in items:
+            if k in out:
+                raise InputError(f"{_name(data)}：字段「{k}」出现了两次")
+            out[k] = v
+        return out
+
+    try:
+        obj = json.loads(text, object_pairs_hook=pairs)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{_name(data)} 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）") from None
+    return _from_mapping(data, obj)
+
+
+def _from_mapping(data: FillData, obj: Any) -> FillData:
+    if obj is None:
+        raise InputError(f"{_name(data)} 中没有数据")
+    if not isinstance(obj, dict):
+        raise InputError(f"{_name(data)} 的内容应是“字段: 值”的映射，而不是{_kind_name(obj)}")
+    seen: dict[str, str] = {}
+    for key, raw in obj.items():
+        _add(data, key, raw, f"字段「{key}」处", seen)
+    if not data.fields and not data.pins:
+        raise InputError(f"{_name(data)} 中没有数据")
+    return data
+
+
+def _kind_name(obj: Any) -> str:
+    if isinstance(obj, list):
+        return "列表"
+    if isinstance(obj, str):
+        return "一段文字"
+    return "单个值"
+
+
+def load_csv(raw: bytes, path: Optional[Path] = None) -> FillData:
+    from assistant.reader import decode_bytes
+
+    data = FillData(path, fmt="csv")
+    text, enc = decode_bytes(raw, _name(data))
+    data.encoding = "utf-8" if enc in ("utf-8", "utf-8-sig") else enc
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    counts = {d: first.count(d) for d in (",", "\t", "，", ";")}
+    delim = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    data.delimiter = delim
+    try:
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delim))
+    except csv.Error as exc:
+        raise InputError(f"{_name(data)} 不是有效的 CSV：{exc}") from None
+    cells = [[c.strip() if c.strip() else None for c in row] for row in rows]
+    return _from_table(data, cells, numeric_strings=True)
+
+
+def load_xlsx(raw: bytes, path: Optional[Path] = None) -> FillData:
+    import zipfile
+
+    data = FillData(path, fmt="xlsx")
+    if not zipfile.is_zipfile(io.BytesIO(raw)):
+        raise InputError(f"{_name(data)} 不是有效的 .xlsx 文件")
+    try:
+        import openpyxl  # lazy: only for Excel data
+
+        wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        ws = wb.worksheets[0]
+        cells = []
+        for row in ws.iter_rows():
+            out = []
+            for c in row:
+                v = getattr(c, "value", None)
+                if isinstance(v, str):
+                    v = v.strip() or None
+                elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                    fmt = getattr(c, "number_format", "") or ""
+                    if fmt.endswith("%"):
+                        v = _fmt_number(round(v * 100, 6)) + "%"
+                out.append(v)
+            cells.append(out)
+        wb.close()
+    except InputError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for broken files
+        raise InputError(f"{_name(data)} 无法作为 .xlsx 读取：{type(exc).__name__}") from None
+    return _from_table(data, cells, numeric_strings=False)
+
+
+def _is_numberish(cell: Any) -> bool:
+    if isinstance(cell, bool):
+        return False
+    if isinstance(cell, (int, float, _dt.date)):
+        return True
+    return isinstance(cell, str) and parse_value(cell).kind in ("number", "date")
+
+
+def _hdr(cell: Any) -> str:
+    return re.sub(r"\s+", "", str(cell)).lower() if cell is not None else ""
+
+
+def _from_table(data: FillData, cells: list[list[Any]], numeric_strings: bool) -> FillData:
+    """Fields from a table: two columns (field, value) or a header row over one row of values."""
+    # drop empty rows, then empty trailing/leading columns
+    rows = [r for r in cells if any(c is not None for c in r)]
+    if not rows:
+        raise InputError(f"{_name(data)} 中没有数据")
+    width = max(len(r) for r in rows)
+    rows = [list(r) + [None] * (width - len(r)) for r in rows]
+    used = [j for j in range(width) if any(r[j] is not None for r in rows)]
+    rows = [[r[j] for j in used] for r in rows]
+    ncols = len(used)
+    shape_hint = "表格应为两列（字段,值），或一行字段名加一行数值"
+    seen: dict[str, str] = {}
+    head = [_hdr(c) for c in rows[0]]
+
+    # two columns with a header (字段,值[,单位][,备注])
+    if ncols >= 2 and head[0] in KEY_HEADERS and head[1] in VALUE_HEADERS and \
+            all(h in UNIT_HEADERS | NOTE_HEADERS for h in head[2:]):
+        data.shape, data.header = "rows", True
+        unit_col = next((j for j, h in enumerate(head) if h in UNIT_HEADERS), None)
+        for i, r in enumerate(rows[1:], start=2):
+            value = r[1]
+            if unit_col is not None and r[unit_col] is not None and value is not None:
+                value = f"{_cell_text(value)}{r[unit_col]}"
+            _add(data, r[0], value, f"第 {i} 行", seen)
+        return _nonempty(data)
+
+    if ncols == 1:
+        raise InputError(f"{_name(data)} 只有一列：{shape_hint}")
+    if ncols == 2 and len(rows) != 2 or ncols == 2 and not any(_is_numberish(r[0]) for r in rows):
+        # two columns, no header: every first cell is a field name
+        if any(_is_numberish(r[0]) for r in rows):
+            raise InputError(f"{_name(data)}：第一列应是字段名，却有数字；{shape_hint}")
+        data.shape, data.header = "rows", False
+        for i, r in enumerate(rows, start=1):
+            _add(data, r[0], r[1], f"第 {i} 行", seen)
+        return _nonempty(data)
+    if len(rows) == 2:
+        # header row of field names over one row of values
+        if any(_is_numberish(c) for c in rows[0]):
+            raise InputError(f"{_name(data)}：第一行应是字段名，却有数字；{shape_hint}")
+        data.shape = "columns"
+        for j in range(ncols):
+            _add(data, rows[0][j], rows[1][j], f"第 {j + 1} 列", seen)
+        return _nonempty(data)
+    raise InputError(f"{_name(data)} 有 {len(rows)} 行 {ncols} 列：{shape_hint}")
+
+
+def _cell_text(v: Any) -> str:
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return _fmt_number(v)
+    return str(v)
+
+
+def _nonempty(data: FillData) -> FillData:
+    if not data.fields and not data.pins:
+        raise InputError(f"{_name(data)} 中没有数据")
+    return data

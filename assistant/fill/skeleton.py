@@ -1,0 +1,435 @@
+"""A data skeleton for a report: one field per placeholder group, named as a user would.
+
+``assist fill --fields report.txt -o 数据.yaml`` writes a YAML mapping of field name
+→ empty value, with a comment per field quoting the sentence(s) it stands for.
+Placeholders whose contexts agree share a field (the same figure repeated, or the
+month and day of one date). Names come from the context: the words before the
+mark and the measure word after it (排查户数, 返乡人员人数, 发放倡议书份数), or
+what a date or a name is (截止日期, 报告日期, 县名, 单位名称).
+
+The skeleton is verified before it is written: it is filled in memory with
+stand-in values and matched against the report exactly like real data would be.
+A field that does not come back to its own placeholders gets a longer name, and
+failing that becomes a sentence pin (``"共排查xx户":``) — so filling the skeleton
+always fills exactly those placeholders.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from assistant.fill.data import FillData, Pin, Value, parse_value, pin_pieces
+from assistant.fill.match import (
+    _GENERIC,
+    _PREP_CHARS,
+    _MODIFIERS,
+    _NAME_SUFFIX_SET,
+    _STOP,
+    Slot,
+    _group_key,
+    _pin_hits,
+    _probe,
+    _tag,
+    candidates_from,
+    find_slots,
+    match,
+    rank,
+)
+
+_SCOPE = re.compile(r"^(我|全|本|该|各|此)[\u4e00-\u9fff]{0,2}$")
+_DROP_TAGS = ("d", "t", "r", "m", "u", "p", "c", "x", "f", "q", "y", "e", "o", "w", "z")
+_PLACE_NAMES = ("省", "市", "县", "区", "镇", "乡", "村", "街道")
+_PERSON_MEASURES = ("名", "人", "位")
+
+
+@dataclass
+class SkeletonField:
+    """One field of the skeleton and the placeholders it fills."""
+
+    name: str
+    kind: str  # number, date, name or text
+    groups: list[list[Slot]] = field(default_factory=list)
+    pin: bool = False
+    marks: int = 1  # a pin over several marks takes a list of values
+
+
+# ------------------------------------------------------------------ naming
+def _words(text: str) -> list[tuple[str, str]]:
+    """Content words of ``text`` with POS tags (modifiers such as 其他 kept, filler dropped)."""
+    if not text.strip():
+        return []
+    return [(w, t) for w, t in _tag(re.sub(r"[xX×*＊_＿○〇□\d]+", " ", text))
+            if (w in _MODIFIERS or (w not in _STOP and not _SCOPE.match(w) and not t.startswith(_DROP_TAGS)))
+            and re.search(r"[\u4e00-\u9fff]", w)]
+
+
+def _object_phrase(text: str, limit: int) -> str:
+    """What a clause before a figure counts: from its last verb that takes an object to the end
+    (我镇深入排查湖北返乡人员 → 排查湖北返乡人员; 分局配合做好居家观察 → 居家观察)."""
+    words = _words(text)
+    for i in range(len(words) - 1):
+        if words[i][1].startswith("v") and not words[i + 1][1].startswith("v"):
+            j = i + 1 if words[i][0] in _GENERIC or len(words[i][0]) == 1 else i
+            # adjectives and modifiers just before the verb belong to the phrase (日最大接种能力)
+            while j > 0 and (words[j - 1][1].startswith(("a", "b")) or words[j - 1][0] in _MODIFIERS):
+                j -= 1
+            words = words[j:]
+            break
+    out: list[str] = []
+    for w, _t in reversed(words):
+        if out and sum(map(len, out)) + len(w) > limit:
+            break
+        out.append(w)
+    return "".join(reversed(out))
+
+
+def _noun_phrase(text: str) -> str:
+    """The nouns right after a measure word (xx名网格员 → 网格员, xx个接种点 → 接种点), up to the first verb."""
+    quoted = re.match(r"\s*[“\"《「『]([^”\"》」』]{2,12})[”\"》」』]", text)
+    if quoted:  # 成立*支“流动接种队”: a name in quotes is what is counted
+        return quoted.group(1)
+    text = re.sub(r"[“”\"'《》「」『』]", "", text)
+    toks = list(_tag(text)) if text.strip() else []
+    out = []
+    skip_next = False
+    for i, (w, t) in enumerate(toks):
+        if skip_next:
+            skip_next = False
+            continue
+        stop = t.startswith(("v", "p", "c", "u", "d", "x", "f", "t", "r")) or not re.search(r"[\u4e00-\u9fff]", w) \
+            or (t.startswith("m") and not re.fullmatch(r"[\u4e00-\u9fff]{2,}", w))
+        if stop and i == 0 and t.startswith("v") and len(toks) > 1 and len(toks[1][0]) == 1 \
+                and re.match(r"[\u4e00-\u9fff]", toks[1][0]) and toks[1][0] not in _PREP_CHARS + "的了着过":
+            out.append(w + toks[1][0])  # 接种点, 排查组: a verb and a one-character noun make a noun
+            skip_next = True
+            continue
+        if stop:
+            break
+        out.append(w)
+        if sum(map(len, out)) >= 8:
+            break
+    return "".join(out)
+
+
+def _measure_suffix(slot: Slot, core: str) -> str:
+    m = slot.measure
+    if slot.mag:
+        return f"（{slot.mag}{m}）" if m else f"（{slot.mag}）"
+    if m in _PERSON_MEASURES:
+        return "" if core.endswith(("人数", "人员数")) else "人数"
+    if m in ("%", "％"):
+        return "" if core.endswith(("率", "比例")) else "比例"
+    if m == "元":
+        return "（元）" if core.endswith(("金", "资金", "经费", "款", "费")) else "金额（元）"
+    if m.endswith("次") and len(m) == 2:
+        return m  # 人次 剂次 车次 家次
+    if m:
+        return "" if core.endswith(m + "数") else m + "数"
+    return "" if core.endswith("数") else "数"
+
+
+def name_for(slot: Slot, wide: bool = False) -> tuple[str, str]:
+    """A field name for a slot (or a date group's probe) as a user would write it, and its kind."""
+    limit = 16 if wide else 10
+    if slot.shape in ("year", "month", "day", "hour", "date"):
+        tail = "时间" if "时" in slot.after[:4] or slot.shape == "hour" else "日期"
+        if "落款" in slot.extra:
+            return "报告" + tail, "date"
+        if "统计截止" in slot.extra and not wide:
+            return "截止" + tail, "date"
+        core = _object_phrase(slot.near_left, limit) or _noun_phrase(slot.head_right)
+        if "统计截止" in slot.extra:
+            core = core.replace("截至", "截止") or "截止"
+        return core + tail, "date"
+    if slot.shape in ("name", "other"):
+        if "落款" in slot.extra:
+            return "单位名称", "name"
+        suf = next((s for s in _NAME_SUFFIX_SET if slot.after.startswith(s)), "") or _noun_phrase(slot.after[:6])
+        if suf == "同志":
+            return "姓名", "name"
+        core = ""  # a longer name does not tell two names apart: a pin does
+        if suf in _PLACE_NAMES or suf in ("路", "街", "巷"):
+            return core + suf + "名", "name"
+        if suf:
+            return core + suf + "名称", "name"
+        core = _object_phrase(slot.near_left, limit)
+        return (core or "内容") + "名称", "name"
+    # numbers: what is counted, then the measure
+    noun = _noun_phrase(slot.head_right) if slot.measure else ""
+    if noun:
+        core = noun
+        if wide:  # 有*位员工常驻单位 → 员工常驻单位
+            core = re.split(r"[，,；;。、：:（）()]", slot.head_right.replace("的", ""))[0][:10]
+    elif slot.list_head or re.search(r"[xX×*＊_＿\d][^，,；;。：:、]*、\s*$", slot.far_left):
+        core = "".join(w for w, _ in _words(slot.near_left))[-12:]  # a list item is one noun phrase
+        if slot.list_head and not any(t.startswith("v") for _, t in _words(slot.near_left)):
+            core = slot.list_head.split()[0] + core
+    else:
+        core = _object_phrase(slot.near_left, limit)
+    if not core:  # 合计xx人参与防控工作: what follows says what is counted
+        core = "".join(w for w, _ in _words(slot.head_right))[:8]
+    if not core:
+        core = _object_phrase(slot.far_left, limit) or "数量"
+    return core + _measure_suffix(slot, core), "number"
+
+
+# ------------------------------------------------------------------ building
+def _dummy(kind: str, n: int, group: list[Slot]) -> Value:
+    if kind == "number":
+        return parse_value(100 + n)
+    if kind == "date":
+        lit = group[0].literal_date
+        y = lit.get("year", 2020)
+        mo = lit.get("month", 1 + n % 12)
+        d = lit.get("day", 1 + n % 28)
+        shapes = {s.shape for s in group}
+        hour = f" {(n % 23) + 1}:00" if "hour" in shapes else ""
+        return parse_value(f"{y}-{mo:02d}-{d:02d}{hour}")
+    return parse_value(f"甲乙丙{n}")
+
+
+def _pin_key(text: str, slots: list[Slot], run: list[Slot], left_len: int, right_len: int) -> Optional[str]:
+    first, last = run[0], run[-1]
+    prev_end = max([x.end for x in slots if x.end <= first.start] + [0])
+    floor = max(prev_end, text.rfind("\n", 0, first.start) + 1)
+    nxt = min([x.start for x in slots if x.start >= last.end] + [len(text)])
+    line_end = text.find("\n", last.end)
+    ceil = min(nxt, line_end if line_end >= 0 else len(text))
+    left = re.sub(r"\s+", "", text[max(floor, first.start - left_len):first.start])
+    right = re.split(r"[，,；;。！？!?、：:（）()]", text[last.end:min(ceil, last.end + right_len)])[0]
+    right = re.sub(r"\s+", "", right)
+    between = [re.sub(r"\s+", "", text[a.end:b.start]) for a, b in zip(run, run[1:])]
+    if any(len(text[a.end:b.start]) > 12 or re.search(r"[\n。；;！？!?]", text[a.end:b.start])
+           for a, b in zip(run, run[1:])):
+        return None
+    key = left + "xx" + "".join(b + "xx" for b in between) + right
+    pieces = pin_pieces(key)
+    return key if pieces is not None and len(pieces) == len(run) + 1 else None
+
+
+def _pin_for(text: str, slots: list[Slot], key_of: dict[int, tuple], gkey: tuple
+             ) -> Optional[tuple[str, list[list[Slot]]]]:
+    """A sentence pin for a group: the words around its marks, unique in the report.
+
+    Returns the pin's key and every run of placeholders it hits: a sentence that occurs
+    twice hits both (the same figure, so they share the pin); when the words around one
+    mark are not unique (在xx、xx、xx四处) the pin spans its neighbours and takes a list."""
+    idx = [s.index for s in slots if key_of[s.index] == gkey]
+    i0, i1 = idx[0], idx[-1]
+    for ext in range(0, 4):
+        for left_ext in range(ext + 1):
+            a, b = i0 - left_ext, i1 + 1 + (ext - left_ext)
+            if a < 0 or b > len(slots):
+                continue
+            # whole groups only
+            if a > 0 and key_of[slots[a].index] == key_of[slots[a - 1].index]:
+                continue
+            if b < len(slots) and key_of[slots[b - 1].index] == key_of[slots[b].index]:
+                continue
+            run = slots[a:b]
+            for left_len in (0, 3, 6, 10, 16, 24, 40):
+                for right_len in (4, 6, 8, 2):
+                    key = _pin_key(text, slots, run, left_len, right_len)
+                    if key is None:
+                        continue
+                    pin = Pin(key, pin_pieces(key) or [], [parse_value(1)] * len(run))
+                    hits = _pin_hits(text, slots, pin)
+                    if not any(h[0].index == run[0].index for h in hits):
+                        continue
+                    ok = all(_whole_groups(h, key_of) and _same_shape(h, run, key_of) for h in hits)
+                    # several hits: the same words around the marks, the same figure repeated
+                    if ok and (len(hits) == 1 or len(re.findall(r"[\u4e00-\u9fff]", key)) >= 8):
+                        return key, hits
+    return None
+
+
+def _whole_groups(run: list[Slot], key_of: dict[int, tuple]) -> bool:
+    keys = [key_of[s.index] for s in run]
+    return all(keys.count(k) == sum(1 for v in key_of.values() if v == k) for k in set(keys))
+
+
+def _same_shape(a: list[Slot], b: list[Slot], key_of: dict[int, tuple]) -> bool:
+    return [s.shape for s in a] == [s.shape for s in b]
+
+
+def build_skeleton(text: str, fmt: str = "txt", unit: object = None,
+                   slots: Optional[list[Slot]] = None) -> list[SkeletonField]:
+    """Fields for every placeholder group of a normalised text, verified to fill their own places."""
+    slots = find_slots(text, fmt) if slots is None else slots
+    groups: dict[tuple, list[Slot]] = {}
+    for s in slots:
+        groups.setdefault(_group_key(s), []).append(s)
+    key_of = {s.index: _group_key(s) for s in slots}
+    unit_cands = _unit_candidates(unit)
+    names: dict[tuple, tuple[str, str]] = {}
+    explicit: dict[tuple, str] = {}
+    for key, members in groups.items():
+        if members[0].explicit:
+            explicit[key] = members[0].explicit
+            continue
+        probe = _probe(members)
+        names[key] = _unit_name(probe, unit_cands) or name_for(probe)
+    pinned: dict[tuple, str] = {}
+    pin_runs: dict[str, list[list[Slot]]] = {}
+    for attempt in range(4):
+        bad = _verify(text, slots, groups, names, explicit, pinned, pin_runs, unit)
+        if not bad:
+            break
+        for key in bad:
+            if key in pinned:
+                continue
+            if attempt == 0:
+                names[key] = name_for(_probe(groups[key]), wide=True)
+                continue
+            found = _pin_for(text, slots, key_of, key)
+            if found is None:
+                continue
+            pkey, hits = found
+            pin_runs[pkey] = hits
+            for run in hits:
+                for s in run:
+                    pinned[key_of[s.index]] = pkey
+    fields: dict[str, SkeletonField] = {}
+    for key, members in groups.items():
+        if key in explicit:
+            name, kind, is_pin = explicit[key], "", False
+        elif key in pinned:
+            name, kind, is_pin = pinned[key], names[key][1], True
+        else:
+            name, kind = names[key]
+            is_pin = False
+        f = fields.setdefault(name, SkeletonField(name, kind, pin=is_pin))
+        f.groups.append(members)
+        if is_pin:
+            f.marks = len(pin_runs[name][0])
+            if f.kind != kind:
+                f.kind = "list"
+    for f in fields.values():
+        if f.pin and f.marks > 1 and not (len(f.groups) >= 1 and len(f.groups[0]) == f.marks):
+            f.kind = "list"
+    return list(fields.values())
+
+
+def _unit_candidates(unit: object):
+    if unit is None:
+        return []
+    data = FillData(None)
+    for i, f in enumerate(getattr(unit, "fields", ()) or ()):
+        label = getattr(f, "label", "") or getattr(f, "name", "")
+        ftype = getattr(f, "type", "number") or "number"
+        data.fields[label] = _dummy("number" if ftype == "number" else ("date" if ftype == "date" else "name"), i,
+                                    [Slot(0, 0, 0, "", "")])
+    return candidates_from(data, unit)
+
+
+def _unit_name(probe: Slot, cands) -> Optional[tuple[str, str]]:
+    """The unit's own label for this placeholder, when one of its fields clearly fits."""
+    if not cands:
+        return None
+    from assistant.fill.match import MARGIN, MIN_SCORE
+
+    ranked = rank(probe, cands)
+    if ranked and ranked[0][0] >= MIN_SCORE and (len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= MARGIN):
+        c = ranked[0][1]
+        return c.name, c.value.kind if c.value.kind in ("number", "date") else "name"
+    return None
+
+
+def _verify(text: str, slots: list[Slot], groups: dict[tuple, list[Slot]], names: dict[tuple, tuple[str, str]],
+            explicit: dict[tuple, str], pinned: dict[tuple, str], pin_runs: dict[str, list[list[Slot]]],
+            unit: object) -> list[tuple]:
+    """Groups that stand-in values for the skeleton would not fill from their own field."""
+    data = FillData(None)
+    owner: dict[int, str] = {}
+    n = 0
+    for pkey, hits in pin_runs.items():
+        run = hits[0]
+        values = []
+        for s in run:
+            n += 1
+            members = groups[_group_key(s)]
+            values.append(_dummy(names[_group_key(s)][1], n, members))
+        data.pins.append(Pin(pkey, pin_pieces(pkey) or [], values))
+    for key, members in groups.items():
+        n += 1
+        if key in explicit:
+            data.fields.setdefault(explicit[key], _dummy("number", n, members))
+            want = explicit[key]
+        elif key in pinned:
+            want = pinned[key]
+        else:
+            name, kind = names[key]
+            if name not in data.fields:
+                data.fields[name] = _dummy(kind, n, members)
+            want = name
+        for s in members:
+            owner[s.index] = want
+    result = match(text, data, unit=unit, slots=slots)
+    bad = []
+    for d in result.decisions:
+        if d.field != owner[d.slot.index] or not d.filled:
+            key = _group_key(d.slot)
+            if key not in bad and key not in explicit:
+                bad.append(key)
+    return bad
+
+
+# ------------------------------------------------------------------ writing
+def _yaml_key(key: str) -> str:
+    if re.fullmatch(r"[\u4e00-\u9fff\w（）()、·]+", key) and not key[0].isdigit():
+        return key
+    return json.dumps(key, ensure_ascii=False)
+
+
+def place_text(text: str, slot: Slot, width: int = 40) -> str:
+    """The sentence around a slot with the mark in 【】, shortened to about ``width`` characters."""
+    sent_start = max(text.rfind("\n", 0, slot.start) + 1, slot.start - width)
+    cut = re.search(r".*[。；;！？!?]", text[sent_start:slot.start])
+    if cut:
+        sent_start += cut.end()
+    end = text.find("\n", slot.end)
+    end = len(text) if end < 0 else min(end, slot.end + width // 2)
+    m = re.search(r"[。；;！？!?]", text[slot.end:end])
+    if m:
+        end = slot.end + m.end()
+    return (text[sent_start:slot.start] + "【" + text[slot.start:slot.end] + "】" + text[slot.end:end]).strip()
+
+
+def skeleton_yaml(fields: list[SkeletonField], text: str, mapped=None, source: str = "") -> str:
+    """The skeleton as YAML, a comment per field quoting where it goes."""
+    lines = [
+        f"# assist fill 的数据骨架{('：' + source) if source else ''}",
+        "# 每个字段对应报告中的一组占位符，注释是它所在的句子。填好值后运行：",
+        f"#   assist fill {source or '报告'} --data 本文件",
+        "# 数字直接写（120），日期写成 2020-02-08，名称照写；不知道的留空，那一处会保持空白。",
+        "# 带 xx 的键是“句子定位”：把值直接放进那句话的占位符。",
+        "",
+    ]
+    for f in fields:
+        for members in f.groups[:3]:
+            s = members[0]
+            where = ""
+            if mapped is not None:
+                line, _col = mapped.raw_line_col(s.start)
+                where = f"第 {line} 行："
+            lines.append(f"# {where}{place_text(text, s) if len(members) == 1 else _group_text(text, members)}")
+        if len(f.groups) > 3:
+            lines.append(f"# ……共 {len(f.groups)} 处")
+        if f.kind == "list":
+            lines.append(f"# 按顺序填写 {f.marks} 个值，写成列表：[值1, 值2, …]")
+        lines.append(f"{_yaml_key(f.name)}:")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _group_text(text: str, members: list[Slot]) -> str:
+    first, last = members[0], members[-1]
+    start = max(text.rfind("\n", 0, first.start) + 1, first.start - 30)
+    end = min(len(text), last.end + 12)
+    nl = text.find("\n", last.end)
+    if 0 <= nl < end:
+        end = nl
+    return (text[start:first.start] + "【" + text[first.start:last.end] + "】" + text[last.end:end]).strip()

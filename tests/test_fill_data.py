@@ -1,0 +1,172 @@
+"""Reading fill data in the forms staff keep it: YAML, JSON, CSV (UTF-8 or GBK), .xlsx."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import InputError
+from assistant.fill.data import load_data, parse_value, pin_pieces
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    p = tmp_path / name
+    p.write_bytes(text.encode(encoding))
+    return p
+
+
+def xlsx(tmp_path: Path, rows: list[tuple], name: str = "台账.xlsx") -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    p = tmp_path / name
+    wb.save(p)
+    return p
+
+
+# ---------------------------------------------------------------- values
+@pytest.mark.parametrize("raw, kind, text, unit", [
+    (120, "number", "120", ""),
+    (3.0, "number", "3", ""),
+    (13.5359, "number", "13.5359", ""),
+    ("120", "number", "120", ""),
+    ("1,200", "number", "1,200", ""),
+    ("120户", "number", "120", "户"),
+    ("1.2万", "number", "1.2万", ""),
+    ("96%", "number", "96%", "%"),
+    ("2020-02-08", "date", "2020年2月8日", ""),
+    ("2020年2月8日", "date", "2020年2月8日", ""),
+    ("2月8日", "date", "2月8日", ""),
+    (dt.date(2020, 2, 8), "date", "2020年2月8日", ""),
+    ("翁源县", "name", "翁源县", ""),
+    ("全镇干部群众齐心协力，取得阶段性成效。", "text", "全镇干部群众齐心协力，取得阶段性成效。", ""),
+    (None, "empty", "", ""),
+    ("  ", "empty", "", ""),
+])
+def test_values_are_classified(raw, kind, text, unit) -> None:
+    v = parse_value(raw)
+    assert (v.kind, v.text, v.unit) == (kind, text, unit)
+
+
+def test_datetime_keeps_the_hour() -> None:
+    v = parse_value("2021-06-08 17:00")
+    assert (v.kind, v.month, v.day, v.hour) == ("date", 6, 8, 17)
+
+
+def test_pin_keys_are_sentences_with_marks() -> None:
+    assert pin_pieces("共排查xx户") == ["共排查", "户"]
+    assert pin_pieces("居家观察_人、集中观察_人") == ["居家观察", "人、集中观察", "人"]
+    assert pin_pieces("截至x月x日") == ["截至", "月", "日"]
+    assert pin_pieces("排查户数") is None
+    assert pin_pieces("X光机台数") is None  # X光 is no placeholder
+    assert pin_pieces("xx") is None  # a mark alone is no sentence
+
+
+# ---------------------------------------------------------------- YAML / JSON
+def test_yaml_mapping_with_pins(tmp_path: Path) -> None:
+    p = write(tmp_path, "d.yaml", '排查户数: 226\n报告日期: 2020-02-08\n"居家隔离xx人，解除隔离xx人": [13, 8]\n'
+                                  '单位名称: 新江镇人民政府\n未知:\n')
+    d = load_data(p)
+    assert list(d.fields) == ["排查户数", "报告日期", "单位名称", "未知"]
+    assert d.fields["报告日期"].kind == "date" and d.fields["未知"].empty
+    assert d.pins[0].pieces == ["居家隔离", "人，解除隔离", "人"]
+    assert [v.text for v in d.pins[0].values] == ["13", "8"]
+
+
+def test_json_mapping(tmp_path: Path) -> None:
+    d = load_data(write(tmp_path, "d.json", '{"排查户数": 226, "核查率": "96%"}'))
+    assert d.fields["排查户数"].text == "226" and d.fields["核查率"].unit == "%"
+
+
+@pytest.mark.parametrize("name, text, words", [
+    ("d.yaml", "排查户数: 1\n返乡人员: 2\n排查户数: 3\n", "出现了两次"),
+    ("d.json", '{"排查户数": 1, "排查户数": 2}', "出现了两次"),
+    ("d.yaml", "- 排查户数\n- 返乡人员\n", "映射"),
+    ("d.yaml", "排查:\n  户数: 1\n", "不能是列表或表格"),
+    ("d.yaml", "排查户数: [1\n", "不是有效的 YAML"),
+    ("d.json", '{"排查户数": }', "不是有效的 JSON"),
+    ("d.yaml", '"居家隔离xx人，解除隔离xx人": [13]\n', "2 处占位符"),
+    ("d.yaml", "# 只有注释\n", "没有数据"),
+    ("d.toml", "a = 1\n", "不支持的数据文件类型"),
+])
+def test_bad_mappings_are_input_errors(tmp_path: Path, name: str, text: str, words: str) -> None:
+    with pytest.raises(InputError, match=words):
+        load_data(write(tmp_path, name, text))
+
+
+def test_missing_and_binary_files(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="不存在"):
+        load_data(tmp_path / "nope.yaml")
+    (tmp_path / "bin.yaml").write_bytes(b"\x00\x01\x02binary")
+    with pytest.raises(InputError):
+        load_data(tmp_path / "bin.yaml")
+
+
+# ---------------------------------------------------------------- CSV
+@pytest.mark.parametrize("text", [
+    "字段,值\n排查户数,226\n返乡人员,35\n",
+    "项目,数量\n排查户数,226\n返乡人员,35\n",
+    "排查户数,226\n返乡人员,35\n",
+    "排查户数,返乡人员\n226,35\n",
+    "排查户数\t返乡人员\n226\t35\n",
+    "\ufeff项目,数量,备注\n排查户数,226,含外来户\n返乡人员,35,\n",
+])
+def test_csv_shapes(tmp_path: Path, text: str) -> None:
+    d = load_data(write(tmp_path, "d.csv", text))
+    assert {k: v.text for k, v in d.fields.items()} == {"排查户数": "226", "返乡人员": "35"}
+
+
+def test_csv_gbk_and_unit_column(tmp_path: Path) -> None:
+    p = write(tmp_path, "d.csv", "项目,数量,单位\n排查户数,226,户\n发放倡议书,600,份\n", encoding="gbk")
+    d = load_data(p)
+    assert d.encoding == "gb18030"
+    assert (d.fields["排查户数"].text, d.fields["排查户数"].unit) == ("226", "户")
+
+
+@pytest.mark.parametrize("text, words", [
+    ("字段,值\n排查户数,1\n排查户数,2\n", "出现了两次"),
+    ("a,b,c\n1,2,3\n4,5,6\n", "3 行 3 列"),
+    ("120,35\n226,40\n", "应是字段名"),
+    ("120,35\n226,40\n7,8\n", "第一列应是字段名"),
+    ("排查户数\n返乡人员\n", "只有一列"),
+    (",,\n", "没有数据"),
+])
+def test_bad_tables(tmp_path: Path, text: str, words: str) -> None:
+    with pytest.raises(InputError, match=words):
+        load_data(write(tmp_path, "d.csv", text))
+
+
+# ---------------------------------------------------------------- XLSX
+def test_xlsx_two_columns_with_header(tmp_path: Path) -> None:
+    p = xlsx(tmp_path, [("项目", "数量"), ("排查户数", 226), ("报告日期", dt.datetime(2020, 2, 8)), ("单位名称", "新江镇")])
+    d = load_data(p)
+    assert d.shape == "rows" and d.header
+    assert d.fields["排查户数"].text == "226"
+    assert d.fields["报告日期"].kind == "date" and d.fields["报告日期"].text == "2020年2月8日"
+
+
+def test_xlsx_header_over_values_and_percent(tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["排查户数", "核查率"])
+    ws.append([226, 0.96])
+    ws["B2"].number_format = "0%"
+    p = tmp_path / "d.xlsx"
+    wb.save(p)
+    d = load_data(p)
+    assert d.shape == "columns"
+    assert (d.fields["排查户数"].text, d.fields["核查率"].text) == ("226", "96%")
+
+
+def test_xlsx_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="出现了两次"):
+        load_data(xlsx(tmp_path, [("排查户数", 1), ("排查户数", 2), ("返乡人员", 3)]))
+    (tmp_path / "bad.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(InputError, match="xlsx"):
+        load_data(tmp_path / "bad.xlsx")
