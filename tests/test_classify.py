@@ -1,0 +1,156 @@
+"""Section kinds: labels cover the corpus, the model is stored without pickle and predicts
+without scikit-learn, and `assist classify` / `outline` report kinds on any input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from assistant import outline, paths
+from assistant.classify import core_kinds, labels
+from assistant.corpus import index, store
+from assistant.textmap import MappedText
+
+SEED_001 = Path(__file__).resolve().parents[1] / "corpus" / "sources" / "001_ae3b8ced769e67fc.txt"
+
+# A school report written for this test (the corpus has few school reports).
+SCHOOL = textwrap.dedent("""\
+    ××中学关于疫情防控工作开展情况的汇报
+    接到上级通知后，我校高度重视，迅速部署，现将有关情况汇报如下：
+    一、加强组织领导，压实防控责任
+    成立以校长为组长的疫情防控工作领导小组，制定学校疫情防控工作方案和应急预案，明确各部门职责分工。
+    二、强化宣传教育，普及防护知识
+    通过家长群、班级群、校园公众号推送防护知识，发放《致家长的一封信》，开展健康教育主题班会。
+    三、全面摸排登记，落实晨午检制度
+    对全体师生假期行程逐一摸排登记，建立健康台账，每日开展晨午检和体温监测，做好因病缺课追踪。
+    四、做好校园消毒，改善环境卫生
+    每日对教室、宿舍、食堂、卫生间等场所进行消毒消杀，开窗通风，清理卫生死角。
+    五、存在问题
+    一是部分学生防护意识不强；二是防疫物资储备不足。
+    六、下步打算
+    下一步，我校将继续加强排查，进一步完善应急预案，确保校园安全。
+    """)
+
+
+def corpus_sections():
+    for d in store.iter_docs([paths.shipped("corpus")]):
+        tree = outline.parse(MappedText(d.body), title_hint=d.title)
+        for o, s in enumerate(outline.sections(tree)):
+            yield d.id, o, labels.section_key_heading(s.role, s.heading)
+
+
+def test_every_corpus_section_has_a_confirmed_core_label() -> None:
+    labs = labels.read(paths.shipped("corpus"))
+    keys = list(corpus_sections())
+    assert len(keys) >= 200
+    for doc_id, o, heading in keys:
+        lab = labs.get((doc_id, o))
+        assert lab is not None, (doc_id, o, heading)
+        assert lab.heading == heading, (doc_id, o)
+        assert lab.kind in core_kinds()
+    assert len(labs) == len(keys)
+    header = (paths.shipped("corpus") / labels.FILENAME).read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("#")
+
+
+def test_model_is_plain_numbers_in_the_index() -> None:
+    conn = index.open_index([paths.shipped("corpus")])
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"model_meta", "model_features"} <= tables
+    meta = dict(conn.execute("SELECT key, value FROM model_meta"))
+    assert set(json.loads(meta["classes"])) == set(core_kinds())
+    assert 0.02 <= json.loads(meta["temperature"]) <= 2.0
+    blob = conn.execute("SELECT weights FROM model_features LIMIT 1").fetchone()[0]
+    assert len(blob) == 4 * len(json.loads(meta["classes"]))  # float32 per class, nothing else
+    kinds = dict(conn.execute("SELECT kind, COUNT(*) FROM sections GROUP BY kind"))
+    assert None not in kinds and sum(kinds.values()) >= 200
+
+
+def test_classify_a_school_report(tmp_path: Path, cli) -> None:
+    p = tmp_path / "school.txt"
+    p.write_text(SCHOOL, encoding="utf-8")
+    r = cli("classify", str(p), "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    secs = json.loads(r.stdout)["files"][0]["sections"]
+    got = [(s["heading"], s["kind"]) for s in secs]
+    assert got == [
+        (None, "opening"),
+        ("加强组织领导，压实防控责任", "leadership"),
+        ("强化宣传教育，普及防护知识", "publicity"),
+        ("全面摸排登记，落实晨午检制度", "screening"),
+        ("做好校园消毒，改善环境卫生", "sanitation"),
+        ("存在问题", "problems"),
+        ("下步打算", "next_steps"),
+    ]
+    assert [s["line"] for s in secs] == [2, 3, 5, 7, 9, 11, 13]
+    for s in secs:
+        assert 0 < s["confidence"] <= 1 and s["low_confidence"] == (s["confidence"] < 0.5)
+        assert s["subkind"] is None or isinstance(s["subkind"], str)
+
+
+def test_classify_traditional_web_copy_stdin_and_single(cli) -> None:
+    raw = SEED_001.read_text(encoding="utf-8")
+    r = cli("classify", "-", "--format", "json", input=raw)
+    assert r.exit_code == 0, r.stderr
+    secs = json.loads(r.stdout)["files"][0]["sections"]
+    kinds = [s["kind"] for s in secs]
+    assert kinds[0] == "opening" and "problems" in kinds and kinds[-1] == "next_steps"
+    # the line numbers are those of the file as written (traditional, web page)
+    lines = raw.splitlines()
+    heading_line = next(s["line"] for s in secs if s["kind"] == "problems")
+    assert "存在問題" in lines[heading_line - 1]
+    r = cli("classify", str(SEED_001), "--single", "--format", "json")
+    single = json.loads(r.stdout)["files"][0]["sections"]
+    assert len(single) == 1 and single[0]["kind"] in core_kinds()
+
+
+def test_classify_docx_and_text_output(tmp_path: Path, cli) -> None:
+    import docx
+
+    d = docx.Document()
+    for line in SCHOOL.splitlines():
+        d.add_paragraph(line)
+    p = tmp_path / "school.docx"
+    d.save(p)
+    r = cli("classify", str(p))
+    assert r.exit_code == 0, r.stderr
+    assert "宣传引导(publicity)" in r.stdout and "存在问题(problems)" in r.stdout
+
+
+def test_outline_has_kinds(tmp_path: Path, cli) -> None:
+    p = tmp_path / "school.md"
+    p.write_text(SCHOOL, encoding="utf-8")
+    r = cli("outline", str(p), "--format", "json")
+    data = json.loads(r.stdout)
+    assert data["title"] == "××中学关于疫情防控工作开展情况的汇报"
+    assert [s["kind"] for s in data["sections"]][1:4] == ["leadership", "publicity", "screening"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["classify", "missing.txt"], "文件不存在"),
+    (["classify", "."], "是文件夹"),
+    (["outline", "nothing.docx"], "文件不存在"),
+    (["classify", "x.txt", "--unit", "martian"], "未知的单位类型"),
+])
+def test_bad_input_is_one_line(cli, tmp_path: Path, args, message) -> None:
+    (tmp_path / "x.txt").write_text("一、加强领导。成立领导小组。\n", encoding="utf-8")
+    r = cli(*args)
+    assert r.exit_code == 2 and message in r.stderr and r.stderr.count("\n") == 1
+
+
+def test_classify_does_not_import_sklearn(tmp_path: Path) -> None:
+    p = tmp_path / "school.txt"
+    p.write_text(SCHOOL, encoding="utf-8")
+    code = ("import sys, runpy; sys.argv=['assist','classify',%r];"
+            "import assistant.cli as c\n"
+            "try:\n    c.main()\nexcept SystemExit: pass\n"
+            "print('SKLEARN' if 'sklearn' in sys.modules else 'CLEAN', file=sys.stderr)") % str(p)
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env)
+    assert out.stderr.strip().endswith("CLEAN"), out.stderr
