@@ -145,6 +145,7 @@ def test_bad_input_is_one_line(cli, tmp_path: Path, args, message) -> None:
 
 
 def test_classify_does_not_import_sklearn(tmp_path: Path) -> None:
+    index.ensure([paths.shipped("corpus"), paths.user_corpus()])  # built (and trained) beforehand
     p = tmp_path / "school.txt"
     p.write_text(SCHOOL, encoding="utf-8")
     code = ("import sys, runpy; sys.argv=['assist','classify',%r];"
