@@ -1,0 +1,430 @@
+"""Rules as data, and the runner that applies them to a text.
+
+The built-in rules live in ``rules.yaml`` beside this file; plugins (unit types)
+add rule dicts of the same shape through ``extra_rules``. A rule names an
+engine: ``regex`` and ``words`` are driven by the rule's data alone, the named
+Python engines are in ``engines.py``.
+
+Suppression happens here, at three levels: per-rule severity / off in the user
+configuration, words never to flag (the config's ``ignore-words`` and a rule's
+``exceptions``), and inline ``assist-disable`` / ``assist-enable`` markers.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Optional, Sequence
+
+from assistant.check.config import CheckConfig, from_mapping
+from assistant.check.engines import ENGINES, Context
+from assistant.check.findings import SEVERITIES, Finding
+from assistant.errors import InputError
+
+RULES_FILE = Path(__file__).with_name("rules.yaml")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_COMMON_KEYS = {"id", "severity", "message", "engine", "exceptions", "examples"}
+_ENGINE_KEYS = {
+    "regex": {"pattern", "fix"},
+    "words": {"words"},
+    "duplicate-sentence": {"min_chars"},
+}
+
+
+@dataclass
+class Rule:
+    id: str
+    severity: str
+    message: str
+    engine: str
+    pattern: Optional[str] = None
+    fix: Optional[str] = None
+    words: tuple[str, ...] = ()
+    exceptions: tuple[str, ...] = ()
+    examples: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    options: Mapping[str, Any] = field(default_factory=dict)
+    source: str = "内置规则"
+    compiled: Any = field(default=None, repr=False)
+
+
+# --- loading and validating rules ---------------------------------------------------
+
+def _load_yaml(path: Path) -> Any:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    except yaml.YAMLError as exc:
+        raise InputError(f"规则文件 {path.name} 格式错误：{exc}") from exc
+
+
+def _cached_rule_dicts(path: Path) -> list:
+    """The rule dicts of ``path``; parsed YAML is kept as JSON in the cache folder,
+    which loads several times faster than YAML on every run."""
+    from assistant.paths import cache_dir
+
+    st = path.stat()
+    cache = cache_dir() / "check" / f"rules-{st.st_mtime_ns}-{st.st_size}.json"
+    try:
+        return json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    data = _load_yaml(path)
+    try:
+        from assistant.atomic import write_text
+
+        write_text(cache, json.dumps(data, ensure_ascii=False))
+    except (OSError, TypeError, ValueError):
+        pass
+    return data
+
+
+@functools.lru_cache(maxsize=1)
+def builtin_rules() -> tuple[Rule, ...]:
+    """The rules that ship with assist (rules.yaml), validated and compiled."""
+    return tuple(parse_rules(_cached_rule_dicts(RULES_FILE), source="内置规则"))
+
+
+def parse_rules(data: Any, source: str = "插件规则") -> list[Rule]:
+    """Validate rule dicts (YAML shape) and compile them; ``InputError`` if malformed."""
+    if isinstance(data, Mapping) or not isinstance(data, Iterable) or isinstance(data, (str, bytes)):
+        raise InputError(f"{source}：规则必须是列表")
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(data, 1):
+        rule = _parse_rule(raw, f"{source}第 {i} 条")
+        if rule.id in seen:
+            raise InputError(f"{source}：规则 id “{rule.id}” 重复")
+        seen.add(rule.id)
+        rules.append(rule)
+    return rules
+
+
+def _str_list(value: Any, what: str, where: str, allow_empty: bool = True) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str) or not isinstance(value, (list, tuple)) \
+            or not all(isinstance(v, str) and v for v in value):
+        raise InputError(f"{where}：{what} 必须是非空字符串的列表")
+    if not value and not allow_empty:
+        raise InputError(f"{where}：{what} 不能为空")
+    return tuple(value)
+
+
+def _parse_rule(raw: Any, where: str) -> Rule:
+    if not isinstance(raw, Mapping):
+        raise InputError(f"{where}：每条规则必须是一个映射（id、severity、message、engine …）")
+    rule_id = raw.get("id")
+    if not isinstance(rule_id, str) or not _ID.match(rule_id):
+        raise InputError(f"{where}：id 必须是小写字母、数字和连字符，例如 web-leftover")
+    where = f"{where}（{rule_id}）"
+    severity = raw.get("severity")
+    if severity not in SEVERITIES:
+        raise InputError(f"{where}：severity 必须是 error、warning 或 info")
+    message = raw.get("message")
+    if not isinstance(message, str) or not message.strip():
+        raise InputError(f"{where}：缺少 message")
+    name = raw.get("engine")
+    if name not in ENGINES:
+        raise InputError(f"{where}：未知的 engine {name!r}（可用：{'、'.join(sorted(ENGINES))}）")
+    engine_keys = set().union(*_ENGINE_KEYS.values())
+    misplaced = sorted((set(raw) & engine_keys) - _ENGINE_KEYS.get(name, set()))
+    if misplaced:
+        raise InputError(f"{where}：engine {name} 不用字段 {', '.join(misplaced)}")
+    # Other keys (a plugin's "replacements", "unit" …) are kept as metadata.
+    examples = raw.get("examples") or {}
+    if not isinstance(examples, Mapping) or set(examples) - {"flag", "pass"}:
+        raise InputError(f"{where}：examples 只能有 flag 和 pass 两个列表")
+    examples = {k: _str_list(examples.get(k), f"examples.{k}", where) for k in ("flag", "pass")}
+    rule = Rule(id=rule_id, severity=severity, message=message, engine=name,
+                exceptions=_str_list(raw.get("exceptions"), "exceptions", where),
+                examples=examples, source=where,
+                options={k: v for k, v in raw.items() if k not in _COMMON_KEYS})
+    if name == "regex":
+        pattern = raw.get("pattern")
+        items = _str_list(pattern, "pattern", where, False) if isinstance(pattern, (list, tuple)) \
+            else (pattern,) if isinstance(pattern, str) and pattern else None
+        if not items:
+            raise InputError(f"{where}：regex 规则需要 pattern（一个正则表达式或它们的列表）")
+        try:
+            rule.compiled = _compile_items(items)
+        except re.error as exc:
+            raise InputError(f"{where}：pattern 不是有效的正则表达式：{exc}") from exc
+        pattern = "|".join(items)
+        rule.pattern = pattern
+        fix = raw.get("fix")
+        if fix is not None and not isinstance(fix, str):
+            raise InputError(f"{where}：fix 必须是字符串")
+        rule.fix = fix
+    elif name == "words":
+        rule.words = _str_list(raw.get("words"), "words", where, allow_empty=False)
+        from assistant.check import recache
+
+        alternation = "|".join(re.escape(w) for w in sorted(set(rule.words), key=len, reverse=True))
+        rule.compiled = recache.compile(alternation)
+    elif name == "duplicate-sentence":
+        value = rule.options.get("min_chars", 12)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise InputError(f"{where}：min_chars 必须是正整数")
+    return rule
+
+
+def _compile_items(items: Sequence[str]) -> tuple:
+    """Compile a regex rule's pattern(s) for speed.
+
+    Python's regex engine scans fast only when a pattern starts with something
+    simple. When the possible first characters of every item are known, the
+    items are joined into one pattern behind a look-ahead on those characters
+    (several times faster on long reports); otherwise each item is its own regex.
+    Both find the same text (tests check it on the seed files).
+    """
+    from assistant.check import recache
+
+    firsts = [recache.cached("first:" + p, lambda p=p: _sorted_or_none(first_chars(p))) for p in items]
+    if all(f is not None for f in firsts):
+        chars = "".join(sorted(set("".join(firsts))))
+        joined = "|".join(f"(?:{p})" for p in items)
+        try:
+            return (recache.compile(f"(?=[{_class_escape(chars)}])(?:{joined})", re.M),)
+        except re.error:  # one item is bad (reported below) or too many groups
+            pass
+    return tuple(recache.compile(p, re.M) for p in items)  # raises re.error for a bad item
+
+
+def _sorted_or_none(chars: Optional[set[str]]) -> Optional[str]:
+    return None if chars is None else "".join(sorted(chars))
+
+
+def _class_escape(chars: str) -> str:
+    return "".join("\\" + c if c in "\\]^-[" else c for c in chars)
+
+
+def first_chars(pattern: str) -> Optional[set[str]]:
+    """The characters a match of ``pattern`` can start with, or None if unknown
+    (or if it could match the empty string). Conservative: any construct not
+    understood gives None."""
+    try:
+        try:
+            from re import _constants as C, _parser as P  # Python 3.11+
+        except ImportError:  # pragma: no cover - Python 3.10
+            import sre_constants as C  # type: ignore[no-redef]
+            import sre_parse as P  # type: ignore[no-redef]
+        parsed = P.parse(pattern, re.M)
+        if parsed.state.flags & (re.I | re.X):
+            return None
+        chars = _first(list(parsed), C)
+    except Exception:  # internal API: never let an optimisation break checking
+        return None
+    return chars if chars and len(chars) <= 300 else None
+
+
+def _first(items: list, C: Any) -> Optional[set[str]]:
+    for k, (op, av) in enumerate(items):
+        if op is C.AT:
+            continue  # ^, $, \b: zero width
+        if op is C.LITERAL:
+            return {chr(av)}
+        if op is C.IN:
+            out: set[str] = set()
+            for op2, av2 in av:
+                if op2 is C.LITERAL:
+                    out.add(chr(av2))
+                elif op2 is C.RANGE and av2[1] - av2[0] <= 300:
+                    out.update(chr(c) for c in range(av2[0], av2[1] + 1))
+                else:
+                    return None
+            return out
+        if op is C.BRANCH:
+            out = set()
+            for alt in av[1]:
+                sub = _first(list(alt), C)
+                if sub is None:
+                    return None
+                out |= sub
+            return out
+        if op is C.SUBPATTERN:
+            if av[1] & re.I:
+                return None
+            inner = list(av[-1])
+            sub = _first(inner, C)
+            if sub is None:
+                return None
+            return sub
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT):
+            lo, _, body = av
+            sub = _first(list(body), C)
+            if sub is None:
+                return None
+            if lo == 0:
+                rest = _first(items[k + 1:], C)
+                return None if rest is None else sub | rest
+            return sub
+        return None
+    return None
+
+
+# --- running rules ----------------------------------------------------------------------
+
+def check_text(text: str, fmt: str = "txt", *, config: Any = None,
+               extra_rules: Iterable[Mapping] = ()) -> list[Finding]:
+    """Every finding in ``text`` (placeholders and the other defects), sorted by position.
+
+    ``config`` is a ``CheckConfig``, or the ``[check]`` table as a dict, or None
+    (every rule at its own severity, nothing ignored; no file is read here).
+    ``extra_rules`` are rule dicts in the YAML shape, e.g. from a unit plugin.
+    """
+    if config is None:
+        config = CheckConfig()
+    elif not isinstance(config, CheckConfig):
+        config = from_mapping(config)
+    rules = list(builtin_rules())
+    extra = list(extra_rules or ())
+    if extra:
+        rules += _parsed_extra(extra)
+    return run_rules(text, fmt, rules, config)
+
+
+_EXTRA_CACHE: dict[str, list[Rule]] = {}
+
+
+def _parsed_extra(extra: list) -> list[Rule]:
+    """Plugin rules, validated and compiled once per distinct list (callers such as
+    ``assist draft`` check many short texts with the same rules)."""
+    try:
+        key = json.dumps(extra, sort_keys=True, ensure_ascii=False, default=repr)
+    except (TypeError, ValueError):
+        key = None
+    if key is not None and key in _EXTRA_CACHE:
+        return _EXTRA_CACHE[key]
+    added = parse_rules(extra, source="插件规则")
+    taken = {r.id for r in builtin_rules()}
+    for r in added:
+        if r.id in taken:
+            raise InputError(f"插件规则 id “{r.id}” 与已有规则重名")
+    if key is not None:
+        if len(_EXTRA_CACHE) >= 16:
+            _EXTRA_CACHE.clear()
+        _EXTRA_CACHE[key] = added
+    return added
+
+
+def run_rules(text: str, fmt: str, rules: Sequence[Rule], config: CheckConfig) -> list[Finding]:
+    ctx = Context(text, fmt)
+    disabled = _disabled_regions(ctx) if "assist-disable" in text else None
+    ignore = tuple(config.ignore_words)
+    findings: list[Finding] = []
+    append = findings.append
+    starts = ctx.line_starts
+    for rule in rules:
+        severity = config.severity(rule.id, rule.severity)
+        if severity == "off":
+            continue
+        words = rule.exceptions + ignore
+        messages: dict[tuple[str, str], str] = {}
+        rid, template = rule.id, rule.message
+        for start, end, detail, kind, edits in ENGINES[rule.engine](ctx, rule):
+            if words and _excepted(text, start, end, words):
+                continue
+            idx = bisect_right(starts, start) - 1
+            line, col = idx + 1, start - starts[idx] + 1
+            if disabled is not None and _is_disabled(disabled, rid, line):
+                continue
+            shown = text[start:end]
+            if "\n" in shown:
+                shown = shown[:shown.index("\n")]
+            shown = shown.rstrip("\r")
+            message = messages.get((shown, detail))
+            if message is None:
+                message = template.format_map(_Vars(text=shown, match=shown, detail=detail))
+                messages[(shown, detail)] = message
+            append(Finding(line, col, col + len(shown), shown, kind, rid, severity, message,
+                           start, end, edits))
+    findings.sort(key=_position)
+    return findings
+
+
+def _position(f: Finding) -> tuple[int, int, str]:
+    return f.start, f.end, f.rule
+
+
+class _Vars(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _excepted(text: str, start: int, end: int, words: Sequence[str]) -> bool:
+    """True if text[start:end] lies inside an occurrence of one of ``words``."""
+    for w in words:
+        n = len(w)
+        if n < end - start:
+            continue
+        i = text.find(w, max(0, end - n), start + n)
+        while 0 <= i <= start:
+            if i + n >= end:
+                return True
+            i = text.find(w, i + 1, start + n)
+    return False
+
+
+_MARKER = re.compile(r"assist-(disable|enable)((?:[ \t]*[,，]?[ \t]*[a-z0-9][a-z0-9-]*)*)")
+_ALL = "*"
+
+
+def _disabled_regions(ctx: Context) -> dict[str, list[tuple[int, int]]]:
+    """rule id (or "*" for all) → [(first line, last line)] switched off by markers.
+
+    ``assist-disable`` switches every rule off until ``assist-enable``;
+    ``assist-disable rule-a rule-b`` only those rules. Both marker lines are
+    inside the region; without an ``assist-enable`` it runs to the end.
+    """
+    open_at: dict[str, int] = {}
+    regions: dict[str, list[tuple[int, int]]] = {}
+    for m in _MARKER.finditer(ctx.text):
+        line = ctx.line_col(m.start())[0]
+        ids = re.findall(r"[a-z0-9][a-z0-9-]*", m.group(2)) or [_ALL]
+        if m.group(1) == "disable":
+            for rid in ids:
+                open_at.setdefault(rid, line)
+        else:
+            targets = list(open_at) if ids == [_ALL] else ids
+            for rid in targets:
+                if rid in open_at:
+                    regions.setdefault(rid, []).append((open_at.pop(rid), line))
+    last = len(ctx.line_starts)
+    for rid, start in open_at.items():
+        regions.setdefault(rid, []).append((start, last))
+    return regions
+
+
+def _is_disabled(regions: dict[str, list[tuple[int, int]]], rule_id: str, line: int) -> bool:
+    for key in (_ALL, rule_id):
+        for a, b in regions.get(key, ()):
+            if a <= line <= b:
+                return True
+    return False
+
+
+def rule_examples_failures(rule_dicts: Iterable[Mapping] = ()) -> list[str]:
+    """Run every rule's should-flag / should-pass examples; the failures, in Chinese.
+
+    With no argument, the built-in rules; plugin authors pass their own rule
+    dicts to test them the same way.
+    """
+    rules = list(builtin_rules()) if not rule_dicts else parse_rules(list(rule_dicts))
+    failures = []
+    for rule in rules:
+        for fmt_text in rule.examples.get("flag", ()):
+            hits = run_rules(fmt_text, "txt", [rule], CheckConfig())
+            if not hits:
+                failures.append(f"{rule.id}：应当报出却没有报出：{fmt_text!r}")
+        for fmt_text in rule.examples.get("pass", ()):
+            hits = run_rules(fmt_text, "txt", [rule], CheckConfig())
+            if hits:
+                failures.append(f"{rule.id}：不应报出却报出了 {hits[0].text!r}：{fmt_text!r}")
+    return failures
+

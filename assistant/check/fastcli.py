@@ -1,0 +1,87 @@
+"""``assist check`` without loading typer (about 90 ms of start-up).
+
+``main(argv)`` understands the plain forms of the command (paths, ``-``,
+``--format``, ``--fail-level``, ``--fix``, ``--unit``) and hands everything
+else (``--help``, mistakes, unknown options) to the typer command, which owns
+help and usage messages. Both call ``assistant.check.run.run_check``, and a
+test checks that they answer alike.
+
+Run it as ``python -m assistant.check PATH...``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Optional, Sequence
+
+_CHOICES = {"--format": ("text", "json"), "--fail-level": ("error", "warning", "info")}
+
+
+def parse(argv: Sequence[str]) -> Optional[dict]:
+    """The options of a plain ``check`` command line, or None to let typer handle it."""
+    if os.environ.get("ASSIST_PLUGINS"):
+        return None  # the typer root callback checks and hands over plugin folders
+    opts: dict = {"paths": [], "fmt": "text", "fail_level": "error", "fix": False, "unit": None}
+    keys = {"--format": "fmt", "--fail-level": "fail_level", "--unit": "unit"}
+    args = list(argv)
+    i = 0
+    only_paths = False
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if only_paths or arg == "-" or not arg.startswith("-"):
+            opts["paths"].append(arg)
+        elif arg == "--":
+            only_paths = True
+        elif arg == "--fix":
+            opts["fix"] = True
+        else:
+            name, eq, value = arg.partition("=")
+            if name not in keys:
+                return None
+            if not eq:
+                if i >= len(args):
+                    return None
+                value = args[i]
+                i += 1
+            if name in _CHOICES and value not in _CHOICES[name]:
+                return None
+            if not value:
+                return None
+            opts[keys[name]] = value
+    return opts if opts["paths"] else None
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    opts = parse(argv)
+    if opts is None:
+        from assistant.cli import app
+
+        app(["check", *argv], prog_name="assist")  # exits
+        return 0
+    from assistant.errors import ExitCode, InputError
+
+    try:
+        from assistant.check.run import run_check
+
+        return run_check(opts.pop("paths"), **opts)
+    except InputError as exc:
+        sys.stderr.write(f"assist: 错误：{exc}\n")
+        return int(ExitCode.INPUT_ERROR)
+    except KeyboardInterrupt:
+        sys.stderr.write("assist: 已中断\n")
+        return 130
+    except BrokenPipeError:  # e.g. `| head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return int(ExitCode.OK)
+    except Exception as exc:  # a bug: one line, like the typer group does
+        if os.environ.get("ASSIST_DEBUG"):
+            raise
+        sys.stderr.write(f"assist: 内部错误：{type(exc).__name__}: {exc}（设置 ASSIST_DEBUG=1 可查看详情）\n")
+        return int(ExitCode.INTERNAL_ERROR)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""Benchmark of `assist check` against the naive way, side by side.
+
+Run: python bench/bench_check.py [--runs 15] [--size-kb 200]
+
+Builds a ~200 KB report from the five raw seed files (corpus/sources, one after
+the other until the size is reached) and times, in fresh interpreters and
+interleaved run by run:
+
+  naive      a bare Python script that runs one regex (xx|\\*+|_+|某某) over the file
+  fast       python -m assistant.check REPORT   (check's own entry point, no typer)
+  typer      python -m assistant check REPORT   (the full CLI, as `assist check`)
+
+Budget (issue 3): assist check ≤ 2× the naive script's wall time.
+
+Two reports are timed: "raw" is the seeds as they are (messy web pages: about
+7,000 findings, mostly half-width punctuation and pinyin glosses, so most of the
+time goes into reporting); "fixed" is the same text after `assist check --fix`
+and conversion to simplified characters, closer to a report a user would check.
+
+Installed packages carry compiled bytecode; this checkout runs with
+PYTHONDONTWRITEBYTECODE=1, so the benchmark lets Python cache bytecode in a
+temporary folder (PYTHONPYCACHEPREFIX) for every command alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SOURCES = REPO / "corpus" / "sources"
+
+NAIVE = """import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+print(len(re.findall(r"xx|\\*+|_+|某某", text)))
+"""
+
+
+def build_report(size_kb: int) -> str:
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SOURCES.glob("*.txt"))]
+    parts: list[str] = []
+    total = 0
+    limit = size_kb * 1024
+    while total < limit:
+        for text in seeds:
+            for line in text.splitlines(keepends=True):
+                parts.append(line)
+                total += len(line.encode("utf-8"))
+                if total >= limit:
+                    return "".join(parts)
+    return "".join(parts)
+
+
+def fixed_version(text: str) -> str:
+    sys.path.insert(0, str(REPO))
+    from assistant.check import check_text
+    from assistant.check.fix import apply_fixes
+    from assistant.check.tradchars import converter
+
+    fixed, _ = apply_fixes(text, check_text(text))
+    return converter()(fixed)
+
+
+def run_once(cmd: list[str], env: dict) -> tuple[float, float]:
+    """(wall time, CPU time user+system) of one run of ``cmd``."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--size-kb", type=int, default=200)
+    args = ap.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="assist-bench-check-"))
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    env["ASSIST_CACHE"] = str(work / "cache")
+    env["ASSIST_HOME"] = str(work / "home")
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    env.pop("ASSIST_PLUGINS", None)
+    naive = work / "naive.py"
+    naive.write_text(NAIVE, encoding="utf-8")
+
+    raw = build_report(args.size_kb)
+    reports = {"raw": raw, "fixed": fixed_version(raw)}
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPU, load {load:.1f}, {args.runs} runs each, "
+          f"medians of wall time and of CPU time (CPU time is steadier on a busy machine)")
+    for name, text in reports.items():
+        path = work / f"report-{name}.txt"
+        path.write_text(text, encoding="utf-8")
+        cmds = {
+            "naive": [sys.executable, str(naive), str(path)],
+            "fast": [sys.executable, "-m", "assistant.check", str(path)],
+            "typer": [sys.executable, "-m", "assistant", "check", str(path)],
+        }
+        for cmd in cmds.values():  # warm-up: bytecode, rule cache, OpenCC character cache
+            run_once(cmd, env)
+        times: dict[str, list[tuple[float, float]]] = {k: [] for k in cmds}
+        for _ in range(args.runs):
+            for key, cmd in cmds.items():
+                times[key].append(run_once(cmd, env))
+        med = {k: statistics.median(w for w, _ in v) for k, v in times.items()}
+        cpu = {k: statistics.median(c for _, c in v) for k, v in times.items()}
+        findings = subprocess.run(cmds["fast"][:-1] + ["--format", "json", str(path)], env=env,
+                                  capture_output=True, text=True).stdout.count('"rule":')
+        size = len(text.encode("utf-8")) / 1024
+        print(f"\n[{name}] {path.name}: {size:.0f} KB, {findings} findings")
+        print(f"  {'':<27} {'wall':>9}  {'ratio':>6}   {'cpu':>9}  {'ratio':>6}")
+        print(f"  {'naive regex script':<27} {med['naive'] * 1000:7.1f}ms  {'':>6}   {cpu['naive'] * 1000:7.1f}ms")
+        for key, label in (("fast", "python -m assistant.check"), ("typer", "python -m assistant check")):
+            ratio = med[key] / med["naive"]
+            cratio = cpu[key] / cpu["naive"]
+            verdict = "within" if ratio <= 2.0 else "OVER"
+            print(f"  {label:<27} {med[key] * 1000:7.1f}ms  {ratio:5.2f}x   {cpu[key] * 1000:7.1f}ms  {cratio:5.2f}x"
+                  f"   ({verdict} the 2x wall-time budget)")
+    print(f"\n(work files in {work})")
+
+
+if __name__ == "__main__":
+    main()

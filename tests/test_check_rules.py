@@ -1,0 +1,266 @@
+"""Rules are data: every rule's examples run here (table-driven), a meta-test fails
+if a rule has none, plugins add rules in the same shape, and the engines behave
+on the raw seed files."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.check import check_text
+from assistant.check.config import CheckConfig
+from assistant.check.engine import (builtin_rules, first_chars, parse_rules, rule_examples_failures,
+                                    run_rules)
+from assistant.check.fix import apply_fixes
+from assistant.errors import InputError
+
+SOURCES = Path(__file__).resolve().parents[1] / "corpus" / "sources"
+RULES = builtin_rules()
+EXAMPLES = [(r.id, want, text) for r in RULES for want in ("flag", "pass") for text in r.examples[want]]
+
+
+def _seed(prefix: str) -> str:
+    (path,) = SOURCES.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+def test_every_rule_has_should_flag_and_should_pass_examples() -> None:
+    missing = [r.id for r in RULES if not r.examples.get("flag") or not r.examples.get("pass")]
+    assert not missing, f"rules without examples: {missing}"
+
+
+def test_the_issue_rules_are_all_there() -> None:
+    ids = {r.id for r in RULES}
+    assert {"placeholder", "web-leftover", "numbering", "punctuation", "traditional",
+            "pinyin-gloss", "duplicate-sentence"} <= ids
+    severities = {r.id: r.severity for r in RULES}
+    assert severities["placeholder"] == severities["web-leftover"] == severities["pinyin-gloss"] == "error"
+    assert severities["numbering"] == severities["punctuation"] == severities["traditional"] == "warning"
+    assert severities["duplicate-sentence"] == "warning"
+
+
+@pytest.mark.parametrize("rule_id, want, text", EXAMPLES,
+                         ids=[f"{r}-{w}-{i}" for i, (r, w, _) in enumerate(EXAMPLES)])
+def test_rule_examples(rule_id: str, want: str, text: str) -> None:
+    rule = next(r for r in RULES if r.id == rule_id)
+    hits = run_rules(text, "txt", [rule], CheckConfig())
+    if want == "flag":
+        assert hits, f"{rule_id} should flag {text!r}"
+    else:
+        assert not hits, f"{rule_id} should pass {text!r}, flagged {[h.text for h in hits]}"
+
+
+def test_examples_runner_reports_a_failing_example() -> None:
+    bad = [{"id": "demo", "severity": "info", "message": "m", "engine": "words", "words": ["甲"],
+            "examples": {"flag": ["乙"], "pass": ["甲"]}}]
+    failures = rule_examples_failures(bad)
+    assert len(failures) == 2 and all(f.startswith("demo") for f in failures)
+    assert rule_examples_failures() == []
+
+
+# --- rules from plugins (extra_rules) ----------------------------------------------
+
+UNIT_RULE = {"id": "unit-forbidden-word", "severity": "error", "engine": "words",
+             "words": ["村民", "村两委"], "exceptions": ["村民委员会"],
+             "message": '学校的报告中不应出现"{match}"',
+             "examples": {"flag": ["组织村民开展工作。"], "pass": ["组织师生开展工作。"]},
+             "replacements": {"村民": "师生"}, "unit": "school"}
+
+
+def test_a_unit_plugin_adds_rules_through_extra_rules() -> None:
+    text = "组织村民开展工作。配合村民委员会工作。村两委成员带头。"
+    findings = [f for f in check_text(text, extra_rules=[UNIT_RULE]) if f.rule == "unit-forbidden-word"]
+    assert [(f.col, f.text, f.severity) for f in findings] == [(3, "村民", "error"), (20, "村两委", "error")]
+    assert findings[0].message == '学校的报告中不应出现"村民"'
+    assert rule_examples_failures([UNIT_RULE]) == []
+    # and the rule is subject to the user's configuration like any other
+    off = check_text(text, extra_rules=[UNIT_RULE], config={"rules": {"unit-forbidden-word": "off"}})
+    assert not [f for f in off if f.rule == "unit-forbidden-word"]
+
+
+def test_a_regex_rule_from_a_plugin_with_a_list_of_patterns() -> None:
+    rule = {"id": "demo-regex", "severity": "warning", "message": "不规范：{text}", "engine": "regex",
+            "pattern": ["停课不停[教课]", "^注："]}
+    findings = check_text("落实停课不停教要求。\n注：以上数据\n", extra_rules=[rule])
+    assert [(f.line, f.text) for f in findings if f.rule == "demo-regex"] == [(1, "停课不停教"), (2, "注：")]
+
+
+BAD_RULES = [
+    ("not a list", {"id": "x"}),
+    ("no id", [{"severity": "error", "message": "m", "engine": "words", "words": ["a"]}]),
+    ("bad id", [{"id": "Bad Id", "severity": "error", "message": "m", "engine": "words", "words": ["a"]}]),
+    ("bad severity", [{"id": "a", "severity": "fatal", "message": "m", "engine": "words", "words": ["a"]}]),
+    ("no message", [{"id": "a", "severity": "error", "engine": "words", "words": ["a"]}]),
+    ("unknown engine", [{"id": "a", "severity": "error", "message": "m", "engine": "magic"}]),
+    ("bad regex", [{"id": "a", "severity": "error", "message": "m", "engine": "regex", "pattern": "(["}]),
+    ("regex without pattern", [{"id": "a", "severity": "error", "message": "m", "engine": "regex"}]),
+    ("words not a list", [{"id": "a", "severity": "error", "message": "m", "engine": "words", "words": "村民"}]),
+    ("empty words", [{"id": "a", "severity": "error", "message": "m", "engine": "words", "words": []}]),
+    ("pattern on words", [{"id": "a", "severity": "error", "message": "m", "engine": "words",
+                           "words": ["a"], "pattern": "a"}]),
+    ("bad examples", [{"id": "a", "severity": "error", "message": "m", "engine": "words", "words": ["a"],
+                       "examples": {"flagged": ["a"]}}]),
+    ("duplicate ids", [{"id": "a", "severity": "error", "message": "m", "engine": "words", "words": ["a"]}] * 2),
+    ("clashes with a built-in rule", [{"id": "placeholder", "severity": "error", "message": "m",
+                                       "engine": "words", "words": ["a"]}]),
+]
+
+
+@pytest.mark.parametrize("why, rules", BAD_RULES, ids=[b[0] for b in BAD_RULES])
+def test_bad_rules_are_input_errors(why: str, rules) -> None:
+    with pytest.raises(InputError):
+        check_text("文字", extra_rules=rules if isinstance(rules, list) else [rules])
+    if not isinstance(rules, list):
+        with pytest.raises(InputError):
+            parse_rules(rules)
+
+
+# --- the regex speed-up must not change what is found ---------------------------------
+
+def test_first_chars_is_conservative() -> None:
+    assert first_chars("第\\d+页") == {"第"}
+    assert first_chars("^[ \\t]*(?:相关推荐|客服)") == {" ", "\t", "相", "客"}
+    assert first_chars("x?y") == {"x", "y"}
+    for unknown in ("\\d+", ".", "[^a]", "(?i:word)", "a|", "a*", "(?=a)a"):
+        assert first_chars(unknown) is None, unknown
+
+
+def test_joined_regex_finds_what_each_pattern_finds() -> None:
+    import yaml
+
+    data = yaml.safe_load((Path(__file__).resolve().parents[1] / "assistant/check/rules.yaml")
+                          .read_text(encoding="utf-8"))
+    text = "\n".join(_seed(p) for p in ("000", "001", "002", "003", "004"))
+    for raw in data:
+        if raw["engine"] != "regex":
+            continue
+        items = raw["pattern"] if isinstance(raw["pattern"], list) else [raw["pattern"]]
+        separate = {m.span() for p in items for m in re.finditer(p, text, re.M) if m.start() < m.end()}
+        rule = next(r for r in RULES if r.id == raw["id"])
+        joined = [m.span() for rx in rule.compiled for m in rx.finditer(text)]
+        # every match of a single pattern is covered by a match of the compiled rule
+        for s, e in separate:
+            assert any(a <= s < b for a, b in joined), (raw["id"], text[s:e])
+        assert separate, raw["id"]
+
+
+# --- engines on the seed files ------------------------------------------------------
+
+def _by_rule(text: str, rule: str) -> list:
+    return [f for f in check_text(text) if f.rule == rule]
+
+
+def test_web_leftovers_in_the_seeds() -> None:
+    texts = [f.text for f in _by_rule(_seed("000"), "web-leftover")]
+    assert "第 1 页 共 7 页" in texts and "第 7 页 共 7 页" in texts and "发布者:" in texts
+    assert [f.text for f in _by_rule(_seed("002"), "web-leftover")][-1] == "本文地址"
+    assert {"上传人", "文档编号", "第1页 / 共15页", "展开阅读全文", "客服"} <= {
+        f.text for f in _by_rule(_seed("004"), "web-leftover")}
+    assert all(f.severity == "error" for f in _by_rule(_seed("004"), "web-leftover"))
+
+
+def test_numbering_defects_in_the_seeds() -> None:
+    (first,) = _by_rule(_seed("000"), "numbering")
+    assert (first.line, first.text) == (12, "(一)") and "之前" in first.message
+    messages = {(f.line, f.text): f.message for f in _by_rule(_seed("002"), "numbering")}
+    assert "跳过了“8.”" in messages[(81, "9.")]
+    assert "跳过了“3、”" in messages[(286, "4、")]
+
+
+NUMBERING = [
+    ("一、甲\n二、乙\n四、丁\n", [(3, "跳过了“三、”")]),
+    ("（一）甲\n（二）乙\n（四）丁\n", [(3, "跳过了“（三）”")]),
+    ("1.甲\n2.乙\n2.丙\n", [(3, "重复")]),
+    ("1、甲\n2.乙\n", [(2, "混用")]),
+    ("一是甲。二是乙。四是丁。\n", [(1, "跳过了“三是”")]),
+    ("一要加强领导。\n一、总结\n二、打算\n", [(1, "却没有“二要”")]),
+    ("一、总结\n一是加强。\n二、打算\n二是落实。\n", [(2, "却没有“二是”")]),
+    ("（一）甲\n一、乙\n二、丙\n", [(1, "之前")]),
+    ("一、甲\n（一）子\n（二）子\n二、乙\n（一）子\n（二）子\n", []),
+    ("1. 甲\n2. 乙\n一、新的一节\n1、丙\n2、丁\n", []),
+]
+
+
+@pytest.mark.parametrize("text, expected", NUMBERING)
+def test_numbering_cases(text: str, expected: list) -> None:
+    found = [(f.line, f.message) for f in _by_rule(text, "numbering")]
+    assert len(found) == len(expected), found
+    for (line, message), (want_line, fragment) in zip(found, expected):
+        assert line == want_line and fragment in message
+
+
+def test_traditional_characters() -> None:
+    trad = _by_rule(_seed("001"), "traditional")
+    assert trad and trad[0].line == 1 and "網→网" in trad[0].message
+    assert not _by_rule(_seed("000"), "traditional")
+    (one,) = _by_rule("我镇黨委高度重视，著名的乾隆皇帝。", "traditional")
+    assert (one.col, one.text) == (3, "黨")
+
+
+def test_pinyin_glosses_are_errors_with_a_certain_fix() -> None:
+    text = "突出關(guān)鍵信息，專業(yè)性"
+    glosses = _by_rule(text, "pinyin-gloss")
+    assert [(f.col, f.text, f.severity) for f in glosses] == [(4, "(guān)", "error"), (16, "(yè)", "error")]
+    fixed, counts = apply_fixes(text, glosses)
+    assert fixed == "突出關鍵信息，專業性" and counts["pinyin-gloss"] == 2
+
+
+def test_duplicate_sentences() -> None:
+    dups = _by_rule(_seed("002"), "duplicate-sentence")
+    assert {f.line for f in dups} >= {356, 358, 361, 363, 365, 366}
+    assert "第 301 行" in next(f.message for f in dups if f.line == 358)
+    assert not _by_rule(_seed("003"), "duplicate-sentence")
+
+
+def test_punctuation_fixes_are_certain_and_only_between_chinese() -> None:
+    text = "疫情就是命令,防控就是责任;各村(社区)联络员:张三。共计1,200人,时间:2023-12-25。(KTV)"
+    findings = _by_rule(text, "punctuation")
+    fixed, counts = apply_fixes(text, findings)
+    assert fixed == "疫情就是命令，防控就是责任；各村（社区）联络员：张三。共计1,200人，时间:2023-12-25。(KTV)"
+    assert counts["punctuation"] == 5
+
+
+def test_garbled_text_is_reported_and_its_underscore_is_not_a_placeholder() -> None:
+    text = "認真?zhèn)鬟_貫徹上級最新決策部署"
+    assert [f.rule for f in check_text(text) if f.rule in ("garbled", "placeholder")] == ["garbled"]
+
+
+def test_findings_are_sorted_and_have_the_documented_fields() -> None:
+    findings = check_text(_seed("000"))
+    assert [(f.line, f.col) for f in findings] == sorted((f.line, f.col) for f in findings)
+    d = findings[0].to_dict()
+    assert list(d) == ["line", "col", "end_col", "text", "kind", "rule", "severity", "message"]
+    placeholders = [f for f in findings if f.rule == "placeholder"]
+    assert len(placeholders) == 27 and all(f.kind in {"number", "date", "name", "other"} for f in placeholders)
+    assert all(f.end_col - f.col == len(f.text) for f in findings)
+
+
+# --- the compiled-regex cache ---------------------------------------------------------
+
+def test_regex_cache_gives_the_same_patterns(tmp_path: Path, monkeypatch) -> None:
+    from assistant.check import recache
+
+    monkeypatch.setenv("ASSIST_CACHE", str(tmp_path))
+    monkeypatch.setattr(recache, "_store", None)
+    monkeypatch.setattr(recache, "_new", {})
+    text = "\n".join(_seed(p) for p in ("000", "001", "002", "003", "004"))
+    patterns = [(r"(?P<x>[xX]+)|(?P<mou>某+)", 0), (r"^[ \t]*第\d+[页頁]$", re.M),
+                (f"[{chr(0x3400)}-{chr(0x9fff)}]+", 0), (r"(\*\*|__)(.+?)\1", 0)]
+    fresh = [recache.compile(p, f) for p, f in patterns]
+    recache.save()
+    assert (tmp_path / "check" / "regex-cache.json").is_file()
+    monkeypatch.setattr(recache, "_store", None)  # a new process, as it were
+    monkeypatch.setattr(recache, "_new", {})
+    for (p, f), a in zip(patterns, fresh):
+        b = recache.compile(p, f)
+        assert (b.pattern, b.flags, b.groups, b.groupindex) == (a.pattern, a.flags, a.groups, a.groupindex)
+        assert [m.span() for m in b.finditer(text)] == [m.span() for m in re.compile(p, f).finditer(text)]
+    assert not recache._new  # all came from the cache file
+    # a damaged cache file is ignored
+    (tmp_path / "check" / "regex-cache.json").write_text("{not json", encoding="utf-8")
+    monkeypatch.setattr(recache, "_store", None)
+    assert recache.compile(patterns[0][0]).match("xx")
+    with pytest.raises(re.error):
+        recache.compile("([")
