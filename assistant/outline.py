@@ -90,8 +90,14 @@ class Heading:
     rest: str  # what follows the heading on the same line (body text)
 
 
+# Every numbering style starts with one of these characters: a cheap first test.
+_HEAD_FIRST = set(CN_DIGITS + "（(第0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
+
+
 def match_heading(line: str) -> Heading | None:
     """Recognise a numbered heading at the start of ``line``."""
+    if not line or line[0] not in _HEAD_FIRST:
+        return None
     for style, (_, rx) in STYLES.items():
         m = rx.match(line)
         if not m:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 _lock = threading.Lock()
 _backend = None  # the module or object with cut/tag/add_word
@@ -108,6 +108,12 @@ def cut_raw(text: str) -> list[str]:
     """All tokens of ``text`` including whitespace and newlines ("".join gives text back)."""
     _load()
     return list(_backend.cut(text))
+
+
+def raw_cutter() -> Callable[[str], list[str]]:
+    """The backend's own cut function (for hot loops: no per-call checks)."""
+    _load()
+    return _backend.cut
 
 
 def tag(text: str) -> list[tuple[str, str]]:

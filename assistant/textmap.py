@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Callable, Iterable, Pattern, Union
+from typing import Callable, Iterable, Pattern, Sequence, Union
 
 Replacement = Union[str, Callable[[re.Match], str]]
 
@@ -22,11 +22,13 @@ class MappedText:
 
     __slots__ = ("raw", "text", "origin", "_raw_line_starts")
 
-    def __init__(self, raw: str, text: str | None = None, origin: list[int] | None = None) -> None:
+    def __init__(self, raw: str, text: str | None = None, origin: Sequence[int] | None = None) -> None:
         self.raw = raw
         self.text = raw if text is None else text
-        # origin has one extra entry: where the end of the text maps to.
-        self.origin = list(range(len(raw) + 1)) if origin is None else origin
+        # origin has one extra entry: where the end of the text maps to. Untouched text
+        # maps onto itself: a range, which costs nothing to build (corpus files are
+        # already normalised).
+        self.origin = range(len(raw) + 1) if origin is None else origin
         assert len(self.origin) == len(self.text) + 1
         self._raw_line_starts: list[int] | None = None
 
@@ -105,7 +107,8 @@ class MappedText:
 
     def slice(self, start: int, end: int) -> "MappedText":
         """The part ``text[start:end]`` with its origins (raw stays the whole file)."""
-        return MappedText(self.raw, self.text[start:end], self.origin[start:end] + [self.origin[end] if end < len(self.origin) else self.origin[-1]])
+        tail = self.origin[end] if end < len(self.origin) else self.origin[-1]
+        return MappedText(self.raw, self.text[start:end], [*self.origin[start:end], tail])
 
     # --- mapping back -----------------------------------------------------
     def raw_offset(self, i: int) -> int:

@@ -36,8 +36,8 @@ def test_build_counts_and_tokens(tmp_path: Path) -> None:
     heads = [r[0] for r in conn.execute("SELECT heading FROM sections WHERE role='section' ORDER BY id")]
     assert heads == ["加强组织领导", "强化宣传引导", "存在问题", "全面摸排登记", "加强消杀防疫"]
     # domain words stay whole in the tokens and are searchable through FTS5
-    hit = conn.execute("SELECT s.text FROM sentences_fts f JOIN sentences s ON s.id=f.rowid "
-                       "WHERE sentences_fts MATCH '联防联控'").fetchall()
+    hit = conn.execute("SELECT p.text FROM phrases_fts f JOIN phrases p ON p.id=f.rowid "
+                       "WHERE phrases_fts MATCH '联防联控'").fetchall()
     assert len(hit) == 1 and "联防联控机制" in hit[0][0]
     df = dict(conn.execute("SELECT token, df FROM tokens WHERE token IN ('返乡人员','消毒消杀')"))
     assert df == {"返乡人员": 1, "消毒消杀": 1}
@@ -68,7 +68,7 @@ def test_interrupted_build_leaves_previous_index_usable(tmp_path: Path, monkeypa
     from assistant import segment
 
     calls = {"n": 0}
-    real = segment.cut_raw
+    real = segment.raw_cutter()
 
     def dying(text: str):
         calls["n"] += 1
@@ -76,7 +76,7 @@ def test_interrupted_build_leaves_previous_index_usable(tmp_path: Path, monkeypa
             raise KeyboardInterrupt
         return real(text)
 
-    monkeypatch.setattr(segment, "cut_raw", dying)
+    monkeypatch.setattr(segment, "raw_cutter", lambda: dying)
     with pytest.raises(KeyboardInterrupt):
         index.ensure(dirs)
     assert path.read_bytes() == before

@@ -7,14 +7,16 @@ version), and always built into a temporary file that is renamed over the old
 one at the end, so an interrupted build leaves the previous index usable.
 
 Sentences carry their jieba tokens (space-joined) and an FTS5 table over them
-for retrieval; ``tokens`` holds document frequencies for TF-IDF/BM25.
+for retrieval; ``tokens`` holds section frequencies (df) for TF-IDF weights.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Optional
@@ -36,18 +38,16 @@ CREATE TABLE sections(
 CREATE TABLE sentences(
   id INTEGER PRIMARY KEY, doc INTEGER REFERENCES documents(id), section INTEGER REFERENCES sections(id),
   ord INTEGER, line INTEGER, text TEXT, tokens TEXT);
-CREATE VIRTUAL TABLE sentences_fts USING fts5(tokens, content='sentences', content_rowid='id');
-CREATE TABLE tokens(token TEXT PRIMARY KEY, df INTEGER, cf INTEGER) WITHOUT ROWID;
+CREATE TABLE tokens(token TEXT PRIMARY KEY, df INTEGER) WITHOUT ROWID;
 """
 
 POST_INDEX = """
 CREATE INDEX sections_doc ON sections(doc);
 CREATE INDEX sentences_section ON sentences(section);
-INSERT INTO sentences_fts(sentences_fts) VALUES('rebuild');
 """
 
-# Sentence ends inside a paragraph; a paragraph end (newline) also ends a sentence.
-SENTENCE_END = frozenset("。！？；!?;\n")
+# A sentence: up to and including its end mark; a line end also ends one.
+SENTENCE = re.compile(r"[^。！？；!?;\n]*[。！？；!?;]|[^。！？；!?;\n]+")
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -141,24 +141,12 @@ def open_index(dirs: list[Path], progress: Optional[Progress] = None) -> sqlite3
     return conn
 
 
-def split_sentences(tokens: list[str]) -> Iterable[tuple[list[str], int]]:
-    """Group tokens into sentences (end punctuation kept); yield (tokens, char offset)."""
-    cur: list[str] = []
-    pos = start = 0
-    for t in tokens:
-        if not cur:
-            start = pos
-        pos += len(t)
-        if t in SENTENCE_END:
-            if t != "\n":
-                cur.append(t)
-            if any(x.strip() for x in cur):
-                yield cur, start
-            cur = []
-        else:
-            cur.append(t)
-    if any(x.strip() for x in cur):
-        yield cur, start
+def sentence_spans(text: str) -> Iterable[tuple[int, str]]:
+    """(offset, sentence) for each non-blank sentence of ``text``."""
+    for m in SENTENCE.finditer(text):
+        sent = m.group()
+        if not sent.isspace():
+            yield m.start(), sent
 
 
 def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress] = None,
@@ -172,9 +160,8 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
     files = corpus_files(dirs)
     for d in _dict_files(dirs):
         segment.load_userdict(d)
-    cut = segment.cut_raw
-    df: dict[str, int] = {}
-    cf: dict[str, int] = {}
+    cut = segment.raw_cutter()
+    df: Counter[str] = Counter()
     n_sec = n_sent = n_chars = 0
     with atomic_path(target, suffix=".building") as tmp:
         conn = sqlite3.connect(tmp)
@@ -199,32 +186,33 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
                 doc_secs = outline.sections(tree)
                 contexts = context_of([sec.number for sec in doc_secs])
                 for s_ord, sec in enumerate(doc_secs):
+                    # Sentences are segmented one by one: jieba never joins across the
+                    # punctuation that ends a sentence, so the tokens are those of the whole.
                     sec_id += 1
-                    toks = cut(sec.text)
-                    words = [t for t in toks if t.strip()]
-                    sec_rows.append([sec_id, doc_no, s_ord, sec.role, sec.level, sec.number, sec.heading,
-                                     sec.line, None, sec.text, " ".join(words)])
-                    sec_info.append((doc.id, s_ord, words, contexts[s_ord]))
-                    seen: set[str] = set()
-                    for w in words:
-                        cf[w] = cf.get(w, 0) + 1
-                        if w not in seen:
-                            seen.add(w)
-                            df[w] = df.get(w, 0) + 1
                     first_line = doc.body_line - 1 + sec.line
-                    for o, (sent, off) in enumerate(split_sentences(toks)):
+                    text = sec.text
+                    words: list[str] = []
+                    line, pos = first_line, 0
+                    for o, (off, sent) in enumerate(sentence_spans(text)):
+                        line += text.count("\n", pos, off)
+                        pos = off
+                        toks = cut(sent)
+                        if " " in sent or "\t" in sent or "\u3000" in sent:
+                            toks = [t for t in toks if not t.isspace()]
+                        words += toks
                         sent_id += 1
-                        text = "".join(sent).strip()
-                        line = first_line + sec.text.count("\n", 0, off)
-                        sent_rows.append((sent_id, doc_no, sec_id, o, line, text,
-                                          " ".join(t for t in sent if t.strip())))
+                        sent_rows.append((sent_id, doc_no, sec_id, o, line, sent.strip(), " ".join(toks)))
+                    sec_rows.append([sec_id, doc_no, s_ord, sec.role, sec.level, sec.number, sec.heading,
+                                     sec.line, None, text, " ".join(words)])
+                    sec_info.append((doc.id, s_ord, words, contexts[s_ord]))
+                    df.update(set(words))
                 if progress:
                     progress(doc_no, len(files))
             if train_model:
                 _assign_kinds(conn, dirs, sec_rows, sec_info)
             conn.executemany("INSERT INTO sections VALUES (?,?,?,?,?,?,?,?,?,?,?)", sec_rows)
             conn.executemany("INSERT INTO sentences VALUES (?,?,?,?,?,?,?)", sent_rows)
-            conn.executemany("INSERT INTO tokens VALUES (?,?,?)", ((w, df[w], cf[w]) for w in df))
+            conn.executemany("INSERT INTO tokens VALUES (?,?)", df.items())
             conn.executescript(POST_INDEX)
             from assistant.suggest import phrases
 

@@ -50,24 +50,27 @@ def build(conn: sqlite3.Connection) -> int:
         "FROM sentences se JOIN sections s ON s.id = se.section JOIN documents d ON d.id = se.doc "
         "ORDER BY se.id")
     groups: dict[str, dict] = {}
-    neutral_cache: dict[str, str] = {}
+    seen: dict[str, tuple[str, str] | None] = {}  # sentence text → (body, key); None if too short/long
     for text, tokens, line, ord_, kind, role, heading, unit, doc_id in rows:
-        body = strip_marker(text)
-        if not (MIN_CHARS <= len(body) <= MAX_CHARS):
+        known = seen.get(text, False)
+        if known is False:
+            body = strip_marker(text)
+            known = None
+            if MIN_CHARS <= len(body) <= MAX_CHARS:
+                neutral = neutralize(body, segment.tag(body))
+                key = phrase_key(neutral)
+                if len(key) >= MIN_CHARS - 2:
+                    known = (body, key)
+                    if key not in groups:
+                        groups[key] = {"text": body, "neutral": neutral, "kinds": Counter(), "units": Counter(),
+                                       "docs": set(), "n": 0, "doc_id": doc_id, "line": line,
+                                       "heading": int(ord_ == 0 and role == "section" and bool(heading)
+                                                      and body.rstrip("。；;，,：:") == heading),
+                                       "tokens": " ".join(t for t in tokens.split() if not t.isdigit())}
+            seen[text] = known
+        if known is None:
             continue
-        neutral = neutral_cache.get(body)
-        if neutral is None:
-            neutral = neutral_cache[body] = neutralize(body, segment.tag(body))
-        key = phrase_key(neutral)
-        if len(key) < MIN_CHARS - 2:
-            continue
-        g = groups.get(key)
-        if g is None:
-            is_heading = int(ord_ == 0 and role == "section" and bool(heading)
-                             and body.rstrip("。；;，,：:") == heading)
-            g = groups[key] = {"text": body, "neutral": neutral, "kinds": Counter(), "units": Counter(),
-                               "docs": set(), "n": 0, "doc_id": doc_id, "line": line, "heading": is_heading,
-                               "tokens": " ".join(t for t in tokens.split() if not t.isdigit())}
+        g = groups[known[1]]
         g["kinds"][kind or ""] += 1
         g["units"][unit or ""] += 1
         g["docs"].add(doc_id)
