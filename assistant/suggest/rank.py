@@ -93,8 +93,9 @@ class Suggester:
             qtext = " ".join(tokens)
             scored = []
             for r in rows:
-                ptoks = r["tokens"].split()
-                cover = sum(w for t, w in weights.items() if any(p.startswith(t) or t in p for p in ptoks)) / total_w
+                # a query word counts as covered when some token of the phrase contains it
+                # (the tokens are space-joined and a word has no space: one substring test)
+                cover = sum(w for t, w in weights.items() if t in r["tokens"]) / total_w
                 sim = fuzz.token_set_ratio(qtext, r["tokens"]) / 100.0
                 s = 0.4 * (-r["bm25"] / best_bm25) + 0.4 * cover + 0.2 * sim
                 s += 0.35 * qkinds.get(r["kind"] or "", 0.0)
