@@ -6,7 +6,8 @@ folded into one symbol, sublinear counts); the keyword cues of kinds.yaml (how
 many heading cues and body cues of each kind occur); and the section's place
 in its report — structural role, relative position, which run of numbering it
 belongs to (a report whose numbering restarts at （一） has moved on to problems
-or plans), and how much of its text speaks of plans or of problems.
+or plans), and how much of its text speaks of plans or of problems; plus the answer of the
+keyword baseline (classify.keywords) as one feature.
 """
 
 from __future__ import annotations
@@ -98,7 +99,10 @@ def raw_features(heading: str | None, body: str, role: str, tokens: list[str] | 
     per100 = max(len(body) / 100, 1.0)
     ctx["plan"] = min(len(_PLAN.findall(body)) / per100, 3.0) / 3.0
     ctx["problem"] = min(len(_PROBLEM.findall(body)) / per100, 3.0) / 3.0
-    feats = {f"role:{role}": 1.0}
+    from assistant.classify.keywords import predict as keyword_kind
+
+    # the keyword baseline's own answer is one more feature (the model learns when to trust it)
+    feats = {f"role:{role}": 1.0, "base:" + keyword_kind(heading, body, role): 1.0}
     for name, block in (("heading", head), ("body", bodyf), ("cues", cues)):
         feats.update(_normalised(block, BLOCK_WEIGHTS[name]))
     feats.update(ctx)  # one-hot and [0, 1] values: already on the scale of the blocks
