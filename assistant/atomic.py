@@ -20,6 +20,10 @@ def atomic_path(target: Path | str, suffix: str = "") -> Iterator[Path]:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix or ".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
+    # mkstemp creates the file 0600; give it the target's mode, or the usual one for a new file
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp_path, (target.stat().st_mode & 0o7777) if target.exists() else 0o666 & ~umask)
     try:
         yield tmp_path
         os.replace(tmp_path, target)

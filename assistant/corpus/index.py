@@ -25,7 +25,7 @@ from assistant import paths
 from assistant.atomic import atomic_path
 from assistant.corpus import store
 
-SCHEMA_VERSION = "6"  # bump when the index content changes: tables, outline, features, model
+SCHEMA_VERSION = "7"  # bump when the index content changes: tables, outline, features, model
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);

@@ -23,12 +23,15 @@ NAME_TAGS = {"ns", "nr", "nrt", "nrfg", "nt", "nz"}
 _DIGIT = re.compile(r"\d")
 _FIGURE = re.compile(r"\d+(?:[.,，]\d+)*")
 _STOCK = re.compile(r"^(24小时|100%|100％|1米|一米)$")
+_STOCK_BEFORE = ("消毒液",)  # 84消毒液 is a product name, not a figure
 _PLACEHOLDER = "xx"
 
 
 def _figure(token: str, nxt: str) -> str:
     """Replace Arabic figures inside ``token`` given the token after it."""
     if _STOCK.match(token + (nxt[:2] if nxt.startswith("小时") else "")) or (token == "24" and nxt.startswith("小时")):
+        return token
+    if token == "84" and nxt.startswith(_STOCK_BEFORE) or token.startswith("84消毒"):
         return token
     if token in ("100", "100%") and nxt.startswith(("%", "％")) or token in ("100%", "100％"):
         return token
@@ -65,7 +68,10 @@ _NOT_NAMES = {"周密", "马上", "高度", "常态", "严格", "全面", "联�
               "武汉市", "湖北省", "新冠肺炎", "肺炎", "冠状病毒", "核酸", "口罩", "中共", "共产党", "中国共产党",
               "公安", "民警", "交警", "卫健", "卫健局", "教体局", "教育", "疾控", "防控办", "指挥部", "领导小组",
               "金融", "人民银行", "银行", "农商行", "信用社", "国有", "海关", "边检", "铁路", "民航", "高铁",
-              "朋友圈", "微信", "微信群", "抖音", "钉钉", "QQ", "qq"}
+              "朋友圈", "微信", "微信群", "抖音", "钉钉", "QQ", "qq",
+              # ordinary words jieba tags as names in this corpus (counted on the shipped reports)
+              "师生", "张贴", "普及", "安保", "上门", "党组织", "关怀", "文明", "施策", "齐全", "严峻性",
+              "安全感", "大型超市", "超市", "公共场所", "场所", "党委会", "农贸市场", "集贸市场"}
 
 
 # Common surnames: a word tagged as a person name must start with one (jieba's HMM tags

@@ -1,0 +1,80 @@
+"""``assist draft --unit U [--data DATA] [--like PATH] [--title T] [-o OUT]``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from assistant.cli.app import CORPUS_OPTION, FORMAT_OPTION, Format, app, corpus_dirs, emit_json, say
+
+OUTPUT_FORMATS = {".md": "md", ".markdown": "md", ".txt": "txt", ".text": "txt", ".docx": "docx"}
+
+
+def output_format(output: str) -> str:
+    """md, txt or docx from OUT's extension (``-``: text on stdout)."""
+    from assistant.errors import InputError
+
+    if output == "-":
+        return "txt"
+    fmt = OUTPUT_FORMATS.get(Path(output).suffix.lower())
+    if fmt is None:
+        raise InputError(f"不支持的输出格式：{output}（可用 .md .txt .docx，或用 - 输出到屏幕）")
+    if Path(output).is_dir():
+        raise InputError(f"输出路径是一个文件夹：{output}")
+    return fmt
+
+
+@app.command("draft")
+def draft_cmd(
+    unit: str = typer.Option(..., "--unit", "-u", help="单位类型，如 school、bank、village（assist units 可查看全部）。"),
+    data: Optional[str] = typer.Option(None, "--data", "-d", help="数据文件（.yaml .json .csv .xlsx），用来填写数字、日期和名称。"),
+    like: Optional[str] = typer.Option(None, "--like", help="参照这份报告的结构（.txt .md .docx；繁体字、网页残留都可以）。"),
+    like_part: Optional[int] = typer.Option(None, "--like-part", min=1, metavar="N",
+                                            help="参照文件里有多篇报告时，用第 N 篇。"),
+    title: Optional[str] = typer.Option(None, "--title", "-t", help="标题（默认“××学校疫情防控工作情况汇报”一类）。"),
+    output: str = typer.Option("-", "--output", "-o", help="输出文件：.md .txt 或 .docx（按公文格式）；- 表示输出到屏幕。"),
+    corpus: Optional[Path] = CORPUS_OPTION,
+    templates: Optional[Path] = typer.Option(None, "--templates", file_okay=False,
+                                             help="自己的模板文件夹（优先于插件和自带的模板）。"),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """起草一份完整的报告初稿：标题、开头、按单位提纲分节（用语料库中同类表述，换成本单位用语）、存在问题、下步打算和结尾。
+
+    没有数据的数字和名称留作占位符（xx、××），可用 assist check 查看、assist fill 填写。
+    """
+    from assistant.draft.compose import make_draft
+    from assistant.draft.render import check_templates, render_draft, write_output
+    from assistant.errors import InputError
+    from assistant.units import get_unit
+
+    out_fmt = output_format(output)
+    if corpus is not None and not Path(corpus).is_dir():
+        raise InputError(f"语料库文件夹不存在：{corpus}")
+    unit_obj = get_unit(unit)
+    check_templates(out_fmt, unit_obj, templates)  # a missing folder or a syntax error: before any work
+    if like_part is not None and like is None:
+        raise InputError("--like-part 要和 --like 一起用")
+    draft = make_draft(unit_obj.name, corpus_dirs(corpus), data_path=data, like=like, like_part=like_part,
+                       title=title)
+    done = render_draft(draft, out_fmt, unit_obj, templates)  # a template error: nothing is written
+    text, left = done.text, done.placeholders
+    if output == "-":
+        if fmt != Format.json:
+            typer.echo(text, nl=False)
+    else:
+        write_output(text, Path(output), out_fmt)
+    if fmt == Format.json:
+        result = {"output": output, "kinds": draft.kinds(), "placeholders": left, **draft.to_json()}
+        if done.fill is not None:
+            result["fill"] = done.fill
+        if output == "-":
+            result["text"] = text
+        emit_json(result)
+        return
+    where = "" if output == "-" else f"已写入 {output}："
+    filled = f"按数据填写了 {len(done.fill['filled'])} 处，" if done.fill is not None else ""
+    todo = (f"还有 {left} 处占位符待填写（assist check 可逐处列出，assist fill --fields 可生成数据表）"
+            if left else "没有待填写的占位符")
+    say(f"{where}正文 {len(draft.body)} 节，{filled}{todo}。")
