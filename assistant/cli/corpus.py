@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import typer
 
@@ -27,16 +29,25 @@ def progress_printer(label: str):
     return show
 
 
-def open_corpus_index(corpus: Optional[Path]):
-    """A read-only connection to the (auto-rebuilt) index of the chosen corpus."""
-    from assistant.corpus import index
-
-    dirs = corpus_dirs(corpus)
+def chosen_dirs(corpus: Optional[Path]) -> list[Path]:
+    """The corpus folders of ``--corpus`` (which must exist) or the default ones."""
     if corpus is not None and not Path(corpus).is_dir():
         from assistant.errors import InputError
 
         raise InputError(f"语料库文件夹不存在：{corpus}")
-    return index.open_index(dirs, progress_printer("正在构建索引"))
+    return corpus_dirs(corpus)
+
+
+@contextlib.contextmanager
+def corpus_index(corpus: Optional[Path]) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to the (auto-rebuilt) index of the chosen corpus."""
+    from assistant.corpus import index
+
+    conn = index.open_index(chosen_dirs(corpus), progress_printer("正在构建索引"))
+    try:
+        yield conn
+    finally:
+        conn.close()
 
 
 @corpus_app.command("build")
@@ -47,12 +58,8 @@ def build_cmd(
 ) -> None:
     """（重新）构建语料索引。语料变化后各命令会自动重建，一般无需手动运行。"""
     from assistant.corpus import index
-    from assistant.errors import InputError
 
-    if corpus is not None and not Path(corpus).is_dir():
-        raise InputError(f"语料库文件夹不存在：{corpus}")
-    dirs = corpus_dirs(corpus)
-    result = index.ensure(dirs, progress_printer("正在构建索引"), force=force)
+    result = index.ensure(chosen_dirs(corpus), progress_printer("正在构建索引"), force=force)
     if isinstance(result, index.BuildStats):
         data = {"index": str(result.path), "rebuilt": True, "documents": result.documents,
                 "sections": result.sections, "sentences": result.sentences, "chars": result.chars,
@@ -73,11 +80,8 @@ def stats_cmd(corpus: Optional[Path] = CORPUS_OPTION, fmt: Format = FORMAT_OPTIO
     """语料统计：报告数、节数、句数，按类型和单位分类。"""
     from assistant.corpus import index
 
-    conn = open_corpus_index(corpus)
-    try:
+    with corpus_index(corpus) as conn:
         data = index.stats(conn)
-    finally:
-        conn.close()
     if fmt == Format.json:
         emit_json(data)
         return
@@ -93,11 +97,8 @@ def list_cmd(corpus: Optional[Path] = CORPUS_OPTION, fmt: Format = FORMAT_OPTION
     """列出语料库中的报告。"""
     from assistant.corpus import index
 
-    conn = open_corpus_index(corpus)
-    try:
+    with corpus_index(corpus) as conn:
         docs = index.list_documents(conn)
-    finally:
-        conn.close()
     if fmt == Format.json:
         emit_json({"documents": docs})
         return
