@@ -99,3 +99,23 @@ def test_report_without_numbered_headings_is_split_by_paragraph() -> None:
     assert o.sections[0].paragraphs == ["市纪委：", "收到文件后，我局高度重视，现将有关情况报告如下。"]
     assert [s.heading for s in o.sections[1:]] == ["加强组织领导，部署防控工作全天候", None, "加强保障工作"]
     assert [s.line for s in o.sections[1:]] == [3, 4, 5]
+
+
+def test_exact_headings_of_every_shipped_report() -> None:
+    """Every numbered heading of the 33 seed reports, with its level, as read and checked by a
+    person against the source (tests/data/outline_headings.json; where the web source lost a
+    parent heading, e.g. 002-32's 一、, the report has none either)."""
+    import json
+    from pathlib import Path
+
+    from assistant import paths
+    from assistant.corpus import store
+
+    expected = json.loads((Path(__file__).parent / "data" / "outline_headings.json").read_text(encoding="utf-8"))
+    got = {}
+    for d in store.iter_docs([paths.shipped("corpus")]):
+        o = outline.parse(MappedText(d.body), title_hint=d.title)
+        got[d.id] = [[n.level, n.number, n.heading] for n in o.walk() if n.role == "section" and n.number]
+    assert got == expected
+    assert expected["004-01"][:3] == [[1, "一、", "工作开展情况"], [2, "一是", "严把外防输入关口"],
+                                      [2, "二是", "严把监测预警关口"]]
