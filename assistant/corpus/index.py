@@ -149,62 +149,75 @@ def sentence_spans(text: str) -> Iterable[tuple[int, str]]:
             yield m.start(), sent
 
 
-def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress] = None,
-          train_model: bool = True) -> BuildStats:
-    """Build the index for ``dirs`` into ``target`` atomically."""
+def analyse_file(path: Path) -> tuple:
+    """Everything the index needs from one corpus file.
+
+    Returns (doc, sections) where each section is (role, level, number, heading, line,
+    text, words, context, sentences) and each sentence (line, text, space-joined tokens).
+    """
     from assistant import outline, segment
     from assistant.classify.features import context_of
     from assistant.textmap import MappedText
+
+    cut = segment.raw_cutter()
+    doc = store.load(path)
+    tree = outline.parse(MappedText(doc.body), title_hint=doc.title or None)
+    doc_secs = outline.sections(tree)
+    contexts = context_of([sec.number for sec in doc_secs])
+    out = []
+    for sec, context in zip(doc_secs, contexts):
+        # Sentences are segmented one by one: jieba never joins across the punctuation
+        # that ends a sentence, so the tokens are those of the whole text.
+        text = sec.text
+        words: list[str] = []
+        sentences = []
+        line, pos = doc.body_line - 1 + sec.line, 0
+        for off, sent in sentence_spans(text):
+            line += text.count("\n", pos, off)
+            pos = off
+            toks = cut(sent)
+            if " " in sent or "\t" in sent or "\u3000" in sent:
+                toks = [t for t in toks if not t.isspace()]
+            words += toks
+            sentences.append((line, sent.strip(), " ".join(toks)))
+        out.append((sec.role, sec.level, sec.number, sec.heading, sec.line, text, words, context, sentences))
+    return doc, out
+
+
+def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress] = None,
+          train_model: bool = True) -> BuildStats:
+    """Build the index for ``dirs`` into ``target`` atomically."""
+    from assistant import segment
 
     t0 = time.perf_counter()
     files = corpus_files(dirs)
     for d in _dict_files(dirs):
         segment.load_userdict(d)
-    cut = segment.raw_cutter()
     df: Counter[str] = Counter()
     n_sec = n_sent = n_chars = 0
     with atomic_path(target, suffix=".building") as tmp:
         conn = sqlite3.connect(tmp)
         try:
             conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
-            sec_rows: list[tuple] = []
+            sec_rows: list[list] = []
             sent_rows: list[tuple] = []
             sec_id = sent_id = 0
-            doc_ids: dict[int, str] = {}
             sec_info: list[tuple] = []  # (doc_id, ordinal, body tokens, context)
-            for doc_no, path in enumerate(files, 1):
-                doc = store.load(path)
-                doc_ids[doc_no] = doc.id
+            for doc_no, (path, (doc, sections)) in enumerate(zip(files, map(analyse_file, files)), 1):
                 n_chars += len(doc.body)
                 conn.execute(
                     "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?)",
                     (doc_no, doc.id, doc.title, doc.unit, doc.type, doc.source, doc.position,
                      str(path), len(doc.body)),
                 )
-                norm = MappedText(doc.body)
-                tree = outline.parse(norm, title_hint=doc.title or None)
-                doc_secs = outline.sections(tree)
-                contexts = context_of([sec.number for sec in doc_secs])
-                for s_ord, sec in enumerate(doc_secs):
-                    # Sentences are segmented one by one: jieba never joins across the
-                    # punctuation that ends a sentence, so the tokens are those of the whole.
+                for s_ord, (role, level, number, heading, line, text, words, context, sentences) in enumerate(sections):
                     sec_id += 1
-                    first_line = doc.body_line - 1 + sec.line
-                    text = sec.text
-                    words: list[str] = []
-                    line, pos = first_line, 0
-                    for o, (off, sent) in enumerate(sentence_spans(text)):
-                        line += text.count("\n", pos, off)
-                        pos = off
-                        toks = cut(sent)
-                        if " " in sent or "\t" in sent or "\u3000" in sent:
-                            toks = [t for t in toks if not t.isspace()]
-                        words += toks
+                    for o, (s_line, s_text, s_toks) in enumerate(sentences):
                         sent_id += 1
-                        sent_rows.append((sent_id, doc_no, sec_id, o, line, sent.strip(), " ".join(toks)))
-                    sec_rows.append([sec_id, doc_no, s_ord, sec.role, sec.level, sec.number, sec.heading,
-                                     sec.line, None, text, " ".join(words)])
-                    sec_info.append((doc.id, s_ord, words, contexts[s_ord]))
+                        sent_rows.append((sent_id, doc_no, sec_id, o, s_line, s_text, s_toks))
+                    sec_rows.append([sec_id, doc_no, s_ord, role, level, number, heading, line, None, text,
+                                     " ".join(words)])
+                    sec_info.append((doc.id, s_ord, words, context))
                     df.update(set(words))
                 if progress:
                     progress(doc_no, len(files))
