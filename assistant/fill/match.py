@@ -1129,8 +1129,13 @@ def _probe(members: list[Slot]) -> Slot:
                                after=members[-1].after, far_right=members[-1].far_right)
 
 
-def rank(probe: Slot, cands: list[Candidate], exclude: Iterable[str] = ()) -> list[tuple[float, Candidate, Score]]:
-    """Every compatible field with its score, best first."""
+def rank(probe: Slot, cands: list[Candidate], exclude: Iterable[str] = (),
+         clashes: Optional[list[Candidate]] = None) -> list[tuple[float, Candidate, Score]]:
+    """Every compatible field with its score, best first.
+
+    Name fields that match by meaning but whose value does not fit what follows the mark
+    (城关第一小学 before 学校) are left out, and appended to ``clashes`` when given.
+    """
     ctx = _context_tokens(probe)
     scored: list[tuple[float, Candidate, Score]] = []
     skip = set(exclude)
@@ -1141,6 +1146,8 @@ def rank(probe: Slot, cands: list[Candidate], exclude: Iterable[str] = ()) -> li
         if probe.shape in ("name", "other"):
             fit = _name_suffix_fit(probe, c)
             if fit is None:
+                if clashes is not None and sc.total >= MIN_SCORE:
+                    clashes.append(c)
                 continue
             if fit and sc.total > 0:
                 sc.total = min(1.0, sc.total + 0.15 * fit)
@@ -1153,7 +1160,14 @@ def rank(probe: Slot, cands: list[Candidate], exclude: Iterable[str] = ()) -> li
 
 def _decide_group(members: list[Slot], cands: list[Candidate], exclude: Iterable[str] = ()) -> list[Decision]:
     probe = _probe(members)
-    scored = rank(probe, cands, exclude)
+    clashes: list[Candidate] = []
+    scored = rank(probe, cands, exclude, clashes)
+    if (not scored or scored[0][0] < MIN_SCORE) and clashes:
+        c = clashes[0]
+        follow = next((x for x in _NAME_SUFFIX_SET if probe.after.startswith(x)), probe.after[:2])
+        reason = (f"「{c.name}」的值“{c.value.text}”接上后面的“{follow}”读不通，"
+                  f"请改写原文（如删去“{follow}”）或换一种写法")
+        return [Decision(m, reason=reason, score=0.0, via="match") for m in members]
     if not scored or scored[0][0] < MIN_SCORE:
         hint = f"（最接近的是「{scored[0][1].name}」，但不够确定）" if scored and scored[0][0] >= 0.35 else ""
         return [Decision(m, reason="没有匹配的字段" + hint, score=scored[0][0] if scored else 0.0, via="match")
