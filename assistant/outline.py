@@ -58,7 +58,6 @@ _CLOSING_CUES = re.compile(
 )
 _DATE_LINE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?\s*$|^\s*(?:\d{4}|20[xX×]{2}|[xX×*＊]{2,4})\s*年.{0,6}月.{0,6}日?\s*$")
 _TITLE_CUES = re.compile(r"(汇报|报告|总结|情况|工作|措施|做法|通报|材料|发言)")
-_ADDRESS = re.compile(r"^(各位领导|尊敬的|.{1,20}(领导|同志们|委员会|政府|党委|指挥部))[:：，,]?$")
 
 
 def cn_number(text: str) -> int | None:
@@ -157,13 +156,6 @@ class Node:
 
     def own_text(self) -> str:
         return "\n".join(p for p in self.paragraphs if p)
-
-    def full_text(self) -> str:
-        """Heading, own body and all descendants' text."""
-        parts = [self.heading or ""] + self.paragraphs
-        for c in self.children:
-            parts.append(c.full_text())
-        return "\n".join(p for p in parts if p)
 
     def to_json(self) -> dict:
         return {

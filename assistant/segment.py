@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable
 
 _lock = threading.Lock()
 _backend = None  # the module or object with cut/tag/add_word
@@ -93,25 +93,15 @@ def load_userdict(path: Path) -> None:
         add_word(word, freq, tag)
 
 
-def add_words(words: Iterable[str]) -> None:
-    for w in words:
-        add_word(w)
-
-
 def cut(text: str) -> list[str]:
     """Tokens of ``text`` (HMM on for unknown words), whitespace dropped."""
     _load()
     return [t for t in _backend.cut(text) if t.strip()]
 
 
-def cut_raw(text: str) -> list[str]:
-    """All tokens of ``text`` including whitespace and newlines ("".join gives text back)."""
-    _load()
-    return list(_backend.cut(text))
-
-
 def raw_cutter() -> Callable[[str], list[str]]:
-    """The backend's own cut function (for hot loops: no per-call checks)."""
+    """The backend's own cut function: every token, whitespace included ("".join gives the
+    text back), with no per-call checks (for hot loops such as the index build)."""
     _load()
     return _backend.cut
 
@@ -125,6 +115,3 @@ def tag(text: str) -> list[tuple[str, str]]:
         return [(p.word, p.flag) for p in pseg.cut(text) if p.word.strip()]
     return [(w, t) for w, t in _backend.tag(text) if w.strip()]
 
-
-def cut_many(texts: Sequence[str]) -> list[list[str]]:
-    return [cut(t) for t in texts]

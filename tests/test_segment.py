@@ -51,4 +51,4 @@ def test_domain_words_stay_whole(backend: str) -> None:
 
 def test_cut_raw_gives_the_text_back() -> None:
     text = "一、加强领导。\n接到通知后 我镇立即行动。\n"
-    assert "".join(segment.cut_raw(text)) == text
+    assert "".join(segment.raw_cutter()(text)) == text

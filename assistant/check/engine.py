@@ -56,9 +56,10 @@ class Rule:
 def _load_yaml(path: Path) -> Any:
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    from assistant.yamlfile import safe_load
+
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        return safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise InputError(f"规则文件 {path.name} 格式错误：{exc}") from exc
 

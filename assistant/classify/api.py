@@ -33,32 +33,27 @@ class Classifier:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 
-    def proba_many(self, items: list[tuple]) -> list[dict[str, float]]:
-        """(heading, body, role[, context]) → {kind: probability} per item (empty without a model)."""
+    def _features_and_model(self, items: list[tuple]):
+        """Features of each (heading, body, role[, context]) and the model rows they need."""
         from assistant.classify.features import raw_features
         from assistant.classify.model import LinearModel
 
-        feats = [raw_features(*item) if len(item) < 4 else raw_features(*item[:3], context=item[3]) for item in items]
-        model = LinearModel.load(self.conn, sorted({f for fs in feats for f in fs}))
+        feats = [raw_features(*item[:3], context=item[3] if len(item) > 3 else None) for item in items]
+        return feats, LinearModel.load(self.conn, sorted({f for fs in feats for f in fs}))
+
+    def proba_many(self, items: list[tuple]) -> list[dict[str, float]]:
+        """(heading, body, role[, context]) → {kind: probability} per item (empty without a model)."""
+        feats, model = self._features_and_model(items)
         if model is None:
             return [{} for _ in items]
         return [dict(zip(model.classes, model.proba(f))) for f in feats]
 
     def predict_many(self, items: list[tuple]) -> list[tuple[str, float]]:
         """(heading, body, role[, context]) → (kind, confidence) for each item."""
-        from assistant.classify.features import raw_features
-        from assistant.classify.model import LinearModel
-
-        feats = [raw_features(*item) if len(item) < 4 else raw_features(*item[:3], context=item[3]) for item in items]
-        wanted = sorted({f for fs in feats for f in fs})
-        model = LinearModel.load(self.conn, wanted)
+        feats, model = self._features_and_model(items)
         if model is None:
             raise InputError("语料索引中没有分类模型（语料库缺少 labels.tsv 标注）")
-        out = []
-        for f in feats:
-            kind, conf, _ = model.predict(f)
-            out.append((kind, conf))
-        return out
+        return [model.predict(f)[:2] for f in feats]
 
 
 def subkind_for(kind: str, heading: str | None, body: str, unit: str | None = None) -> str | None:

@@ -23,9 +23,7 @@ def labelled_sections(conn: sqlite3.Connection, dirs: list[Path]) -> tuple[list[
     """Sections of the index with a label; also the list of label problems (mismatched headings)."""
     from assistant.classify import labels as labels_mod
 
-    labels = {}
-    for d in dirs:
-        labels.update(labels_mod.read(Path(d)))
+    labels = labels_mod.read_all(dirs)
     from assistant.classify.features import context_of
 
     rows = conn.execute(

@@ -47,6 +47,14 @@ def read(folder: Path) -> dict[tuple[str, int], Label]:
     return out
 
 
+def read_all(folders: list[Path]) -> dict[tuple[str, int], Label]:
+    """The labels of several corpus folders (a later folder wins on the same key)."""
+    out: dict[tuple[str, int], Label] = {}
+    for folder in folders:
+        out.update(read(Path(folder)))
+    return out
+
+
 def write(folder: Path, labels: list[Label], header: str = "") -> None:
     from assistant import atomic
 

@@ -249,9 +249,7 @@ def _assign_kinds(conn: sqlite3.Connection, dirs: list[Path], sec_rows: list[lis
     """
     from assistant.classify import labels as labels_mod
 
-    labels: dict[tuple[str, int], labels_mod.Label] = {}
-    for d in dirs:
-        labels.update(labels_mod.read(Path(d)))
+    labels = labels_mod.read_all(dirs)
     if not labels:
         return
     from assistant.classify.features import raw_features
