@@ -13,11 +13,11 @@ import sys
 
 def main() -> None:
     if sys.argv[1:2] == ["check"]:
-        from assistant.check.fastcli import main as check_main
+        from assistant.check.fastcli import exit_now, main as check_main
 
         code = check_main(sys.argv[2:])
         if code is not None:
-            sys.exit(code)
+            exit_now(code)
     from assistant.cli import main as cli_main
 
     cli_main()

@@ -95,16 +95,36 @@ class Heading:
 _HEAD_FIRST = set(CN_DIGITS + "（(第0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
 
 
+def _starts_heading_text(c: str) -> bool:
+    """Whether heading text can start with ``c``: a CJK character, an ASCII letter or digit,
+    an opening quote or bracket, or a placeholder mark (x × * ＊ _)."""
+    return "\u4e00" <= c <= "\u9fff" or (c.isascii() and c.isalnum()) or c in "“\"《【×*＊_"
+
+
+# The styles a line can be tried for, by its first character (in STYLES order).
+_STYLES_BY_FIRST: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+for _c in _HEAD_FIRST:
+    _STYLES_BY_FIRST[_c] = [
+        (_style, _rx) for _style, (_, _rx) in STYLES.items()
+        if {"cn": _c in CN_DIGITS, "shi": _c in CN_DIGITS, "ordinal": _c == "第",
+            "paren_cn": _c in "（(", "paren_arabic": _c in "（(", "arabic": _c.isdecimal(),
+            "circled": "①" <= _c <= "⑳"}[_style]]
+del _c
+
+
 def match_heading(line: str) -> Heading | None:
     """Recognise a numbered heading at the start of ``line``."""
-    if not line or line[0] not in _HEAD_FIRST:
+    if not line:
         return None
-    for style, (_, rx) in STYLES.items():
+    styles = _STYLES_BY_FIRST.get(line[0])
+    if not styles:
+        return None
+    for style, rx in styles:
         m = rx.match(line)
         if not m:
             continue
         after = line[m.end():]
-        if not after.strip() or not re.match(r"[\u4e00-\u9fff“\"《【A-Za-z0-9xX×*＊_]", after.lstrip()):
+        if not after.strip() or not _starts_heading_text(after.lstrip()[0]):
             continue
         value = cn_number(m.group("num"))
         if value is None or value == 0:

@@ -3,46 +3,64 @@
 The installed package is never written to. Shipped data (corpus, plugins,
 templates) sits inside the wheel under ``assistant/_data``; in a source
 checkout (or an editable install) it is read from the top-level folders.
+
+``pathlib`` is imported only when a ``Path`` is asked for: ``assist check``
+finds its cache folder with ``cache_dir_name()`` and starts faster without it.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
-
-_PKG = Path(__file__).resolve().parent
-_REPO = _PKG.parent
 
 
-def shipped(name: str) -> Path:
-    """The shipped data folder ``name`` (corpus, plugins or templates)."""
-    inside = _PKG / "_data" / name
+def _pkg():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent
+
+
+def shipped(name: str):
+    """The shipped data folder ``name`` (corpus, plugins or templates), a ``Path``."""
+    pkg = _pkg()
+    inside = pkg / "_data" / name
     if inside.is_dir():
         return inside
-    return _REPO / name
+    return pkg.parent / name
 
 
-def _xdg(env: str, fallback: str) -> Path:
+def _xdg(env: str, fallback: str):
+    from pathlib import Path
+
     value = os.environ.get(env)
     return Path(value) if value else Path.home() / fallback
 
 
-def user_home() -> Path:
-    """The per-user data folder (user corpus additions, settings)."""
+def user_home():
+    """The per-user data folder (user corpus additions, settings), a ``Path``."""
     value = os.environ.get("ASSIST_HOME")
     if value:
+        from pathlib import Path
+
         return Path(value)
     return _xdg("XDG_DATA_HOME", ".local/share") / "assist"
 
 
-def cache_dir() -> Path:
-    """The per-user cache folder (indexes)."""
+def cache_dir_name() -> str:
+    """The per-user cache folder (indexes), as a string."""
     value = os.environ.get("ASSIST_CACHE")
     if value:
-        return Path(value)
-    return _xdg("XDG_CACHE_HOME", ".cache") / "assist"
+        return value
+    value = os.environ.get("XDG_CACHE_HOME")
+    return os.path.join(value if value else os.path.join(os.path.expanduser("~"), ".cache"), "assist")
 
 
-def user_corpus() -> Path:
+def cache_dir():
+    """The per-user cache folder (indexes), a ``Path``."""
+    from pathlib import Path
+
+    return Path(cache_dir_name())
+
+
+def user_corpus():
     """Where ``assist corpus add`` puts a user's own reports by default."""
     return user_home() / "corpus"

@@ -3,18 +3,16 @@
 Text files may be UTF-8 (with or without BOM), GBK/GB18030, or another
 encoding that charset detection recognises. Every failure is an
 ``InputError`` with a one-line Chinese message.
+
+Quick to import (``assist check`` starts with it): the modules for HTML and
+.docx load only when such a file is read.
 """
 
 from __future__ import annotations
 
-import html
-import html.parser
-import io
+import os
 import re
 import sys
-import zipfile
-from dataclasses import dataclass
-from pathlib import Path
 
 from assistant.errors import InputError
 
@@ -24,14 +22,31 @@ DOCX_SUFFIXES = {".docx"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES
 
 
-@dataclass
 class Document:
-    """A file as read: its text (as written, not normalised) and how it was read."""
+    """A file as read: its text (as written, not normalised) and how it was read.
 
-    path: str  # as given by the user ("-" for stdin)
-    text: str
-    encoding: str  # "utf-8", "gb18030", "docx", ...
-    fmt: str  # "txt", "md", "html" or "docx"
+    Compared by value like a dataclass (written out by hand: quicker to import)."""
+
+    __slots__ = ("path", "text", "encoding", "fmt")
+    __match_args__ = __slots__
+
+    def __init__(self, path: str, text: str, encoding: str, fmt: str) -> None:
+        self.path = path  # as given by the user ("-" for stdin)
+        self.text = text
+        self.encoding = encoding  # "utf-8", "gb18030", "docx", ...
+        self.fmt = fmt  # "txt", "md", "html" or "docx"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.path, self.text, self.encoding, self.fmt) == \
+                (other.path, other.text, other.encoding, other.fmt)  # type: ignore[attr-defined]
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (f"Document(path={self.path!r}, text={self.text!r}, encoding={self.encoding!r}, "
+                f"fmt={self.fmt!r})")
 
 
 def _cjk_ratio(text: str) -> float:
@@ -81,37 +96,51 @@ def decode_bytes(data: bytes, name: str = "输入") -> tuple[str, str]:
     raise InputError(f"{name} 的编码无法识别（支持 UTF-8、GBK/GB18030）")
 
 
-class _HTMLText(html.parser.HTMLParser):
-    """Collects the visible text of an HTML page with block elements as line breaks."""
+_html_parser_class = None
 
-    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
-             "section", "article", "header", "footer", "table", "ul", "ol", "dd", "dt", "title"}
-    SKIP = {"script", "style", "noscript", "template"}
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
+def _html_text_parser():
+    """A parser that collects the visible text of an HTML page with block
+    elements as line breaks (the class is made on first use: html.parser is
+    slow to import)."""
+    global _html_parser_class
+    if _html_parser_class is None:
+        import html.parser
 
-    def handle_starttag(self, tag: str, attrs) -> None:  # noqa: ANN001
-        if tag in self.SKIP:
-            self._skip += 1
-        elif tag in self.BLOCK:
-            self.parts.append("\n")
+        class _HTMLText(html.parser.HTMLParser):
+            BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+                     "section", "article", "header", "footer", "table", "ul", "ol", "dd", "dt", "title"}
+            SKIP = {"script", "style", "noscript", "template"}
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP:
-            self._skip = max(0, self._skip - 1)
-        elif tag in self.BLOCK:
-            self.parts.append("\n")
+            def __init__(self) -> None:
+                super().__init__(convert_charrefs=True)
+                self.parts: list[str] = []
+                self._skip = 0
 
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
+            def handle_starttag(self, tag: str, attrs) -> None:  # noqa: ANN001
+                if tag in self.SKIP:
+                    self._skip += 1
+                elif tag in self.BLOCK:
+                    self.parts.append("\n")
+
+            def handle_endtag(self, tag: str) -> None:
+                if tag in self.SKIP:
+                    self._skip = max(0, self._skip - 1)
+                elif tag in self.BLOCK:
+                    self.parts.append("\n")
+
+            def handle_data(self, data: str) -> None:
+                if not self._skip:
+                    self.parts.append(data)
+
+        _html_parser_class = _HTMLText
+    return _html_parser_class()
 
 
 def html_to_text(markup: str) -> str:
-    parser = _HTMLText()
+    import html
+
+    parser = _html_text_parser()
     parser.feed(markup)
     parser.close()
     text = html.unescape("".join(parser.parts))
@@ -121,6 +150,9 @@ def html_to_text(markup: str) -> str:
 
 def docx_to_text(data: bytes, name: str) -> str:
     """The paragraphs (and table cells) of a .docx, one per line."""
+    import io
+    import zipfile
+
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise InputError(f"{name} 不是有效的 .docx 文件（不是 zip 格式）")
     try:
@@ -147,25 +179,36 @@ def docx_to_text(data: bytes, name: str) -> str:
     return text + "\n"
 
 
-def read_bytes(path: str | Path) -> bytes:
-    """Raw bytes of ``path`` ("-" is standard input), with one-line errors."""
+def read_bytes(path) -> bytes:
+    """Raw bytes of ``path`` (a str or Path; "-" is standard input), with one-line errors."""
     if str(path) == "-":
         return sys.stdin.buffer.read()
-    p = Path(path)
-    if not p.exists():
+    p = os.fspath(path) or "."  # as pathlib reads ""
+    if not os.path.exists(p):
         raise InputError(f"文件不存在：{path}")
-    if p.is_dir():
+    if os.path.isdir(p):
         raise InputError(f"{path} 是文件夹，不是文件")
     try:
-        return p.read_bytes()
+        with open(p, "rb") as fh:
+            return fh.read()
     except OSError as exc:
         raise InputError(f"无法读取 {path}：{exc.strerror or exc}") from exc
 
 
-def read_document(path: str | Path, *, allow_html: bool = True) -> Document:
-    """Read a report file of any supported kind; ``-`` reads standard input."""
+def _suffix(name: str) -> str:
+    """``pathlib.PurePath(name).suffix``, without importing pathlib."""
+    if os.altsep:
+        name = name.replace(os.altsep, os.sep)
+    parts = [p for p in name.split(os.sep) if p and p != "."]
+    base = parts[-1] if parts else ""
+    i = base.rfind(".")
+    return base[i:] if 0 < i < len(base) - 1 else ""
+
+
+def read_document(path, *, allow_html: bool = True) -> Document:
+    """Read a report file (a str or Path) of any supported kind; ``-`` reads standard input."""
     name = str(path)
-    suffix = "" if name == "-" else Path(name).suffix.lower()
+    suffix = "" if name == "-" else _suffix(name).lower()
     if suffix not in SUPPORTED_SUFFIXES or (suffix in HTML_SUFFIXES and not allow_html):
         raise InputError(f"不支持的文件类型：{name}（支持 .txt .md .docx .html）")
     data = read_bytes(path)

@@ -106,6 +106,18 @@ def raw_cutter() -> Callable[[str], list[str]]:
     return _backend.cut
 
 
+def raw_tagger() -> Callable[[str], list[tuple[str, str]]] | None:
+    """The backend's (word, tag) function whose words are exactly ``raw_cutter()``'s, or None.
+
+    rjieba's tag is its cut followed by a dictionary look-up of each word, so one call
+    gives both the tokens and the tags that ``tag`` would give for the same text (the
+    index build uses this to segment each sentence once). jieba's POS tagger segments
+    by a different algorithm: None there.
+    """
+    _load()
+    return _backend.tag if _backend_name == "rjieba" else None
+
+
 def tag(text: str) -> list[tuple[str, str]]:
     """(word, part-of-speech) pairs; jieba's tags (ns place, nr person, nt organisation…)."""
     _load()

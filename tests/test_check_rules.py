@@ -264,3 +264,98 @@ def test_regex_cache_gives_the_same_patterns(tmp_path: Path, monkeypatch) -> Non
     assert recache.compile(patterns[0][0]).match("xx")
     with pytest.raises(re.error):
         recache.compile("([")
+
+
+# --- speed-ups that must not change results ---------------------------------------------
+
+def _all_check_patterns() -> list:
+    """Every regex that check compiles through the cache."""
+    from assistant.check import engines, findings, placeholders, tradchars
+
+    found = []
+    for r in RULES:
+        if r.engine == "regex":
+            found += list(r.compiled)
+        elif r.engine == "words":
+            found.append(r.compiled)
+    findings._patterns()
+    for module in (engines, placeholders, findings):
+        for value in vars(module).values():
+            if isinstance(value, re.Pattern):
+                found.append(value)
+            elif isinstance(value, tuple):
+                found += [v[1] for v in value if isinstance(v, tuple) and len(v) == 2
+                          and isinstance(v[1], re.Pattern)]
+    found.append(tradchars.pattern())
+    return found
+
+
+def test_start_sets_added_to_compiled_patterns_find_the_same_matches() -> None:
+    """recache adds the set of possible first characters to patterns that lack one
+    (a speed-up inside the regex engine): every match stays the same."""
+    text = "\n".join(_seed(p) for p in ("000", "001", "002", "003", "004"))
+    text += "\n" + "\n".join(t for _, _, t in EXAMPLES)
+    patterns = _all_check_patterns()
+    assert len(patterns) > 20
+    for rx in patterns:
+        plain = re.compile(rx.pattern, rx.flags)
+        ours = [(m.span(), m.groups()) for m in rx.finditer(text)]
+        assert ours == [(m.span(), m.groups()) for m in plain.finditer(text)], rx.pattern[:80]
+
+
+@pytest.mark.parametrize("pattern, flags", [
+    (r"(?=[ab])(?:a+|bc)", 0), (r"^[ \t]*[一二三]、", re.M), (r"x*y", 0), (r"(?<=a)b", 0),
+    (r"(?:a|)b", 0), (r"(?!ab)[abc]{2}", 0), (r"(a*)b", 0), (r"\bfoo|bar", 0), (r"(?i:a)b|cb", 0),
+    (r"[^ab]c", 0), (r"(?=\d)\w+", 0), (r"$x|^y", re.M), (r"(?:ab)+c|d", 0), (r"(?=a*)b", 0),
+])
+def test_start_sets_are_sound_on_tricky_patterns(pattern: str, flags: int, tmp_path: Path,
+                                                 monkeypatch) -> None:
+    import random
+
+    from assistant.check import recache
+
+    monkeypatch.setenv("ASSIST_CACHE", str(tmp_path))
+    monkeypatch.setattr(recache, "_store", None)
+    monkeypatch.setattr(recache, "_new", {})
+    rng = random.Random(pattern)
+    text = "".join(rng.choice("abcdxyfo \t\n一二三、Bb12") for _ in range(5000))
+    ours = recache.compile(pattern, flags)
+    plain = re.compile(pattern, flags)
+    assert [m.span() for m in ours.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_fast_json_writer_is_byte_identical_to_json_dumps() -> None:
+    import json
+
+    from assistant.check.findings import dumps_json, to_json
+
+    files = [(f"{p}.txt", check_text(_seed(p))) for p in ("000", "002")] + [("空.txt", [])]
+    for chosen in (files, files[:1], files[2:], []):
+        assert dumps_json(chosen) == json.dumps(to_json(chosen), ensure_ascii=False, indent=2)
+
+
+def _reference_width(s: str) -> int:
+    wide = [(0x1100, 0x115F), (0x2E80, 0x303E), (0x3041, 0x33FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+            (0xA000, 0xA4CF), (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFF60),
+            (0xFFE0, 0xFFE6), (0x20000, 0x3FFFD)]
+    return sum(2 if any(a <= ord(c) <= b for a, b in wide) else 1 for c in s)
+
+
+def test_text_output_carets_sit_under_the_match_on_the_seeds() -> None:
+    """The fast column arithmetic of format_text equals a character-by-character count."""
+    from assistant.check.findings import format_text
+
+    for p in ("000", "002"):
+        text = _seed(p)
+        findings = check_text(text)
+        out = format_text("x.txt", findings, text).splitlines()
+        assert len(out) == 3 * len(findings)
+        lines = text.splitlines()
+        for k, f in enumerate(findings):
+            shown, carets = out[3 * k + 1][4:], out[3 * k + 2][4:]
+            line = lines[f.line - 1].expandtabs(1)
+            s = f.col - 1
+            a = max(0, s - 12)
+            prefix = ("…" if a else "") + line[a:s]
+            assert shown.startswith(prefix + f.text)
+            assert carets == " " * _reference_width(prefix) + "^" * (_reference_width(f.text) or 1)

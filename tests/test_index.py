@@ -68,15 +68,19 @@ def test_interrupted_build_leaves_previous_index_usable(tmp_path: Path, monkeypa
     from assistant import segment
 
     calls = {"n": 0}
-    real = segment.raw_cutter()
 
-    def dying(text: str):
-        calls["n"] += 1
-        if calls["n"] > 3:
-            raise KeyboardInterrupt
-        return real(text)
+    def dying(real):
+        def segment_dying(text: str):
+            calls["n"] += 1
+            if calls["n"] > 3:
+                raise KeyboardInterrupt
+            return real(text)
+        return segment_dying
 
-    monkeypatch.setattr(segment, "raw_cutter", lambda: dying)
+    # the build segments with the tagger when the backend has one, else with the cutter
+    real_cutter, real_tagger = segment.raw_cutter(), segment.raw_tagger()
+    monkeypatch.setattr(segment, "raw_cutter", lambda: dying(real_cutter))
+    monkeypatch.setattr(segment, "raw_tagger", lambda: real_tagger and dying(real_tagger))
     with pytest.raises(KeyboardInterrupt):
         index.ensure(dirs)
     assert path.read_bytes() == before
@@ -102,3 +106,31 @@ def test_cli_missing_corpus_dir_is_one_line(tmp_path: Path, cli) -> None:
     r = cli("corpus", "stats", "--corpus", str(tmp_path / "nope"))
     assert r.exit_code == 2
     assert r.stderr.count("\n") == 1 and "不存在" in r.stderr
+
+
+def test_one_segmentation_pass_gives_the_same_tokens_and_phrases() -> None:
+    """The build segments each sentence once with the tagger: its words must be the cutter's
+    tokens, and the phrase of a sentence must be what tagging the phrase body on its own
+    gives (over every sentence of the shipped corpus, markers 一、 一是 1. … included)."""
+    from assistant import paths, segment
+    from assistant.suggest import phrases
+
+    tagger, cut = segment.raw_tagger(), segment.raw_cutter()
+    assert tagger is not None  # rjieba is installed
+    n = reused = 0
+    for doc in store.iter_docs([paths.shipped("corpus")]):
+        for _, sent in index.sentence_spans(doc.body):
+            pairs = tagger(sent)
+            assert [w for w, _ in pairs] == cut(sent)
+            text = sent.strip()
+            while pairs[0][0].isspace():
+                pairs = pairs[1:]
+            while pairs[-1][0].isspace():
+                pairs = pairs[:-1]
+            body = phrases.strip_marker(text)
+            if phrases.MIN_CHARS <= len(body) <= phrases.MAX_CHARS:
+                assert phrases._body_tags(text, body, pairs) == segment.tag(body), text
+            assert phrases.candidate(text, pairs) == phrases.candidate(text)
+            n += 1
+            reused += body != text and phrases._ends_block(text[len(text) - len(body) - 1])
+    assert n > 1000 and reused > 100  # many bodies after a marker reuse the sentence's tags

@@ -6,16 +6,13 @@ finder): the rule engine, YAML and OpenCC load only when ``check_text`` runs.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
-
 from assistant.check.findings import Finding
 from assistant.check.placeholders import Placeholder, find_placeholders
 
 __all__ = ["Finding", "Placeholder", "check_text", "find_placeholders"]
 
 
-def check_text(text: str, fmt: str = "txt", *, config: Any = None,
-               extra_rules: Iterable[Mapping] = ()) -> list[Finding]:
+def check_text(text: str, fmt: str = "txt", *, config=None, extra_rules=()) -> list[Finding]:
     """Every finding in ``text``, sorted by position (see ``assistant.check.engine``)."""
     from assistant.check.engine import check_text as _check_text
 

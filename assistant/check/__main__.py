@@ -1,7 +1,5 @@
 """``python -m assistant.check PATH...``: the check command's fast entry point."""
 
-import sys
+from assistant.check.fastcli import exit_now, main
 
-from assistant.check.fastcli import main
-
-sys.exit(main())
+exit_now(main())

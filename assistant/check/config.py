@@ -15,9 +15,8 @@ Anything malformed is an ``InputError`` (one line, exit 2).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Mapping, Optional
+import os
+from collections.abc import Mapping
 
 from assistant.errors import InputError
 
@@ -25,19 +24,46 @@ LEVEL_VALUES = ("off", "info", "warning", "error")
 _KNOWN_KEYS = {"rules", "ignore-words"}
 
 
-@dataclass(frozen=True)
 class CheckConfig:
-    """Per-rule severities (``"off"`` disables a rule) and words never to flag."""
+    """Per-rule severities (``"off"`` disables a rule) and words never to flag.
 
-    rules: Mapping[str, str] = field(default_factory=dict)
-    ignore_words: tuple[str, ...] = ()
-    source: Optional[str] = None  # the file it came from, for messages
+    Immutable and compared by value, like a frozen dataclass (written out by
+    hand: ``dataclasses`` is slow to import, and check must start fast)."""
+
+    __slots__ = ("rules", "ignore_words", "source")
+
+    def __init__(self, rules: Mapping[str, str] | None = None, ignore_words: tuple[str, ...] = (),
+                 source: str | None = None) -> None:
+        object.__setattr__(self, "rules", {} if rules is None else rules)
+        object.__setattr__(self, "ignore_words", ignore_words)
+        object.__setattr__(self, "source", source)  # the file it came from, for messages
+
+    def __setattr__(self, name: str, value) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def _key(self) -> tuple:
+        return (self.rules, self.ignore_words, self.source)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._key() == other._key()  # type: ignore[attr-defined]
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"CheckConfig(rules={self.rules!r}, ignore_words={self.ignore_words!r}, "
+                f"source={self.source!r})")
 
     def severity(self, rule_id: str, default: str) -> str:
         return self.rules.get(rule_id, default)
 
 
-def from_mapping(data: Any, source: str = "配置") -> CheckConfig:
+def from_mapping(data, source: str = "配置") -> CheckConfig:
     """Validate the ``[check]`` table (a dict) and build a ``CheckConfig``."""
     if data is None:
         return CheckConfig(source=source)
@@ -62,32 +88,33 @@ def from_mapping(data: Any, source: str = "配置") -> CheckConfig:
     return CheckConfig(rules=levels, ignore_words=tuple(words), source=source)
 
 
-def _read_toml(path: Path) -> dict:
+def _read_toml(path: str) -> dict:
     try:
         import tomllib  # Python 3.11+
     except ModuleNotFoundError:  # pragma: no cover - Python 3.10
         import tomli as tomllib
 
+    name = os.path.basename(path)
     try:
-        with path.open("rb") as fh:
+        with open(path, "rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"配置文件 {path.name} 格式错误：{exc}") from exc
+        raise InputError(f"配置文件 {name} 格式错误：{exc}") from exc
     except UnicodeDecodeError as exc:
-        raise InputError(f"配置文件 {path.name} 不是 UTF-8 编码") from exc
+        raise InputError(f"配置文件 {name} 不是 UTF-8 编码") from exc
     except OSError as exc:
-        raise InputError(f"无法读取配置文件 {path.name}：{exc.strerror or exc}") from exc
+        raise InputError(f"无法读取配置文件 {name}：{exc.strerror or exc}") from exc
 
 
-def load_config(folder: Path | str | None = None) -> CheckConfig:
-    """The settings that apply in ``folder`` (default: the working folder)."""
-    base = Path.cwd() if folder is None else Path(folder)
-    own = base / "assist.toml"
-    if own.is_file():
+def load_config(folder=None) -> CheckConfig:
+    """The settings that apply in ``folder`` (a path, default: the working folder)."""
+    base = os.getcwd() if folder is None else os.fspath(folder)
+    own = os.path.join(base, "assist.toml")
+    if os.path.isfile(own):
         data = _read_toml(own)
-        return from_mapping(data.get("check"), source=own.name)
-    project = base / "pyproject.toml"
-    if project.is_file():
+        return from_mapping(data.get("check"), source="assist.toml")
+    project = os.path.join(base, "pyproject.toml")
+    if os.path.isfile(project):
         data = _read_toml(project)
         tool = data.get("tool", {})
         assist = tool.get("assist") if isinstance(tool, dict) else None

@@ -13,20 +13,20 @@ configuration, words never to flag (the config's ``ignore-words`` and a rule's
 from __future__ import annotations
 
 import functools
-import json
+import os
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from collections.abc import Iterable, Mapping
+from operator import attrgetter
 
 from assistant.check.config import CheckConfig, from_mapping
 from assistant.check.engines import ENGINES, Context
 from assistant.check.findings import SEVERITIES, Finding
+from assistant.check.recache import compile as _rx
 from assistant.errors import InputError
 
-RULES_FILE = Path(__file__).with_name("rules.yaml")
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+RULES_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules.yaml")
+_ID = _rx(r"^[a-z0-9][a-z0-9-]*$")
 _COMMON_KEYS = {"id", "severity", "message", "engine", "exceptions", "examples"}
 _ENGINE_KEYS = {
     "regex": {"pattern", "fix"},
@@ -35,49 +35,66 @@ _ENGINE_KEYS = {
 }
 
 
-@dataclass
 class Rule:
-    id: str
-    severity: str
-    message: str
-    engine: str
-    pattern: Optional[str] = None
-    fix: Optional[str] = None
-    words: tuple[str, ...] = ()
-    exceptions: tuple[str, ...] = ()
-    examples: Mapping[str, Sequence[str]] = field(default_factory=dict)
-    options: Mapping[str, Any] = field(default_factory=dict)
-    source: str = "内置规则"
-    compiled: Any = field(default=None, repr=False)
+    """One rule, validated and compiled (a plain class: see findings.Finding)."""
+
+    __slots__ = ("id", "severity", "message", "engine", "pattern", "fix", "words", "exceptions",
+                 "examples", "options", "source", "compiled")
+
+    def __init__(self, id: str, severity: str, message: str, engine: str, pattern: str | None = None,
+                 fix: str | None = None, words: tuple[str, ...] = (), exceptions: tuple[str, ...] = (),
+                 examples: Mapping | None = None, options: Mapping | None = None,
+                 source: str = "内置规则", compiled=None) -> None:
+        self.id = id
+        self.severity = severity
+        self.message = message
+        self.engine = engine
+        self.pattern = pattern
+        self.fix = fix
+        self.words = words
+        self.exceptions = exceptions
+        self.examples = {} if examples is None else examples
+        self.options = {} if options is None else options
+        self.source = source
+        self.compiled = compiled
+
+    def __repr__(self) -> str:
+        return f"Rule(id={self.id!r}, severity={self.severity!r}, engine={self.engine!r})"
 
 
 # --- loading and validating rules ---------------------------------------------------
 
-def _load_yaml(path: Path) -> Any:
+def _load_yaml(path: str):
     import yaml
 
     from assistant.yamlfile import safe_load
 
     try:
-        return safe_load(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as fh:
+            return safe_load(fh.read())
     except yaml.YAMLError as exc:
-        raise InputError(f"规则文件 {path.name} 格式错误：{exc}") from exc
+        raise InputError(f"规则文件 {os.path.basename(path)} 格式错误：{exc}") from exc
 
 
-def _cached_rule_dicts(path: Path) -> list:
+def _cached_rule_dicts(path: str) -> list:
     """The rule dicts of ``path``; parsed YAML is kept as JSON in the cache folder,
     which loads several times faster than YAML on every run."""
-    from assistant.paths import cache_dir
+    from assistant.paths import cache_dir_name
 
-    st = path.stat()
-    cache = cache_dir() / "check" / f"rules-{st.st_mtime_ns}-{st.st_size}.json"
+    st = os.stat(path)
+    cache = os.path.join(cache_dir_name(), "check", f"rules-{st.st_mtime_ns}-{st.st_size}.json")
+    from assistant.check.recache import loads_json
+
     try:
-        return json.loads(cache.read_text(encoding="utf-8"))
+        with open(cache, encoding="utf-8") as fh:
+            return loads_json(fh.read())
     except (OSError, ValueError):
         pass
     data = _load_yaml(path)
     try:
         from assistant.atomic import write_text
+
+        import json
 
         write_text(cache, json.dumps(data, ensure_ascii=False))
     except (OSError, TypeError, ValueError):
@@ -91,7 +108,7 @@ def builtin_rules() -> tuple[Rule, ...]:
     return tuple(parse_rules(_cached_rule_dicts(RULES_FILE), source="内置规则"))
 
 
-def parse_rules(data: Any, source: str = "插件规则") -> list[Rule]:
+def parse_rules(data, source: str = "插件规则") -> list[Rule]:
     """Validate rule dicts (YAML shape) and compile them; ``InputError`` if malformed."""
     if isinstance(data, Mapping) or not isinstance(data, Iterable) or isinstance(data, (str, bytes)):
         raise InputError(f"{source}：规则必须是列表")
@@ -106,7 +123,7 @@ def parse_rules(data: Any, source: str = "插件规则") -> list[Rule]:
     return rules
 
 
-def _str_list(value: Any, what: str, where: str, allow_empty: bool = True) -> tuple[str, ...]:
+def _str_list(value, what: str, where: str, allow_empty: bool = True) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str) or not isinstance(value, (list, tuple)) \
@@ -117,7 +134,7 @@ def _str_list(value: Any, what: str, where: str, allow_empty: bool = True) -> tu
     return tuple(value)
 
 
-def _parse_rule(raw: Any, where: str) -> Rule:
+def _parse_rule(raw, where: str) -> Rule:
     if not isinstance(raw, Mapping):
         raise InputError(f"{where}：每条规则必须是一个映射（id、severity、message、engine …）")
     rule_id = raw.get("id")
@@ -175,7 +192,7 @@ def _parse_rule(raw: Any, where: str) -> Rule:
     return rule
 
 
-def _compile_items(items: Sequence[str]) -> tuple:
+def _compile_items(items) -> tuple:
     """Compile a regex rule's pattern(s) for speed.
 
     Python's regex engine scans fast only when a pattern starts with something
@@ -197,7 +214,7 @@ def _compile_items(items: Sequence[str]) -> tuple:
     return tuple(recache.compile(p, re.M) for p in items)  # raises re.error for a bad item
 
 
-def _sorted_or_none(chars: Optional[set[str]]) -> Optional[str]:
+def _sorted_or_none(chars: set[str] | None) -> str | None:
     return None if chars is None else "".join(sorted(chars))
 
 
@@ -205,7 +222,7 @@ def _class_escape(chars: str) -> str:
     return "".join("\\" + c if c in "\\]^-[" else c for c in chars)
 
 
-def first_chars(pattern: str) -> Optional[set[str]]:
+def first_chars(pattern: str) -> set[str] | None:
     """The characters a match of ``pattern`` can start with, or None if unknown
     (or if it could match the empty string). Conservative: any construct not
     understood gives None."""
@@ -224,7 +241,7 @@ def first_chars(pattern: str) -> Optional[set[str]]:
     return chars if chars and len(chars) <= 300 else None
 
 
-def _first(items: list, C: Any) -> Optional[set[str]]:
+def _first(items: list, C) -> set[str] | None:
     for k, (op, av) in enumerate(items):
         if op is C.AT:
             continue  # ^, $, \b: zero width
@@ -271,7 +288,7 @@ def _first(items: list, C: Any) -> Optional[set[str]]:
 
 # --- running rules ----------------------------------------------------------------------
 
-def check_text(text: str, fmt: str = "txt", *, config: Any = None,
+def check_text(text: str, fmt: str = "txt", *, config=None,
                extra_rules: Iterable[Mapping] = ()) -> list[Finding]:
     """Every finding in ``text`` (placeholders and the other defects), sorted by position.
 
@@ -296,6 +313,8 @@ _EXTRA_CACHE: dict[str, list[Rule]] = {}
 def _parsed_extra(extra: list) -> list[Rule]:
     """Plugin rules, validated and compiled once per distinct list (callers such as
     ``assist draft`` check many short texts with the same rules)."""
+    import json
+
     try:
         key = json.dumps(extra, sort_keys=True, ensure_ascii=False, default=repr)
     except (TypeError, ValueError):
@@ -314,13 +333,14 @@ def _parsed_extra(extra: list) -> list[Rule]:
     return added
 
 
-def run_rules(text: str, fmt: str, rules: Sequence[Rule], config: CheckConfig) -> list[Finding]:
+def run_rules(text: str, fmt: str, rules, config: CheckConfig) -> list[Finding]:
     ctx = Context(text, fmt)
     disabled = _disabled_regions(ctx) if "assist-disable" in text else None
     ignore = tuple(config.ignore_words)
     findings: list[Finding] = []
     append = findings.append
     starts = ctx.line_starts
+    make = Finding
     for rule in rules:
         severity = config.severity(rule.id, rule.severity)
         if severity == "off":
@@ -331,22 +351,26 @@ def run_rules(text: str, fmt: str, rules: Sequence[Rule], config: CheckConfig) -
         for start, end, detail, kind, edits in ENGINES[rule.engine](ctx, rule):
             if words and _excepted(text, start, end, words):
                 continue
-            idx = bisect_right(starts, start) - 1
-            line, col = idx + 1, start - starts[idx] + 1
+            line = bisect_right(starts, start)  # 1-based line number
             if disabled is not None and _is_disabled(disabled, rid, line):
                 continue
             shown = text[start:end]
             if "\n" in shown:
                 shown = shown[:shown.index("\n")]
-            shown = shown.rstrip("\r")
-            message = messages.get((shown, detail))
+            if shown[-1:] == "\r":
+                shown = shown.rstrip("\r")
+            key = (shown, detail)
+            message = messages.get(key)
             if message is None:
-                message = template.format_map(_Vars(text=shown, match=shown, detail=detail))
-                messages[(shown, detail)] = message
-            append(Finding(line, col, col + len(shown), shown, kind, rid, severity, message,
-                           start, end, edits))
-    findings.sort(key=_position)
+                message = messages[key] = template.format_map(_Vars(text=shown, match=shown, detail=detail))
+            col = start - starts[line - 1] + 1
+            append(make(line, col, col + len(shown), shown, kind, rid, severity, message,
+                        start, end, edits))
+    findings.sort(key=_POSITION)
     return findings
+
+
+_POSITION = attrgetter("start", "end", "rule")
 
 
 def _position(f: Finding) -> tuple[int, int, str]:
@@ -358,7 +382,7 @@ class _Vars(dict):
         return "{" + key + "}"
 
 
-def _excepted(text: str, start: int, end: int, words: Sequence[str]) -> bool:
+def _excepted(text: str, start: int, end: int, words) -> bool:
     """True if text[start:end] lies inside an occurrence of one of ``words``."""
     for w in words:
         n = len(w)
@@ -372,7 +396,7 @@ def _excepted(text: str, start: int, end: int, words: Sequence[str]) -> bool:
     return False
 
 
-_MARKER = re.compile(r"assist-(disable|enable)((?:[ \t]*[,，]?[ \t]*[a-z0-9][a-z0-9-]*)*)")
+_MARKER = _rx(r"assist-(disable|enable)((?:[ \t]*[,，]?[ \t]*[a-z0-9][a-z0-9-]*)*)")
 _ALL = "*"
 
 

@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Callable, Iterable, Iterator, NamedTuple, Optional
+from collections import namedtuple
+from itertools import repeat
+from operator import sub
 
 from assistant.check.findings import KIND_LABELS
 from assistant.check.recache import compile as _rx
 
 
-class Hit(NamedTuple):
-    start: int
-    end: int
-    detail: str = ""
-    kind: Optional[str] = None
-    edits: tuple = ()
+# (start, end, detail, kind, edits). Engines may yield plain 5-tuples (faster).
+Hit = namedtuple("Hit", ("start", "end", "detail", "kind", "edits"), defaults=("", None, ()))
 
 
 class Context:
@@ -31,7 +29,7 @@ class Context:
     def __init__(self, text: str, fmt: str = "txt") -> None:
         self.text = text
         self.fmt = fmt
-        self._line_starts: Optional[list[int]] = None
+        self._line_starts: list[int] | None = None
 
     @property
     def line_starts(self) -> list[int]:
@@ -58,12 +56,12 @@ class Context:
             yield s, text[s:e].rstrip("\r")
 
 
-EngineFn = Callable[[Context, object], Iterable[Hit]]
-ENGINES: dict[str, EngineFn] = {}
+# EngineFn: (Context, rule) -> iterable of Hit
+ENGINES: dict = {}
 
 
-def engine(name: str) -> Callable[[EngineFn], EngineFn]:
-    def register(fn: EngineFn) -> EngineFn:
+def engine(name: str):
+    def register(fn):
         ENGINES[name] = fn
         return fn
     return register
@@ -72,36 +70,43 @@ def engine(name: str) -> Callable[[EngineFn], EngineFn]:
 # --- data engines -----------------------------------------------------------
 
 @engine("regex")
-def regex_engine(ctx: Context, rule) -> Iterator[Hit]:
+def regex_engine(ctx: Context, rule) -> list:
     """``pattern`` may be a list: each item is its own regex (an item that starts
     with a literal is searched much faster than one long alternation)."""
     template = rule.fix
-    constant = template is not None and "\\" not in template
+    text = ctx.text
+    hits: list = []
     for rx in rule.compiled:
-        for m in rx.finditer(ctx.text):
-            s, e = m.span()
-            if s == e:
-                continue
-            if template is None:
-                yield Hit(s, e)
-            else:
-                yield Hit(s, e, edits=((s, e, template if constant else m.expand(template)),))
+        if template is None:
+            hits += [(s, e, "", None, ()) for s, e in map(_span, rx.finditer(text)) if s != e]
+        elif "\\" not in template:  # a constant replacement
+            hits += [(s, e, "", None, ((s, e, template),)) for s, e in map(_span, rx.finditer(text))
+                     if s != e]
+        else:
+            for m in rx.finditer(text):
+                s, e = m.span()
+                if s != e:
+                    hits.append((s, e, "", None, ((s, e, m.expand(template)),)))
+    return hits
+
+
+_span = re.Match.span
 
 
 @engine("words")
-def words_engine(ctx: Context, rule) -> Iterator[Hit]:
-    for m in rule.compiled.finditer(ctx.text):
-        yield Hit(m.start(), m.end())
+def words_engine(ctx: Context, rule) -> list:
+    return [(s, e, "", None, ()) for s, e in map(_span, rule.compiled.finditer(ctx.text))]
 
 
 # --- placeholders -------------------------------------------------------------
 
 @engine("placeholder")
-def placeholder_engine(ctx: Context, rule) -> Iterator[Hit]:
+def placeholder_engine(ctx: Context, rule) -> list:
     from assistant.check.placeholders import find_placeholders
 
-    for ph in find_placeholders(ctx.text, ctx.fmt):
-        yield Hit(ph.start, ph.end, KIND_LABELS.get(ph.kind, ""), ph.kind)
+    labels = KIND_LABELS
+    return [(ph.start, ph.end, labels.get(ph.kind, ""), ph.kind, ())
+            for ph in find_placeholders(ctx.text, ctx.fmt)]
 
 
 # --- half-width punctuation in Chinese -----------------------------------------
@@ -118,19 +123,21 @@ _PARENS = _rx(f"\\(([^()\\n]{{0,200}}?[{_HAN}][^()\\n]{{0,200}}?)\\)")
 
 
 @engine("punctuation")
-def punctuation_engine(ctx: Context, rule) -> Iterator[Hit]:
+def punctuation_engine(ctx: Context, rule) -> list:
     text = ctx.text
-    for rx in (_PUNCT, _PUNCT_SPACED):
-        for m in rx.finditer(text):
-            s, e = m.span()
-            p = s if rx is _PUNCT else s + len(m.group()) - len(m.group().lstrip(" \t"))
-            full = _FULL[text[p]]
-            yield Hit(p, p + 1, full, edits=((s, e, full),))
+    full = _FULL
+    hits = [(s, s + 1, full[text[s]], None, ((s, e, full[text[s]]),))
+            for s, e in map(_span, _PUNCT.finditer(text))]
+    for m in _PUNCT_SPACED.finditer(text):
+        s, e = m.span()
+        p = s + len(m.group()) - len(m.group().lstrip(" \t"))
+        hits.append((p, p + 1, full[text[p]], None, ((s, e, full[text[p]]),)))
     for m in _PARENS.finditer(text):
         s, e = m.span()
         if s > 0 and text[s - 1].isascii() and text[s - 1].isalnum():
             continue  # f(参数): code, not prose
-        yield Hit(s, e, "（…）", edits=((s, s + 1, "（"), (e - 1, e, "）")))
+        hits.append((s, e, "（…）", None, ((s, s + 1, "（"), (e - 1, e, "）"))))
+    return hits
 
 
 # --- traditional characters -----------------------------------------------------
@@ -166,7 +173,7 @@ def traditional_engine(ctx: Context, rule) -> Iterator[Hit]:
         yield Hit(ls + first, ls + last, f"应改为简体（{shown}）")
 
 
-def _diff_summary(old: str, new: str) -> Optional[tuple[int, int, list[str]]]:
+def _diff_summary(old: str, new: str) -> tuple[int, int, list[str]] | None:
     """Where a conversion changed ``old``: first offset, end of the last change,
     and up to 7 distinct changes such as "關→关". Stops early on long lines."""
     pairs: dict[str, None] = {}
@@ -180,21 +187,52 @@ def _diff_summary(old: str, new: str) -> Optional[tuple[int, int, list[str]]]:
         for _, i1, i2, j1, j2 in ops[:7]:
             pairs.setdefault(f"{old[i1:i2]}→{new[j1:j2]}")
         return ops[0][1], ops[-1][2], list(pairs)
-    n = len(old)
-    i = 0
-    while i < n and old[i] == new[i]:
-        i += 1
-    if i == n:
+    if old == new:
         return None
-    j = n
-    while old[j - 1] == new[j - 1]:
-        j -= 1
+    i = _next_diff(old, new, 0, len(old))
+    j = _last_diff(old, new, i) + 1
     k = i
     while k < j and len(pairs) < 7:
-        if old[k] != new[k]:
-            pairs.setdefault(f"{old[k]}→{new[k]}")
-        k += 1
+        pairs.setdefault(f"{old[k]}→{new[k]}")
+        k = _next_diff(old, new, k + 1, j)
     return i, j, list(pairs)
+
+
+def _next_diff(a: str, b: str, lo: int, hi: int) -> int:
+    """The first k in [lo, hi) with a[k] != b[k] (a and b of equal length), or hi.
+    Halves compared as slices: the character loop runs in C, not in Python."""
+    end = lo + 8 if lo + 8 < hi else hi
+    while lo < end:  # differences are often dense (a traditional text): look nearby first
+        if a[lo] != b[lo]:
+            return lo
+        lo += 1
+    while hi - lo > 8:
+        mid = (lo + hi) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        elif a[lo] != b[lo]:
+            return lo
+        else:
+            hi = mid
+    while lo < hi and a[lo] == b[lo]:
+        lo += 1
+    return lo
+
+
+def _last_diff(a: str, b: str, lo: int) -> int:
+    """The last k >= lo with a[k] != b[k] (one is known to exist at lo)."""
+    hi = len(a)  # a[hi:] == b[hi:]
+    while hi - lo > 8:
+        mid = (lo + hi) // 2
+        if a[mid:hi] == b[mid:hi]:
+            hi = mid
+        elif a[hi - 1] != b[hi - 1]:
+            return hi - 1
+        else:
+            lo = mid
+    while a[hi - 1] == b[hi - 1]:
+        hi -= 1
+    return hi - 1
 
 
 # --- the same sentence twice --------------------------------------------------------
@@ -204,24 +242,39 @@ _SPACES = _rx(r"[\s\u3000]+")
 
 
 @engine("duplicate-sentence")
-def duplicate_sentence_engine(ctx: Context, rule) -> Iterator[Hit]:
-    """A sentence (at least ``min_chars`` Chinese characters) seen before."""
+def duplicate_sentence_engine(ctx: Context, rule) -> list:
+    """A sentence (at least ``min_chars`` Chinese characters) seen before.
+
+    The steps run over all sentences at once (``map`` over string methods), and
+    offsets are looked up only for the repeated ones: a long report has
+    thousands of sentences and few repeats."""
     min_chars = int(rule.options.get("min_chars", 12))
+    text = ctx.text
+    sentences = _SENTENCE.findall(text)
+    keys = list(map(str.strip, sentences))
+    if " " in text or "\t" in text or "\u3000" in text:
+        keys = [_SPACES.sub("", k) if " " in k or "\t" in k or "\u3000" in k else k for k in keys]
+    keys = list(map(str.rstrip, keys, repeat("。！？!?", len(keys))))
+    # non-ASCII (Chinese) characters in each key
+    counts = map(sub, map(len, keys), map(len, map(str.encode, keys, repeat("ascii"), repeat("ignore"))))
     seen: dict[str, int] = {}
-    for m in _SENTENCE.finditer(ctx.text):
-        sentence = m.group()
-        if len(sentence) < min_chars:
+    repeats: list[tuple[int, int]] = []
+    for i, (size, count) in enumerate(zip(map(len, sentences), counts)):
+        if size < min_chars or count < min_chars:
             continue
-        key = sentence.strip()
-        if " " in key or "\t" in key or "\u3000" in key:
-            key = _SPACES.sub("", key)
-        key = key.rstrip("。！？!?")
-        if len(key) - len(key.encode("ascii", "ignore")) < min_chars:
-            continue  # fewer than min_chars non-ASCII (Chinese) characters
-        s = m.start() + (len(sentence) - len(sentence.lstrip()))
-        first = seen.setdefault(key, s)
-        if first != s:
-            yield Hit(s, m.start() + len(sentence.rstrip()), str(ctx.line_col(first)[0]))
+        first = seen.setdefault(keys[i], i)
+        if first != i:
+            repeats.append((i, first))
+    if not repeats:
+        return []
+    starts = [m.start() for m in _SENTENCE.finditer(text)]
+
+    def begin(i: int) -> int:  # where sentence i starts, leading white space skipped
+        sentence = sentences[i]
+        return starts[i] + len(sentence) - len(sentence.lstrip())
+
+    return [(begin(i), starts[i] + len(sentences[i].rstrip()), str(ctx.line_col(begin(j))[0]), None, ())
+            for i, j in repeats]
 
 
 # --- numbering of headings and enumerations ------------------------------------------
@@ -239,8 +292,11 @@ _ENUM = _rx(f"([{_CN_NUM}])([是要])(?![是要])")
 _ENUM_BEFORE = set(" \t\r\n\u3000。；;，,：:！？!?（(、“")
 
 
+_CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
 def _cn_int(s: str) -> int:
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
+    digits = _CN_DIGIT
     if s == "十":
         return 10
     if "十" in s:
@@ -284,8 +340,8 @@ def _marker(level: int, n: int, sep: str) -> str:
 
 @engine("numbering")
 def numbering_engine(ctx: Context, rule) -> Iterator[Hit]:
-    last: dict[int, Optional[int]] = {1: None, 2: None, 3: None, 4: None}
-    group_sep: Optional[str] = None
+    last: dict[int, int | None] = {1: None, 2: None, 3: None, 4: None}
+    group_sep: str | None = None
     first_at: dict[int, tuple[int, int]] = {}
     heading_offsets: list[int] = []
     text = ctx.text
@@ -330,6 +386,13 @@ def numbering_engine(ctx: Context, rule) -> Iterator[Hit]:
 
 def _enumerations(ctx: Context, heading_offsets: list[int]) -> Iterator[Hit]:
     """一是……二是……: a lone 一是, or a skipped number."""
+    text = ctx.text
+    found = []  # (verb, number, offset): one scan for both verbs
+    for m in _ENUM.finditer(text):
+        b = m.start()
+        if b > 0 and text[b - 1] not in _ENUM_BEFORE:
+            continue  # 统一是, 唯一是: not an enumeration
+        found.append((m.group(2), m.group(1), b))
     for verb in "是要":
         group: list[tuple[int, int]] = []  # (number, offset)
 
@@ -338,13 +401,10 @@ def _enumerations(ctx: Context, heading_offsets: list[int]) -> Iterator[Hit]:
                 s = g[0][1]
                 yield Hit(s, s + 2, f"有“一{verb}”却没有“二{verb}”")
 
-        for m in _ENUM.finditer(ctx.text):
-            if m.group(2) != verb:
+        for v, number, s in found:
+            if v != verb:
                 continue
-            b = m.start()
-            if b > 0 and ctx.text[b - 1] not in _ENUM_BEFORE:
-                continue  # 统一是, 唯一是: not an enumeration
-            n, s = _cn_int(m.group(1)), m.start(1)
+            n = _cn_int(number)
             if group:
                 prev_n, prev_s = group[-1]
                 k = bisect.bisect_right(heading_offsets, prev_s)

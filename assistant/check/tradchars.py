@@ -11,14 +11,13 @@ occurs.
 from __future__ import annotations
 
 import functools
-from typing import Callable
 
 _RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 _CACHE_VERSION = 1
 
 
 @functools.lru_cache(maxsize=1)
-def converter() -> Callable[[str], str]:
+def converter():
     """OpenCC's Traditional (Hong Kong variants too) → Simplified conversion."""
     import opencc  # not NLP: a table-driven converter; imported only when needed
 
@@ -35,23 +34,28 @@ def _compute() -> frozenset[str]:
     return frozenset(a for a, b in zip(chars, out) if a != b)
 
 
-def _cache_file():
+def _cache_file() -> str:
     """Where the character set is kept; the name changes with the installed OpenCC
     (found without importing it, which would cost time on every run)."""
-    import importlib.util
     import os
+    import sys
 
-    from assistant.paths import cache_dir
+    from assistant.paths import cache_dir_name
 
     stamp = "0"
     try:
-        spec = importlib.util.find_spec("opencc")
+        spec = None
+        for finder in sys.meta_path:  # what importlib.util.find_spec does, without importing it
+            find = getattr(finder, "find_spec", None)
+            spec = find("opencc", None) if find is not None else None
+            if spec is not None:
+                break
         if spec is not None and spec.origin:
             st = os.stat(spec.origin)
             stamp = f"{st.st_size}-{int(st.st_mtime)}"
     except (ImportError, OSError, ValueError):
         pass
-    return cache_dir() / "check" / f"hk2s-chars-v{_CACHE_VERSION}-{stamp}.txt"
+    return os.path.join(cache_dir_name(), "check", f"hk2s-chars-v{_CACHE_VERSION}-{stamp}.txt")
 
 
 @functools.lru_cache(maxsize=1)
@@ -59,7 +63,8 @@ def _chars_string() -> str:
     """The characters of ``traditional_chars()``, sorted, as one string (cached on disk)."""
     path = _cache_file()
     try:
-        data = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as fh:
+            data = fh.read()
         if data:
             return data
     except (OSError, UnicodeDecodeError):

@@ -18,6 +18,8 @@ import sqlite3
 import time
 from collections import Counter
 from dataclasses import dataclass
+from itertools import filterfalse
+from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
@@ -50,6 +52,8 @@ CREATE INDEX sentences_section ON sentences(section);
 SENTENCE = re.compile(r"[^。！？；!?;\n]*[。！？；!?;]|[^。！？；!?;\n]+")
 
 Progress = Callable[[int, int], None]  # (done, total)
+
+_first = itemgetter(0)
 
 
 def corpus_files(dirs: Iterable[Path]) -> list[Path]:
@@ -149,17 +153,24 @@ def sentence_spans(text: str) -> Iterable[tuple[int, str]]:
             yield m.start(), sent
 
 
-def analyse_file(path: Path) -> tuple:
+def analyse_file(path: Path, known: Optional[dict] = None) -> tuple:
     """Everything the index needs from one corpus file.
 
     Returns (doc, sections) where each section is (role, level, number, heading, line,
     text, words, context, sentences) and each sentence (line, text, space-joined tokens).
+    ``known``: a dict sentence text → ``phrases.candidate(text)`` to fill for the sentences
+    not in it yet, from the same segmentation (when the segmenter tags as it cuts).
     """
     from assistant import outline, segment
     from assistant.classify.features import context_of
     from assistant.textmap import MappedText
 
-    cut = segment.raw_cutter()
+    tagger = segment.raw_tagger()
+    cut = segment.raw_cutter() if tagger is None else None
+    if tagger is None:
+        known = None  # the phrase table tags its sentences itself
+    elif known is not None:
+        from assistant.suggest.phrases import candidate
     doc = store.load(path)
     tree = outline.parse(MappedText(doc.body), title_hint=doc.title or None)
     doc_secs = outline.sections(tree)
@@ -175,41 +186,58 @@ def analyse_file(path: Path) -> tuple:
         for off, sent in sentence_spans(text):
             line += text.count("\n", pos, off)
             pos = off
-            toks = cut(sent)
+            if tagger is not None:
+                pairs = tagger(sent)
+                toks = list(map(_first, pairs))
+            else:
+                toks = cut(sent)
+            stripped = sent.strip()
             if " " in sent or "\t" in sent or "\u3000" in sent:
-                toks = [t for t in toks if not t.isspace()]
+                toks = list(filterfalse(str.isspace, toks))
             words += toks
-            sentences.append((line, sent.strip(), " ".join(toks)))
+            sentences.append((line, stripped, " ".join(toks)))
+            if known is not None and stripped not in known:
+                if len(stripped) != len(sent):  # whitespace at the ends: tokens of their own
+                    while pairs[0][0].isspace():
+                        pairs = pairs[1:]
+                    while pairs[-1][0].isspace():
+                        pairs = pairs[:-1]
+                known[stripped] = candidate(stripped, pairs)
         out.append((sec.role, sec.level, sec.number, sec.heading, sec.line, text, words, context, sentences))
     return doc, out
 
 
 def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress] = None,
           train_model: bool = True) -> BuildStats:
-    """Build the index for ``dirs`` into ``target`` atomically."""
+    """Build the index for ``dirs`` into ``target`` atomically.
+
+    ``train_model``: with labels in the corpus (labels.tsv), train the section classifier,
+    store it in the index and fill sections.kind.
+    """
     from assistant import segment
+    from assistant.classify import labels as labels_mod
+    from assistant.suggest import phrases
 
     t0 = time.perf_counter()
     files = corpus_files(dirs)
     for d in _dict_files(dirs):
         segment.load_userdict(d)
+    labels = labels_mod.read_all(dirs) if train_model else {}
     df: Counter[str] = Counter()
-    n_sec = n_sent = n_chars = 0
     with atomic_path(target, suffix=".building") as tmp:
         conn = sqlite3.connect(tmp)
         try:
             conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
+            doc_rows: list[tuple] = []
             sec_rows: list[list] = []
             sent_rows: list[tuple] = []
             sec_id = sent_id = 0
-            sec_info: list[tuple] = []  # (doc_id, ordinal, body tokens, context)
-            for doc_no, (path, (doc, sections)) in enumerate(zip(files, map(analyse_file, files)), 1):
-                n_chars += len(doc.body)
-                conn.execute(
-                    "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?)",
-                    (doc_no, doc.id, doc.title, doc.unit, doc.type, doc.source, doc.position,
-                     str(path), len(doc.body)),
-                )
+            sec_info: list[tuple] = []  # (doc_id, ordinal, body tokens, context); only to train
+            known: dict[str, tuple[str, str, str] | None] = {}  # sentence → phrases.candidate()
+            for doc_no, path in enumerate(files, 1):
+                doc, sections = analyse_file(path, known)
+                doc_rows.append((doc_no, doc.id, doc.title, doc.unit, doc.type, doc.source, doc.position,
+                                 str(path), len(doc.body)))
                 for s_ord, (role, level, number, heading, line, text, words, context, sentences) in enumerate(sections):
                     sec_id += 1
                     for o, (s_line, s_text, s_toks) in enumerate(sentences):
@@ -217,20 +245,24 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
                         sent_rows.append((sent_id, doc_no, sec_id, o, s_line, s_text, s_toks))
                     sec_rows.append([sec_id, doc_no, s_ord, role, level, number, heading, line, None, text,
                                      " ".join(words)])
-                    sec_info.append((doc.id, s_ord, words, context))
+                    if labels:
+                        sec_info.append((doc.id, s_ord, words, context))
                     df.update(set(words))
                 if progress:
                     progress(doc_no, len(files))
-            if train_model:
-                _assign_kinds(conn, dirs, sec_rows, sec_info)
+            if labels:
+                _assign_kinds(conn, labels, sec_rows, sec_info)
+            conn.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?)", doc_rows)
             conn.executemany("INSERT INTO sections VALUES (?,?,?,?,?,?,?,?,?,?,?)", sec_rows)
             conn.executemany("INSERT INTO sentences VALUES (?,?,?,?,?,?,?)", sent_rows)
             conn.executemany("INSERT INTO tokens VALUES (?,?)", df.items())
             conn.executescript(POST_INDEX)
-            from assistant.suggest import phrases
-
-            phrases.build(conn)
-            n_sec, n_sent = len(sec_rows), len(sent_rows)
+            # The phrase table reads the sentences with their section and document from memory
+            # (the same rows as phrases._ROWS in the same order).
+            phrase_rows = ((s_text, s_toks, s_line, o, sec_rows[sec - 1][8], sec_rows[sec - 1][3],
+                            sec_rows[sec - 1][6], doc_rows[doc - 1][3], doc_rows[doc - 1][1])
+                           for _, doc, sec, o, s_line, s_text, s_toks in sent_rows)
+            phrases.build(conn, phrase_rows, known)
             conn.executemany(
                 "INSERT INTO meta VALUES (?,?)",
                 [("signature", sig), ("schema", SCHEMA_VERSION), ("built_at", str(int(time.time()))),
@@ -239,19 +271,16 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
             conn.commit()
         finally:
             conn.close()
-    return BuildStats(target, len(files), n_sec, n_sent, n_chars, time.perf_counter() - t0, True)
+    return BuildStats(target, len(files), len(sec_rows), len(sent_rows), sum(r[8] for r in doc_rows),
+                      time.perf_counter() - t0, True)
 
 
-def _assign_kinds(conn: sqlite3.Connection, dirs: list[Path], sec_rows: list[list], sec_info: list) -> None:
+def _assign_kinds(conn: sqlite3.Connection, labels: dict, sec_rows: list[list], sec_info: list) -> None:
     """Labelled sections take their label; a model trained on them predicts the rest.
 
     sec_rows[i][8] is the kind column; the model is saved into the index.
     """
     from assistant.classify import labels as labels_mod
-
-    labels = labels_mod.read_all(dirs)
-    if not labels:
-        return
     from assistant.classify.features import raw_features
     from assistant.classify.model import train
 

@@ -42,24 +42,40 @@ def _figure(token: str, nxt: str) -> str:
     return _FIGURE.sub(_PLACEHOLDER, token)
 
 
+_NAME_RUN = re.compile(r"(××)+")
+
+
 def neutralize(text: str, tagged: list[tuple[str, str]] | None = None) -> str:
     """The sentence with its own facts replaced by placeholders."""
     from assistant import segment
 
     pairs = tagged if tagged is not None else segment.tag(text)
-    out: list[str] = []
-    for i, (w, t) in enumerate(pairs):
-        nxt = pairs[i + 1][0] if i + 1 < len(pairs) else ""
-        if _DIGIT.search(w):
-            out.append(_figure(w, nxt))
-        elif t in NAME_TAGS and w not in KEEP_NAMES and len(w) >= 2 and _looks_local(w, t):
-            m = ADMIN_SUFFIX.search(w)
-            out.append("××" + (m.group(1) if m and len(w) > len(m.group(1)) else ""))
-        else:
-            out.append(w)
+    if not pairs:
+        return ""
+    words, tags = zip(*pairs)
+    has_digit = _DIGIT.search(text) is not None  # the words are those of ``text``
+    if not has_digit and NAME_TAGS.isdisjoint(tags):  # nothing to replace (most sentences)
+        text = "".join(words)
+        return _NAME_RUN.sub("××", text) if "××××" in text else text
+    out = list(words)
+    last = len(words) - 1
+    figures: set[int] = set()
+    if has_digit:
+        for i, w in enumerate(words):
+            # a word of letters only (Chinese included) has no digit: skip the regex
+            if not w.isalpha() and _DIGIT.search(w):
+                out[i] = _figure(w, words[i + 1] if i < last else "")
+                figures.add(i)
+    if not NAME_TAGS.isdisjoint(tags):
+        for i, t in enumerate(tags):
+            if t in NAME_TAGS and i not in figures:
+                w = words[i]
+                if w not in KEEP_NAMES and len(w) >= 2 and _looks_local(w, t):
+                    m = ADMIN_SUFFIX.search(w)
+                    out[i] = "××" + (m.group(1) if m and len(w) > len(m.group(1)) else "")
     text = "".join(out)
     # fold runs like "××××" that two adjacent names leave
-    return re.sub(r"(××)+", "××", text)
+    return _NAME_RUN.sub("××", text) if "××××" in text else text
 
 
 # Words jieba tags as names that are ordinary words in these reports.
