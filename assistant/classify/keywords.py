@@ -1,7 +1,15 @@
-"""The keyword-rule baseline: cue words in the heading (strong) and body (weak).
+"""Keyword rules: cue words in the heading (strong) and body (weak).
 
-It proposes labels for a person to confirm and is the baseline the model must
-beat by at least ten points (``assist eval classify``).
+Two rule sets share one scorer:
+
+- ``predict_plain``: the plain keyword baseline, with only the typical cues of
+  shared/spec/section-kinds.md (``spec`` in kinds.yaml). It is the baseline the
+  model must beat by at least ten points (``assist eval classify``).
+- ``predict``: the project's curated cue lists (``heading`` / ``body``), which were
+  read off the corpus. They propose labels for a person to confirm, classify when a
+  corpus has no model, and their answer is one of the model's features.
+
+Opening and closing come from the outline (the section's role), not from cues.
 """
 
 from __future__ import annotations
@@ -10,9 +18,14 @@ from assistant.classify import kind_table
 
 HEADING_WEIGHT = 3.0
 BODY_CAP = 5  # at most this many occurrences of one body cue count
+BODY_WEIGHT = 0.2
+DEFAULT = "operations"  # what a section with no cue at all is taken for
+# A heading that states a shortfall names its topic too (宣传力度不够, 信息化程度不高): the
+# shortfall decides, so a problems cue in the heading outweighs a topic cue there.
+HEADING_FIRST = {"problems": 1.5}
 
 
-def scores(heading: str | None, body: str, role: str = "section") -> dict[str, float]:
+def _scores(heading: str | None, body: str, role: str, heading_key: str, body_key: str) -> dict[str, float]:
     if role in ("opening", "closing"):
         return {role: 1.0}
     heading = heading or ""
@@ -20,15 +33,31 @@ def scores(heading: str | None, body: str, role: str = "section") -> dict[str, f
     for kind, spec in kind_table().items():
         if kind in ("opening", "closing"):
             continue
-        s = sum(HEADING_WEIGHT for cue in spec.get("heading") or [] if cue in heading)
-        s += sum(min(body.count(cue), BODY_CAP) for cue in spec.get("body") or []) * 0.2
+        w = HEADING_WEIGHT * HEADING_FIRST.get(kind, 1.0)
+        s = sum(w for cue in spec.get(heading_key) or [] if cue in heading)
+        s += sum(min(body.count(cue), BODY_CAP) for cue in spec.get(body_key) or []) * BODY_WEIGHT
         if s:
             out[kind] = s
     return out
 
 
-def predict(heading: str | None, body: str, role: str = "section") -> str:
-    sc = scores(heading, body, role)
+def _best(sc: dict[str, float]) -> str:
     if not sc:
-        return "operations"
+        return DEFAULT
     return max(sc.items(), key=lambda kv: kv[1])[0]
+
+
+def scores(heading: str | None, body: str, role: str = "section") -> dict[str, float]:
+    """Kind → score by the curated cues."""
+    return _scores(heading, body, role, "heading", "body")
+
+
+def predict(heading: str | None, body: str, role: str = "section") -> str:
+    """The kind the curated cues give."""
+    return _best(scores(heading, body, role))
+
+
+def predict_plain(heading: str | None, body: str, role: str = "section") -> str:
+    """The kind the spec's typical cues give (the plain baseline): the same scoring,
+    each cue counting in the heading and in the body."""
+    return _best(_scores(heading, body, role, "spec", "spec"))
