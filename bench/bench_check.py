@@ -1,6 +1,6 @@
 """Benchmark of `assist check` against the naive way, side by side.
 
-Run: python bench/bench_check.py [--runs 15] [--size-kb 200] [--python PYTHON]
+Run: python bench/bench_check.py [--runs 15] [--size-kb 200] [--python PYTHON] [--instructions]
 
 Builds a ~200 KB report from the five raw seed files (corpus/sources, one after
 the other until the size is reached) and times, in fresh interpreters and
@@ -13,6 +13,10 @@ interleaved run by run:
   typer      python -m assistant check REPORT   (the full typer CLI; not budgeted)
 
 Budget (issue 3): assist check ≤ 2× the naive script's wall time.
+
+On a busy machine wall (and CPU) times wander; ``--instructions`` also counts
+the instructions of one run of the naive script and of ``assist check`` with
+valgrind, a steady figure to compare versions with (not the budget).
 
 ``--python`` runs everything with another interpreter, e.g. a clean virtual
 environment (``python -m venv /tmp/v && /tmp/v/bin/pip install .``), whose
@@ -29,6 +33,11 @@ and conversion to simplified characters, closer to a report a user would check.
 Installed packages carry compiled bytecode; this checkout runs with
 PYTHONDONTWRITEBYTECODE=1, so the benchmark lets Python cache bytecode in a
 temporary folder (PYTHONPYCACHEPREFIX) for every command alike.
+
+Check keeps what it can reuse in its cache folder (a fresh one here): the rules
+as parsed, compiled regular expressions, and OpenCC's tables (built and checked
+once per OpenCC installation; about a second). The warm-up run of each command
+fills it, so the figures are those of every later run.
 """
 
 from __future__ import annotations
@@ -90,6 +99,19 @@ def run_once(cmd: list[str], env: dict) -> tuple[float, float]:
     return wall, cpu
 
 
+def instructions(cmd: list[str], env: dict) -> int | None:
+    """Instructions that one run of ``cmd`` executes (valgrind's callgrind), or None."""
+    import re
+
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    out = subprocess.run([valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False).stderr
+    m = re.search(r"Collected : (\d+)", out)
+    return int(m.group(1)) if m else None
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=15)
@@ -97,6 +119,9 @@ def main() -> None:
     ap.add_argument("--python", default=sys.executable,
                     help="the interpreter to time with (default: this one)")
     ap.add_argument("--no-typer", action="store_true", help="skip the full typer CLI")
+    ap.add_argument("--instructions", action="store_true",
+                    help="also count the instructions of one run of each command with valgrind "
+                         "(steady on a busy machine; not the budget, which is wall time)")
     args = ap.parse_args()
     python = args.python
     script = Path(python).parent / "assist"
@@ -112,7 +137,7 @@ def main() -> None:
     env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
     env["ASSIST_CACHE"] = str(work / "cache")
     env["ASSIST_HOME"] = str(work / "home")
-    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(REPO), env.get("PYTHONPATH"))))
     env.pop("ASSIST_PLUGINS", None)
     naive = work / "naive.py"
     naive.write_text(NAIVE, encoding="utf-8")
@@ -136,7 +161,7 @@ def main() -> None:
         }
         if args.no_typer:
             del cmds["typer"]
-        for cmd in cmds.values():  # warm-up: bytecode, rule cache, OpenCC character cache
+        for cmd in cmds.values():  # warm-up: bytecode, the rule, regex and OpenCC table caches
             run_once(cmd, env)
         times: dict[str, list[tuple[float, float]]] = {k: [] for k in cmds}
         for _ in range(args.runs):
@@ -161,6 +186,13 @@ def main() -> None:
                 verdict += ", not budgeted"
             print(f"  {label:<27} {med[key] * 1000:7.1f}ms  {ratio:5.2f}x   {cpu[key] * 1000:7.1f}ms  {cratio:5.2f}x"
                   f"   ({verdict} the 2x wall-time budget)")
+        if args.instructions:
+            counts = {key: instructions(cmd, env) for key, cmd in cmds.items() if key in ("naive", "assist")}
+            if None in counts.values():
+                print("  (no valgrind here: instructions not counted)")
+            else:
+                print(f"  instructions (valgrind): naive {counts['naive'] / 1e6:.0f} M, assist check "
+                      f"{counts['assist'] / 1e6:.0f} M, {counts['assist'] / counts['naive']:.2f}x")
     print(f"\n(work files in {work})")
 
 

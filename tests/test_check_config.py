@@ -143,3 +143,31 @@ def test_markers_work_from_the_command_line(cli, tmp_path: Path) -> None:
     path = _report(tmp_path, "assist-disable\n共xx名。\nassist-enable\n")
     result = cli("check", str(path))
     assert result.exit_code == 0 and result.stdout == ""
+
+
+def test_what_a_config_file_holds_is_kept_until_it_changes(tmp_path: Path, monkeypatch) -> None:
+    from assistant.check import config
+
+    project = tmp_path / "pyproject.toml"
+    project.write_text('[project]\nname = "x"\n', encoding="utf-8")
+    assert load_config(tmp_path) == CheckConfig()
+    reads = []
+    real = config._read_toml
+    monkeypatch.setattr(config, "_read_toml", lambda path: reads.append(path) or real(path))
+    assert load_config(tmp_path) == CheckConfig() and not reads  # from the cache: not parsed again
+    project.write_text('[project]\nname = "x"\n[tool.assist.check.rules]\ntraditional = "off"\n',
+                       encoding="utf-8")
+    assert load_config(tmp_path).rules == {"traditional": "off"} and len(reads) == 1
+    assert load_config(tmp_path).rules == {"traditional": "off"} and len(reads) == 1
+    project.write_text("[tool.assist\n", encoding="utf-8")  # broken: the same error each time
+    with pytest.raises(InputError) as first:
+        load_config(tmp_path)
+    with pytest.raises(InputError) as again:
+        load_config(tmp_path)
+    assert str(first.value) == str(again.value) and "格式错误" in str(again.value) and len(reads) == 2
+    # values that json would not give back exactly are read from the file every time
+    (tmp_path / "assist.toml").write_text("[check]\nwhen = 2024-01-01\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(InputError, match="未知的设置项 when"):
+            load_config(tmp_path)
+    assert len(reads) == 4

@@ -239,31 +239,59 @@ def test_findings_are_sorted_and_have_the_documented_fields() -> None:
 
 # --- the compiled-regex cache ---------------------------------------------------------
 
-def test_regex_cache_gives_the_same_patterns(tmp_path: Path, monkeypatch) -> None:
+def _fresh_recache(monkeypatch, tmp_path: Path):
     from assistant.check import recache
 
     monkeypatch.setenv("ASSIST_CACHE", str(tmp_path))
-    monkeypatch.setattr(recache, "_store", None)
-    monkeypatch.setattr(recache, "_new", {})
+    for name, value in (("_store", None), ("_new", {}), ("_used", set()), ("_blob", b""),
+                        ("_generation", 0)):
+        monkeypatch.setattr(recache, name, value)
+    return recache
+
+
+def test_regex_cache_gives_the_same_patterns(tmp_path: Path, monkeypatch) -> None:
+    recache = _fresh_recache(monkeypatch, tmp_path)
     text = "\n".join(_seed(p) for p in ("000", "001", "002", "003", "004"))
     patterns = [(r"(?P<x>[xX]+)|(?P<mou>某+)", 0), (r"^[ \t]*第\d+[页頁]$", re.M),
-                (f"[{chr(0x3400)}-{chr(0x9fff)}]+", 0), (r"(\*\*|__)(.+?)\1", 0)]
+                (f"[{chr(0x3400)}-{chr(0x9fff)}]+", 0), (r"(\*\*|__)(.+?)\1", 0),
+                ("(?P<名>某+)\t(?P=名)", 0)]
     fresh = [recache.compile(p, f) for p, f in patterns]
+    assert recache.cached("k", lambda: "某\n\t值") == "某\n\t值" and recache.cached("n", lambda: None) is None
     recache.save()
-    assert (tmp_path / "check" / "regex-cache.json").is_file()
-    monkeypatch.setattr(recache, "_store", None)  # a new process, as it were
-    monkeypatch.setattr(recache, "_new", {})
+    assert (tmp_path / "check" / "regex-cache.bin").is_file()
+    _fresh_recache(monkeypatch, tmp_path)  # a new process, as it were
     for (p, f), a in zip(patterns, fresh):
         b = recache.compile(p, f)
         assert (b.pattern, b.flags, b.groups, b.groupindex) == (a.pattern, a.flags, a.groups, a.groupindex)
         assert [m.span() for m in b.finditer(text)] == [m.span() for m in re.compile(p, f).finditer(text)]
+    assert recache.cached("k", lambda: "other") == "某\n\t值" and recache.cached("n", lambda: "x") is None
     assert not recache._new  # all came from the cache file
     # a damaged cache file is ignored
-    (tmp_path / "check" / "regex-cache.json").write_text("{not json", encoding="utf-8")
-    monkeypatch.setattr(recache, "_store", None)
-    assert recache.compile(patterns[0][0]).match("xx")
+    (tmp_path / "check" / "regex-cache.bin").write_bytes(b"assist regex cache 3\tnot\tthis")
+    _fresh_recache(monkeypatch, tmp_path)
+    assert recache.compile(patterns[0][0]).match("xx") and recache._new
     with pytest.raises(re.error):
         recache.compile("([")
+
+
+def test_regex_cache_refuses_damaged_code_and_drops_old_entries(tmp_path: Path, monkeypatch) -> None:
+    recache = _fresh_recache(monkeypatch, tmp_path)
+    recache.compile("a+b", 0)
+    recache.save()
+    path = tmp_path / "check" / "regex-cache.bin"
+    data = path.read_bytes()
+    path.write_bytes(data[:-4] + b"\xff\xff\xff\xff")  # the last word of the code is nonsense
+    _fresh_recache(monkeypatch, tmp_path)
+    assert [m.span() for m in recache.compile("a+b", 0).finditer("xaab ab")] == [(1, 4), (5, 7)]
+    # an entry that is not used for _KEEP writes of the cache is dropped
+    recache.save()
+    for n in range(recache._KEEP + 1):
+        _fresh_recache(monkeypatch, tmp_path)
+        recache.compile(f"c{n}d", 0)
+        recache.save()
+    _fresh_recache(monkeypatch, tmp_path)
+    store = recache._load()
+    assert "0:a+b" not in store and f"0:c{recache._KEEP}d" in store
 
 
 # --- speed-ups that must not change results ---------------------------------------------
@@ -284,10 +312,16 @@ def _all_check_patterns() -> list:
             if isinstance(value, re.Pattern):
                 found.append(value)
             elif isinstance(value, tuple):
+                found += [v for v in value if isinstance(v, re.Pattern)]
                 found += [v[1] for v in value if isinstance(v, tuple) and len(v) == 2
                           and isinstance(v[1], re.Pattern)]
     found.append(tradchars.pattern())
-    return found
+    tables = tradchars.tables()
+    if tables is not None:
+        found += [tables._class(name, astral) for name in ("changed", "special", "pairs")
+                  for astral in (False, True)]
+        found += [tables._seg_firsts] + [stage._firsts for stage in tables.stages]
+    return [rx for rx in found if rx is not None]
 
 
 def test_start_sets_added_to_compiled_patterns_find_the_same_matches() -> None:

@@ -10,7 +10,9 @@ Read from ``assist.toml`` in the working folder (table ``[check]``), or else fro
     traditional = "off"                  # off | info | warning | error
     punctuation = "error"
 
-Anything malformed is an ``InputError`` (one line, exit 2).
+Anything malformed is an ``InputError`` (one line, exit 2). What a file holds
+for check is kept in the cache folder until the file changes (``_cached``):
+parsing TOML costs more than checking a report.
 """
 
 from __future__ import annotations
@@ -111,16 +113,92 @@ def load_config(folder=None) -> CheckConfig:
     base = os.getcwd() if folder is None else os.fspath(folder)
     own = os.path.join(base, "assist.toml")
     if os.path.isfile(own):
-        data = _read_toml(own)
-        return from_mapping(data.get("check"), source="assist.toml")
+        return from_mapping(_cached(own, _own_table), source="assist.toml")
     project = os.path.join(base, "pyproject.toml")
     if os.path.isfile(project):
-        data = _read_toml(project)
-        tool = data.get("tool", {})
-        assist = tool.get("assist") if isinstance(tool, dict) else None
-        if assist is None:
+        found = _cached(project, _project_table)
+        if found["kind"] == "none":
             return CheckConfig()
-        if not isinstance(assist, dict):
+        if found["kind"] != "table":
             raise InputError("pyproject.toml：[tool.assist] 必须是一个表（table）")
-        return from_mapping(assist.get("check"), source="pyproject.toml [tool.assist]")
+        return from_mapping(found["check"], source="pyproject.toml [tool.assist]")
     return CheckConfig()
+
+
+def _own_table(data: dict):
+    return data.get("check")
+
+
+def _project_table(data: dict) -> dict:
+    tool = data.get("tool", {})
+    assist = tool.get("assist") if isinstance(tool, dict) else None
+    if assist is None:
+        return {"kind": "none"}
+    if not isinstance(assist, dict):
+        return {"kind": "not a table"}
+    return {"kind": "table", "check": assist.get("check")}
+
+
+def _cached(path: str, extract):
+    """``extract(the TOML file at path)``, or the InputError its reading raises.
+
+    What a file holds for check is kept in the cache folder as json, by the
+    file's place, size and time: reading TOML costs more than checking a report
+    (the parser and what it imports), and a project's pyproject.toml seldom
+    changes and seldom has a [tool.assist] table. Values that json does not give
+    back exactly (dates, for one) are not kept."""
+    import zlib
+
+    from assistant.paths import cache_dir_name
+
+    full = os.path.abspath(path)
+    try:
+        st = os.stat(full)
+    except OSError:
+        return extract(_read_toml(path))  # reports the error
+    cache = os.path.join(cache_dir_name(), "check", "config-%08x-%d-%d-%d.json" % (
+        zlib.crc32(full.encode("utf-8", "surrogatepass")), st.st_mtime_ns, st.st_size, st.st_ino))
+    try:
+        from assistant.check.recache import loads_json
+
+        with open(cache, encoding="utf-8") as fh:
+            kept = loads_json(fh.read())
+        if isinstance(kept, dict) and kept.get("path") == full:
+            if "error" in kept:
+                raise InputError(str(kept["error"]))
+            if "value" in kept:
+                return kept["value"]
+    except (OSError, ValueError):
+        pass
+    try:
+        value = extract(_read_toml(path))
+        kept = {"path": full, "value": value}
+    except InputError as exc:
+        if str(exc).startswith("无法读取"):  # could not be read this time: nothing to keep
+            raise
+        kept, value = {"path": full, "error": str(exc)}, exc
+    if _plain(kept):
+        try:
+            import json
+
+            from assistant.atomic import write_text
+
+            write_text(cache, json.dumps(kept, ensure_ascii=False, allow_nan=False))
+        except (OSError, ValueError):
+            pass  # a read-only cache only costs time
+    if isinstance(value, InputError):
+        raise value
+    return value
+
+
+def _plain(value) -> bool:
+    """True if json gives ``value`` back exactly (the same types and values)."""
+    if value is None or value.__class__ in (str, bool, int):
+        return True
+    if value.__class__ is float:
+        return value == value and value not in (float("inf"), float("-inf"))
+    if value.__class__ is list:
+        return all(map(_plain, value))
+    if value.__class__ is dict:
+        return all(k.__class__ is str for k in value) and all(map(_plain, value.values()))
+    return False

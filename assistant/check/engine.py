@@ -17,11 +17,10 @@ import os
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
-from operator import attrgetter
 
 from assistant.check.config import CheckConfig, from_mapping
 from assistant.check.engines import ENGINES, Context
-from assistant.check.findings import SEVERITIES, Finding
+from assistant.check.findings import SEVERITIES, Finding, Rows
 from assistant.check.recache import compile as _rx
 from assistant.errors import InputError
 
@@ -203,10 +202,15 @@ def _compile_items(items) -> tuple:
     """
     from assistant.check import recache
 
+    if len(items) == 1:  # nothing to join
+        return (recache.compile(items[0], re.M),)
     firsts = [recache.cached("first:" + p, lambda p=p: _sorted_or_none(first_chars(p))) for p in items]
     if all(f is not None for f in firsts):
         chars = "".join(sorted(set("".join(firsts))))
-        joined = "|".join(f"(?:{p})" for p in items)
+        # One alternation of all the items' alternatives: the regex engine skips the
+        # ones whose first character does not match without entering them (the
+        # same as "(?:item1)|(?:item2)|...": alternatives are tried in order).
+        joined = "|".join(items)
         try:
             return (recache.compile(f"(?=[{_class_escape(chars)}])(?:{joined})", re.M),)
         except re.error:  # one item is bad (reported below) or too many groups
@@ -296,6 +300,12 @@ def check_text(text: str, fmt: str = "txt", *, config=None,
     (every rule at its own severity, nothing ignored; no file is read here).
     ``extra_rules`` are rule dicts in the YAML shape, e.g. from a unit plugin.
     """
+    return check_rows(text, fmt, config=config, extra_rules=extra_rules).findings()
+
+
+def check_rows(text: str, fmt: str = "txt", *, config=None,
+               extra_rules: Iterable[Mapping] = ()) -> Rows:
+    """``check_text`` as ``Rows`` (what ``assist check`` prints from)."""
     if config is None:
         config = CheckConfig()
     elif not isinstance(config, CheckConfig):
@@ -304,7 +314,7 @@ def check_text(text: str, fmt: str = "txt", *, config=None,
     extra = list(extra_rules or ())
     if extra:
         rules += _parsed_extra(extra)
-    return run_rules(text, fmt, rules, config)
+    return run_rows(text, fmt, rules, config)
 
 
 _EXTRA_CACHE: dict[str, list[Rule]] = {}
@@ -334,20 +344,32 @@ def _parsed_extra(extra: list) -> list[Rule]:
 
 
 def run_rules(text: str, fmt: str, rules, config: CheckConfig) -> list[Finding]:
+    """Every finding of ``rules`` in ``text``, sorted by position (start, end, rule id)."""
+    return run_rows(text, fmt, rules, config).findings()
+
+
+def run_rows(text: str, fmt: str, rules, config: CheckConfig) -> Rows:
+    """``run_rules`` as ``Rows`` (see findings.Rows): the same findings, in the same
+    order, as one tuple each rather than an object."""
     ctx = Context(text, fmt)
     disabled = _disabled_regions(ctx) if "assist-disable" in text else None
     ignore = tuple(config.ignore_words)
-    findings: list[Finding] = []
-    append = findings.append
     starts = ctx.line_starts
-    make = Finding
+    line_offset = [0] + starts  # 1-based line number → offset of its first character
+    rows = Rows()
+    append = rows.append
+    seq = 0
     for rule in rules:
         severity = config.severity(rule.id, rule.severity)
         if severity == "off":
             continue
         words = rule.exceptions + ignore
-        messages: dict[tuple[str, str], str] = {}
         rid, template = rule.id, rule.message
+        # The message depends on what the template uses: the text, the detail or
+        # both; it is made once per distinct value.
+        uses_text = "{text" in template or "{match" in template
+        uses_detail = "{detail" in template or not uses_text
+        messages: dict = {}
         for start, end, detail, kind, edits in ENGINES[rule.engine](ctx, rule):
             if words and _excepted(text, start, end, words):
                 continue
@@ -355,26 +377,26 @@ def run_rules(text: str, fmt: str, rules, config: CheckConfig) -> list[Finding]:
             if disabled is not None and _is_disabled(disabled, rid, line):
                 continue
             shown = text[start:end]
-            if "\n" in shown:
-                shown = shown[:shown.index("\n")]
-            if shown[-1:] == "\r":
-                shown = shown.rstrip("\r")
-            key = (shown, detail)
+            if "\n" in shown or "\r" in shown:  # a hit across lines shows its first line
+                shown = _first_line(shown)
+            key = (shown, detail) if uses_text and uses_detail else shown if uses_text else detail
             message = messages.get(key)
             if message is None:
                 message = messages[key] = template.format_map(_Vars(text=shown, match=shown, detail=detail))
-            col = start - starts[line - 1] + 1
-            append(make(line, col, col + len(shown), shown, kind, rid, severity, message,
-                        start, end, edits))
-    findings.sort(key=_POSITION)
-    return findings
+            col = start - line_offset[line] + 1
+            append((start, end, rid, seq, line, col, col + len(shown), shown, kind, severity, message,
+                    edits))
+            seq += 1
+    rows.sort()  # by position (start, end, rule id), then in the order found
+    return rows
 
 
-_POSITION = attrgetter("start", "end", "rule")
-
-
-def _position(f: Finding) -> tuple[int, int, str]:
-    return f.start, f.end, f.rule
+def _first_line(shown: str) -> str:
+    if "\n" in shown:
+        shown = shown[:shown.index("\n")]
+    if shown[-1:] == "\r":
+        shown = shown.rstrip("\r")
+    return shown
 
 
 class _Vars(dict):

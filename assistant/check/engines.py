@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import namedtuple
-from itertools import repeat
-from operator import sub
+from collections.abc import Iterator
+from itertools import accumulate, compress, repeat
+from operator import ne
 
 from assistant.check.findings import KIND_LABELS
 from assistant.check.recache import compile as _rx
 
 
-# (start, end, detail, kind, edits). Engines may yield plain 5-tuples (faster).
-Hit = namedtuple("Hit", ("start", "end", "detail", "kind", "edits"), defaults=("", None, ()))
+def Hit(start: int, end: int, detail: str = "", kind: str | None = None, edits: tuple = ()) -> tuple:
+    """A hit: the tuple (start, end, detail, kind, edits). Engines may also make the
+    tuples themselves (quicker in a loop over thousands of matches)."""
+    return (start, end, detail, kind, edits)
 
 
 class Context:
@@ -91,6 +93,7 @@ def regex_engine(ctx: Context, rule) -> list:
 
 
 _span = re.Match.span
+_start = re.Match.start
 
 
 @engine("words")
@@ -102,11 +105,10 @@ def words_engine(ctx: Context, rule) -> list:
 
 @engine("placeholder")
 def placeholder_engine(ctx: Context, rule) -> list:
-    from assistant.check.placeholders import find_placeholders
+    from assistant.check.placeholders import placeholder_spans
 
     labels = KIND_LABELS
-    return [(ph.start, ph.end, labels.get(ph.kind, ""), ph.kind, ())
-            for ph in find_placeholders(ctx.text, ctx.fmt)]
+    return [(s, e, labels.get(kind, ""), kind, ()) for s, e, kind in placeholder_spans(ctx.text, ctx.fmt)]
 
 
 # --- half-width punctuation in Chinese -----------------------------------------
@@ -115,10 +117,15 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _BEFORE = f"{_HAN}）》”」』】"
 _AFTER = f"{_HAN}（《“「『【"
-# Each pattern starts with a plain character, so the regex engine can skip
-# quickly through the text; the look-behind then checks the Chinese before it.
-_PUNCT = _rx(f"[,;:?!](?<=[{_BEFORE}][,;:?!])[ \\t]*(?=[{_AFTER}])")
-_PUNCT_SPACED = _rx(f"[ \\t](?<=[{_BEFORE}][ \\t])[ \\t]*[,;:?!][ \\t]*(?=[{_AFTER}])")
+# One pattern for each punctuation mark (and each kind of space): a pattern that
+# starts with one plain character is searched many times faster than one that
+# starts with a class; the look-behind then checks the Chinese before it. Their
+# matches cannot overlap (between Chinese and a mark there is only white space),
+# so together they find what one pattern with a class would.
+_PUNCT = tuple(_rx(f"{re.escape(c)}(?<=[{_BEFORE}]{re.escape(c)})[ \\t]*(?=[{_AFTER}])")
+               for c in ",;:?!")
+_PUNCT_SPACED = tuple(
+    _rx(f"{c}(?<=[{_BEFORE}]{c})[ \\t]*[,;:?!][ \\t]*(?=[{_AFTER}])") for c in (" ", "\\t"))
 _PARENS = _rx(f"\\(([^()\\n]{{0,200}}?[{_HAN}][^()\\n]{{0,200}}?)\\)")
 
 
@@ -126,12 +133,16 @@ _PARENS = _rx(f"\\(([^()\\n]{{0,200}}?[{_HAN}][^()\\n]{{0,200}}?)\\)")
 def punctuation_engine(ctx: Context, rule) -> list:
     text = ctx.text
     full = _FULL
-    hits = [(s, s + 1, full[text[s]], None, ((s, e, full[text[s]]),))
-            for s, e in map(_span, _PUNCT.finditer(text))]
-    for m in _PUNCT_SPACED.finditer(text):
-        s, e = m.span()
-        p = s + len(m.group()) - len(m.group().lstrip(" \t"))
-        hits.append((p, p + 1, full[text[p]], None, ((s, e, full[text[p]]),)))
+    hits = []
+    for mark, rx in zip(",;:?!", _PUNCT):
+        if mark in text:
+            wide = full[mark]
+            hits += [(s, s + 1, wide, None, ((s, e, wide),)) for s, e in map(_span, rx.finditer(text))]
+    for rx in _PUNCT_SPACED:
+        for m in rx.finditer(text):
+            s, e = m.span()
+            p = s + len(m.group()) - len(m.group().lstrip(" \t"))
+            hits.append((p, p + 1, full[text[p]], None, ((s, e, full[text[p]]),)))
     for m in _PARENS.finditer(text):
         s, e = m.span()
         if s > 0 and text[s - 1].isascii() and text[s - 1].isalnum():
@@ -143,34 +154,93 @@ def punctuation_engine(ctx: Context, rule) -> list:
 # --- traditional characters -----------------------------------------------------
 
 @engine("traditional")
-def traditional_engine(ctx: Context, rule) -> Iterator[Hit]:
+def traditional_engine(ctx: Context, rule) -> list:
     from assistant.check import tradchars
 
-    suspects = tradchars.suspects(ctx.text)
-    if not suspects:
-        return
-    convert = tradchars.converter()
-    starts = ctx.line_starts
     text = ctx.text
-    if len(suspects) > 30:  # a traditional text: convert it all in one call
+    suspects = tradchars.suspects(text, 30)
+    if not suspects:
+        return []
+    starts = ctx.line_starts
+    if len(suspects) > 30:  # a traditional text: every line
         wanted = range(len(starts))
-    else:  # a few stray characters: convert only their lines
+    else:  # a few stray characters: only their lines
         rx = re.compile("[" + re.escape("".join(sorted(suspects))) + "]")
         wanted = sorted({bisect.bisect_right(starts, m.start()) - 1 for m in rx.finditer(text)})
-    spans = [(starts[i], starts[i + 1] - 1 if i + 1 < len(starts) else len(text)) for i in wanted]
-    lines = [text[s:e] for s, e in spans]
-    converted = convert("\n".join(lines)).split("\n")  # OpenCC keeps line breaks
-    if len(converted) != len(lines):  # not expected; be safe
-        converted = [convert(line) for line in lines]
-    for (ls, _), line, conv in zip(spans, lines, converted):
-        if conv == line:
+    last = len(starts) - 1
+    spans = [(starts[i], starts[i + 1] - 1 if i < last else len(text)) for i in wanted]
+    tables = tradchars.tables()
+    found = None if tables is None else tables.scan(text)
+    if found is None:  # OpenCC converts the lines
+        lines = [text[s:e] for s, e in spans]
+        convert = tradchars.converter()
+        converted = convert("\n".join(lines)).split("\n")  # OpenCC keeps line breaks
+        if len(converted) != len(lines):  # not expected; be safe
+            converted = [convert(line) for line in lines]
+        hits = [_traditional_hit(ls, line, conv)
+                for (ls, _), line, conv in zip(spans, lines, converted) if conv != line]
+        return [h for h in hits if h is not None]
+    # The same from OpenCC's tables (see tradchars). On most lines OpenCC changes
+    # each character on its own: the changes are read off the matches of one regex.
+    # Lines with a special character are converted in full, lines with a phrase
+    # around the phrase.
+    specials, phrases = found
+    full = {bisect.bisect_right(starts, i) - 1 for i in specials}
+    around: dict[int, list[tuple[int, int]]] = {}
+    for s, e in phrases:
+        k = bisect.bisect_right(starts, s) - 1
+        around.setdefault(k, []).append((s - starts[k], e - starts[k]))
+    changed = tables.changed(text)
+    if changed is None and not full and not around:
+        return []
+    search = changed.search if changed is not None else None
+    findall = changed.findall if changed is not None else None
+    image = tables.image
+    rfind = text.rfind
+    converted_lines = full | around.keys()
+    hits = []
+    for k, (ls, le) in zip(wanted, spans):
+        if k in converted_lines:
+            line = text[ls:le]
+            conv = tables.convert(line) if k in full else tables.convert_around(line, around[k])
+            if conv != line:
+                hit = _traditional_hit(ls, line, conv)
+                if hit is not None:
+                    hits.append(hit)
             continue
-        found = _diff_summary(line, conv)
-        if found is None:
+        m = search(text, ls, le) if search is not None else None
+        if m is None:
             continue
-        first, last, pairs = found
+        # The first change; the first seven different characters changed; the last
+        # change (looked for from the end of the line, in growing pieces).
+        first = m.start()
+        seen = {m.group(): None}
+        while len(seen) < 7:
+            m = search(text, m.end(), le)
+            if m is None:
+                break
+            seen[m.group()] = None
+        hi, size = le, 16
+        while True:
+            lo = hi - size if hi - size > first else first
+            tail = findall(text, lo, hi)
+            if tail:
+                last = rfind(tail[-1], lo, hi)
+                break
+            hi, size = lo, size * 4
+        pairs = [f"{c}→{image[c]}" for c in seen]
         shown = "，".join(pairs[:6]) + ("……" if len(pairs) > 6 else "")
-        yield Hit(ls + first, ls + last, f"应改为简体（{shown}）")
+        hits.append((first, last + 1, f"应改为简体（{shown}）", None, ()))
+    return hits
+
+
+def _traditional_hit(ls: int, line: str, conv: str) -> tuple | None:
+    found = _diff_summary(line, conv)
+    if found is None:
+        return None
+    first, last, pairs = found
+    shown = "，".join(pairs[:6]) + ("……" if len(pairs) > 6 else "")
+    return Hit(ls + first, ls + last, f"应改为简体（{shown}）")
 
 
 def _diff_summary(old: str, new: str) -> tuple[int, int, list[str]] | None:
@@ -237,7 +307,9 @@ def _last_diff(a: str, b: str, lo: int) -> int:
 
 # --- the same sentence twice --------------------------------------------------------
 
-_SENTENCE = _rx(r"[^。！？!?\n]+[。！？!?]*")
+# A sentence: [^。！？!?\n]+[。！？!?]* ; split by it (as a group), a text gives its
+# sentences and the text between them.
+_SENTENCES = _rx(r"([^。！？!?\n]+[。！？!?]*)")
 _SPACES = _rx(r"[\s\u3000]+")
 
 
@@ -250,30 +322,32 @@ def duplicate_sentence_engine(ctx: Context, rule) -> list:
     thousands of sentences and few repeats."""
     min_chars = int(rule.options.get("min_chars", 12))
     text = ctx.text
-    sentences = _SENTENCE.findall(text)
+    parts = _SENTENCES.split(text)  # [between, sentence, between, sentence, ..., between]
+    sentences = parts[1::2]
     keys = list(map(str.strip, sentences))
     if " " in text or "\t" in text or "\u3000" in text:
         keys = [_SPACES.sub("", k) if " " in k or "\t" in k or "\u3000" in k else k for k in keys]
     keys = list(map(str.rstrip, keys, repeat("。！？!?", len(keys))))
-    # non-ASCII (Chinese) characters in each key
-    counts = map(sub, map(len, keys), map(len, map(str.encode, keys, repeat("ascii"), repeat("ignore"))))
-    seen: dict[str, int] = {}
+    # A sentence counts if its key has at least min_chars non-ASCII (Chinese)
+    # characters (then the sentence, never shorter than its key, is long enough
+    # too): whether it counts depends on its key alone, so its first occurrence
+    # among those that count is its first occurrence. Found for all at once.
+    n = len(keys)
+    first = dict(zip(reversed(keys), range(n - 1, -1, -1)))  # key → where it first occurs
     repeats: list[tuple[int, int]] = []
-    for i, (size, count) in enumerate(zip(map(len, sentences), counts)):
-        if size < min_chars or count < min_chars:
-            continue
-        first = seen.setdefault(keys[i], i)
-        if first != i:
-            repeats.append((i, first))
+    for i in compress(range(n), map(ne, map(first.__getitem__, keys), range(n))):
+        key = keys[i]
+        if len(key) - len(key.encode("ascii", "ignore")) >= min_chars:
+            repeats.append((i, first[key]))
     if not repeats:
         return []
-    starts = [m.start() for m in _SENTENCE.finditer(text)]
+    ends = list(accumulate(map(len, parts)))  # ends[2 * i] is where sentence i starts
 
     def begin(i: int) -> int:  # where sentence i starts, leading white space skipped
         sentence = sentences[i]
-        return starts[i] + len(sentence) - len(sentence.lstrip())
+        return ends[2 * i] + len(sentence) - len(sentence.lstrip())
 
-    return [(begin(i), starts[i] + len(sentences[i].rstrip()), str(ctx.line_col(begin(j))[0]), None, ())
+    return [(begin(i), ends[2 * i] + len(sentences[i].rstrip()), str(ctx.line_col(begin(j))[0]), None, ())
             for i, j in repeats]
 
 
@@ -288,7 +362,11 @@ _LEVELS = (
     (4, _rx(f"^{_SP}[（(](\\d{{1,2}})[）)]|^{_SP}(\\d{{1,2}})[)）]")),
 )
 _HEADING_START = _rx(f"^{_SP}[{_CN_NUM}（(0-9]", re.M)  # lines that may start with a number
-_ENUM = _rx(f"([{_CN_NUM}])([是要])(?![是要])")
+_HEADING_FIRST = frozenset(f" \t\u3000{_CN_NUM}（(0123456789")
+# 一是, 二要 …: ([一-十])([是要])(?![是要]), one pattern for each verb (a pattern that
+# starts with one character is searched many times faster); the number is the
+# character before the match.
+_ENUM_BY_VERB = tuple((verb, _rx(f"{verb}(?<=[{_CN_NUM}]{verb})(?![是要])")) for verb in "是要")
 _ENUM_BEFORE = set(" \t\r\n\u3000。；;，,：:！？!?（(、“")
 
 
@@ -339,14 +417,18 @@ def _marker(level: int, n: int, sep: str) -> str:
 
 
 @engine("numbering")
-def numbering_engine(ctx: Context, rule) -> Iterator[Hit]:
+def numbering_engine(ctx: Context, rule) -> Iterator[tuple]:
     last: dict[int, int | None] = {1: None, 2: None, 3: None, 4: None}
     group_sep: str | None = None
     first_at: dict[int, tuple[int, int]] = {}
     heading_offsets: list[int] = []
     text = ctx.text
-    for m in _HEADING_START.finditer(text):
-        offset = m.start()
+    match = _HEADING_START.match
+    size = len(text)
+    for offset in ctx.line_starts:
+        # = the matches of _HEADING_START.finditer(text): at most one a line, at its start
+        if offset >= size or text[offset] not in _HEADING_FIRST or match(text, offset) is None:
+            continue
         end = text.find("\n", offset)
         line = text[offset:end if end >= 0 else len(text)].rstrip("\r")
         h = _heading(line)
@@ -384,19 +466,22 @@ def numbering_engine(ctx: Context, rule) -> Iterator[Hit]:
     yield from _enumerations(ctx, heading_offsets)
 
 
-def _enumerations(ctx: Context, heading_offsets: list[int]) -> Iterator[Hit]:
+def _enumerations(ctx: Context, heading_offsets: list[int]) -> Iterator[tuple]:
     """一是……二是……: a lone 一是, or a skipped number."""
     text = ctx.text
-    found = []  # (verb, number, offset): one scan for both verbs
-    for m in _ENUM.finditer(text):
-        b = m.start()
-        if b > 0 and text[b - 1] not in _ENUM_BEFORE:
-            continue  # 统一是, 唯一是: not an enumeration
-        found.append((m.group(2), m.group(1), b))
+    found = []  # (verb, number, offset), in order for each verb
+    for verb, rx in _ENUM_BY_VERB:
+        if verb not in text:
+            continue
+        for v in map(_start, rx.finditer(text)):
+            b = v - 1
+            if b > 0 and text[b - 1] not in _ENUM_BEFORE:
+                continue  # 统一是, 唯一是: not an enumeration
+            found.append((verb, text[b], b))
     for verb in "是要":
         group: list[tuple[int, int]] = []  # (number, offset)
 
-        def close(g: list[tuple[int, int]]) -> Iterator[Hit]:
+        def close(g: list[tuple[int, int]]) -> Iterator[tuple]:
             if len(g) == 1 and g[0][0] == 1:
                 s = g[0][1]
                 yield Hit(s, s + 2, f"有“一{verb}”却没有“二{verb}”")

@@ -1,4 +1,5 @@
-"""The one ``Finding`` type of ``assist check`` and its formatters (text, json).
+"""The one ``Finding`` type of ``assist check``, its row form (``Rows``: what the
+command prints from) and its formatters (text, json).
 
 A finding knows nothing about files: ``line``/``col`` are 1-based and count
 characters, ``end_col`` is the column just after the matched text (on the same
@@ -11,6 +12,8 @@ import pulls in ``inspect`` and costs more than checking a short report).
 """
 
 from __future__ import annotations
+
+from operator import attrgetter, itemgetter
 
 SEVERITIES = ("info", "warning", "error")
 LEVELS = {"info": 1, "warning": 2, "error": 3}
@@ -68,6 +71,32 @@ class Finding:
         return bool(self.edits)
 
 
+_SEVERITY = attrgetter("severity")
+_ROW_SEVERITY = itemgetter(9)
+
+
+class Rows(list):
+    """Findings as rows: one tuple per finding, ``(start, end, rule, seq, line, col,
+    end_col, text, kind, severity, message, edits)``; sorted, they are in order of
+    position (``seq`` keeps the order in which equal positions were found).
+
+    ``assist check`` works on these: on a long messy report (thousands of
+    findings) making an object per finding, and reading its fields back one by
+    one to print it, take longer than finding them. ``findings()`` makes the
+    objects."""
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, findings: list[Finding]) -> Rows:
+        return cls((f.start, f.end, f.rule, k, f.line, f.col, f.end_col, f.text, f.kind, f.severity,
+                    f.message, f.edits) for k, f in enumerate(findings))
+
+    def findings(self) -> list[Finding]:
+        return [Finding(line, col, end_col, text, kind, rule, severity, message, start, end, edits)
+                for start, end, rule, _, line, col, end_col, text, kind, severity, message, edits in self]
+
+
 def at_or_above(findings, level: str) -> list[Finding]:
     """The findings whose severity is ``level`` or worse."""
     threshold = LEVELS[level]
@@ -81,11 +110,18 @@ def to_json(files: list[tuple[str, list[Finding]]]) -> dict:
                       for path, findings in files]}
 
 
-def dumps_json(files: list[tuple[str, list[Finding]]]) -> str:
+_IND = "\n          "
+_JSON_FINDING = ("{" + _IND + '"line": %s,' + _IND + '"col": %s,' + _IND + '"end_col": %s,' + _IND
+                 + '"text": %s,' + _IND + '"kind": %s,' + _IND + '"rule": %s,' + _IND
+                 + '"severity": %s,' + _IND + '"message": %s\n        }')
+
+
+def dumps_json(files: list[tuple[str, list[Finding] | Rows]]) -> str:
     """``json.dumps(to_json(files), ensure_ascii=False, indent=2)``, byte for byte,
     several times faster: with ``indent`` the json module formats every value
     in Python, which takes longer than checking a long report. Strings go
-    through the json module's own (C) string encoder."""
+    through the json module's own (C) string encoder. The findings of a file
+    may be given as ``Rows``."""
     try:  # what json.dumps uses with ensure_ascii=False (importing json costs more)
         from _json import encode_basestring as enc
     except ImportError:  # pragma: no cover - no C accelerator
@@ -107,26 +143,28 @@ def dumps_json(files: list[tuple[str, list[Finding]]]) -> str:
         return '{\n  "version": %d,\n  "files": []\n}' % JSON_VERSION
     out = ['{\n  "version": %d,\n  "files": [' % JSON_VERSION]
     append = out.append
-    ind = "\n          "
     for k, (path, findings) in enumerate(files):
         append(("\n    {" if k == 0 else ",\n    {") + '\n      "path": ' + value(path)
                + ',\n      "findings": ')
-        if not findings:
+        if not len(findings):
             append("[]\n    }")
             continue
-        parts = []
-        add = parts.append
-        for f in findings:
-            add("{" + ind + '"line": ' + value(f.line)
-                + "," + ind + '"col": ' + value(f.col)
-                + "," + ind + '"end_col": ' + value(f.end_col)
-                + "," + ind + '"text": ' + value(f.text)
-                + "," + ind + '"kind": ' + value(f.kind)
-                + "," + ind + '"rule": ' + value(f.rule)
-                + "," + ind + '"severity": ' + value(f.severity)
-                + "," + ind + '"message": ' + value(f.message)
-                + "\n        }")
-        append("[\n        " + ",\n        ".join(parts) + "\n      ]\n    }")
+        rows = findings if isinstance(findings, Rows) else Rows.of(findings)
+        fields = []
+        for k in (4, 5, 6, 7, 8, 2, 9, 10):  # the public fields, in their order
+            column = [row[k] for row in rows]
+            if k in (4, 5, 6) and all(v.__class__ is int for v in column):
+                fields.append(column)  # "%s" of an int is its repr
+            elif k == 7 and all(v.__class__ is str for v in column):
+                fields.append(map(enc, column))
+            elif all(v is None or v.__class__ is str for v in column):
+                # rules, severities, messages and kinds repeat: each is encoded once
+                encoded = {v: value(v) for v in set(column)}
+                fields.append(map(encoded.__getitem__, column))
+            else:  # not expected: exact anyway
+                fields.append(map(value, column))
+        append("[\n        " + ",\n        ".join(map(_JSON_FINDING.__mod__, zip(*fields)))
+               + "\n      ]\n    }")
     append("\n  ]\n}")
     return "".join(out)
 
@@ -135,89 +173,75 @@ def dumps_json(files: list[tuple[str, list[Finding]]]) -> str:
 _WIDE_RANGES = ("\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
                 "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
                 "\U00020000-\U0003fffd")
-_narrow = None  # runs of narrow characters
 _odd = None  # a narrow character that is not ASCII
 
 
 def _patterns():
-    global _narrow, _odd
+    global _odd
     from assistant.check.recache import compile as _rx
 
-    _narrow = _rx(f"[^{_WIDE_RANGES}]+")  # (fewer, longer matches than single characters)
     _odd = _rx(f"[^\\x00-\\x7f{_WIDE_RANGES}]")
-    return _narrow
+    return _odd
 
 
-def _width(s: str) -> int:
-    """Columns on a terminal: East Asian wide and full-width characters take two."""
-    if s.isascii():
-        return len(s)
-    narrow = _narrow or _patterns()
-    return 2 * len(s) - sum(map(len, narrow.findall(s)))
-
-
-def format_text(path: str, findings: list[Finding], source: str, context: int = 12) -> str:
+def format_text(path: str, findings: list[Finding] | Rows, source: str, context: int = 12) -> str:
     """``path:line:col: severity rule message`` per finding, then the line around the
-    match with the matched text underlined by carets."""
+    match with the matched text underlined by carets. ``findings`` may be given
+    as ``Rows``."""
+    rows = findings if isinstance(findings, Rows) else Rows.of(findings)
     lines = source.splitlines()
     nlines = len(lines)
-    expanded: dict[int, tuple] = {}
-    match_width: dict[str, int] = {}
     out: list[str] = []
     append = out.append
-    if _odd is None:
-        _patterns()
-    odd = _odd.search
-    drop_narrow = _narrow.sub  # what is left of a string: its wide characters
-    prefix = f"{path}:"
-    for f in findings:
-        n = f.line
-        if not 0 < n <= nlines:
-            append(f"{prefix}{n}:{f.col}: {f.severity} {f.rule} {f.message}")
-            continue
-        entry = expanded.get(n)
-        if entry is None:
-            line = lines[n - 1].expandtabs(1)
-            # plain: every character ASCII (one column) or wide (two), widths by counting
-            entry = expanded[n] = (line, odd(line) is None, len(line), f"{prefix}{n}:")
-        line, plain, length, head = entry
-        col = f.col
+    odd = _odd or _patterns()
+    odd_search, odd_sub = odd.search, odd.sub
+    current = 0  # the line of the findings before
+    line = widths = head = ""
+    length = 0
+    for _, _, rule, _, n, col, end_col, _, _, severity, message, _ in rows:
+        if n != current:
+            if not 0 < n <= nlines:
+                append(f"{path}:{n}:{col}: {severity} {rule} {message}")
+                continue
+            current = n
+            line = lines[n - 1]
+            if "\t" in line:
+                line = line.expandtabs(1)
+            length = len(line)
+            head = f"{path}:{n}:"
+            # Columns: ASCII characters take one, wide ones two. In ``widths`` every
+            # other (narrow) character is an "a", so that the width of a piece is
+            # twice its length less its ASCII characters.
+            widths = line if line.isascii() or odd_search(line) is None else odd_sub("a", line)
         s = col - 1
-        e = f.end_col - 1 if f.end_col > col else col
+        e = end_col - 1 if end_col > col else col
         b = e + context
-        match = line[s:e]
-        # Columns: one per character, plus one more for each wide character.
-        wm = match_width.get(match)
-        if wm is None:
-            wm = len(match) if match.isascii() else len(match) + len(drop_narrow("", match))
-            wm = match_width[match] = wm or 1
-        a = s - context if s > context else 0
-        before = line[a:s]
-        if before.isascii():
-            wb = len(before)
-        elif plain:
-            wb = 2 * len(before) - len(before.encode("ascii", "ignore"))
+        if s > context:
+            a = s - context
+            t = widths[a:s]
+            wb = (len(t) << 1) - len(t.encode("ascii", "ignore")) + 1  # + the "…"
+            t = widths[s:e]
+            wm = (len(t) << 1) - len(t.encode("ascii", "ignore")) or 1
+            append(f"{head}{col}: {severity} {rule} {message}\n    …{line[a:b]}{'…' if b < length else ''}"
+                   f"\n    {' ' * wb}{'^' * wm}")
         else:
-            wb = len(before) + len(drop_narrow("", before))
-        if a:
-            append(f"{head}{col}: {f.severity} {f.rule} {f.message}\n"
-                   f"    …{before}{match}{line[e:b]}{'…' if b < length else ''}\n"
-                   f"     {' ' * wb}{'^' * wm}")
-        else:
-            append(f"{head}{col}: {f.severity} {f.rule} {f.message}\n"
-                   f"    {before}{match}{line[e:b]}{'…' if b < length else ''}\n"
-                   f"    {' ' * wb}{'^' * wm}")
+            t = widths[:s]
+            wb = (len(t) << 1) - len(t.encode("ascii", "ignore"))
+            t = widths[s:e]
+            wm = (len(t) << 1) - len(t.encode("ascii", "ignore")) or 1
+            append(f"{head}{col}: {severity} {rule} {message}\n    {line[:b]}{'…' if b < length else ''}"
+                   f"\n    {' ' * wb}{'^' * wm}")
     return "\n".join(out) + ("\n" if out else "")
 
 
-def summary(files: list[tuple[str, list[Finding]]]) -> str:
+def summary(files: list[tuple[str, list[Finding] | Rows]]) -> str:
     """One Chinese line for stderr: how many files, errors, warnings, notes."""
-    counts = {s: 0 for s in SEVERITIES}
+    severities: list[str] = []
     for _, findings in files:
-        for f in findings:
-            counts[f.severity] = counts.get(f.severity, 0) + 1
+        severities += map(_ROW_SEVERITY if isinstance(findings, Rows) else _SEVERITY, findings)
+    counts = {s: severities.count(s) for s in SEVERITIES}
     n = len(files)
-    if not any(counts.values()):
+    if not any(counts.values()) and not severities:
         return f"检查了 {n} 个文件，未发现问题。"
     return (f"检查了 {n} 个文件：{counts['error']} 个错误，{counts['warning']} 个警告，"
             f"{counts['info']} 个提示。")

@@ -67,11 +67,12 @@ class Placeholder:
 # --- character classes -------------------------------------------------------
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_HAN_RE = _rx(f"[{_HAN}]")
 # Letters that make up a Latin "word" around an x: ASCII, Latin with diacritics
 # (pinyin glosses such as xiāng), and full-width letters and digits.
-_WORDCH = "A-Za-z0-9\u00c0-\u024f\u1e00-\u1eff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
-_WORD_RE = _rx(f"[{_WORDCH}]")
+_WORD_CHARS = frozenset("".join(
+    "".join(map(chr, range(lo, hi + 1))) for lo, hi in (
+        (0x41, 0x5A), (0x61, 0x7A), (0x30, 0x39), (0xC0, 0x24F), (0x1E00, 0x1EFF),
+        (0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))))
 
 # One scan finds every candidate; Python then judges each one in context. The
 # leading look-ahead (every possible first character) makes the scan ~5x faster.
@@ -167,20 +168,26 @@ def find_placeholders(text: str, fmt: str = "txt") -> list[Placeholder]:
     ``fmt`` is the document format ("txt", "md", "docx", "html"); Markdown
     emphasis, bullets, tables and code are left alone when it is "md".
     """
+    return [Placeholder(s, e, text[s:e], kind) for s, e, kind in placeholder_spans(text, fmt)]
+
+
+def placeholder_spans(text: str, fmt: str = "txt") -> list[tuple[int, int, str]]:
+    """``find_placeholders`` as (start, end, kind) tuples (what ``assist check`` uses:
+    quicker than making a Placeholder object for each)."""
     if not text:
         return []
     skip = _skip_spans(text, fmt)
-    result: list[Placeholder] = []
+    result: list[tuple[int, int, str]] = []
     for m in _CANDIDATES.finditer(text):
         start, end = m.span()
         if skip and _inside(skip, start, end):
             continue
         group = m.lastgroup
-        if group in _URL_GROUPS and _in_url(text, start, end):
-            continue
         found = _JUDGES[group](text, start, end, fmt)
+        if found and group in _URL_GROUPS and _in_url(text, start, end):
+            continue  # (judged first: most candidates are turned down, and cheaply)
         for s, e in found:
-            result.append(Placeholder(s, e, text[s:e], _kind(text, s, e, group)))
+            result.append((s, e, _kind(text, s, e, group)))
     return result
 
 
@@ -189,9 +196,9 @@ def find_placeholders(text: str, fmt: str = "txt") -> list[Placeholder]:
 def _judge_x(text: str, start: int, end: int, fmt: str) -> list[tuple[int, int]]:
     # Extend to the whole Latin "word" the x-run sits in.
     ws, we = start, end
-    while ws > 0 and _WORD_RE.match(text[ws - 1]):
+    while ws > 0 and text[ws - 1] in _WORD_CHARS:
         ws -= 1
-    while we < len(text) and _WORD_RE.match(text[we]):
+    while we < len(text) and text[we] in _WORD_CHARS:
         we += 1
     if ws == start and we == end:  # the word is nothing but x's
         if end - start == 1 and (text.startswith(_X_REAL_AFTER, end)
@@ -437,7 +444,8 @@ def _han_run(text: str, pos: int, limit: int) -> str:
     """Up to ``limit`` Han characters starting at ``pos`` (stops at anything else)."""
     e = pos
     stop = min(len(text), pos + limit)
-    while e < stop and _HAN_RE.match(text[e]):
+    while e < stop and ("\u4e00" <= text[e] <= "\u9fff" or "\u3400" <= text[e] <= "\u4dbf"
+                        or "\uf900" <= text[e] <= "\ufaff"):
         e += 1
     return text[pos:e]
 

@@ -3,14 +3,33 @@
 Python compiles every regex again in each process, and a character class that
 holds Chinese characters takes milliseconds to compile (the engine builds a
 bitmap over the whole Basic Multilingual Plane). ``assist check`` uses a few
-dozen such patterns, which cost more than the check itself on a short report.
+dozen such patterns: compiling them would cost more than checking a long
+report (about 30 ms against a few for reading them back).
 
 ``compile()`` therefore keeps the regex engine's compiled code in the cache
-folder, keyed by the exact Python version and the regex engine's format number,
-and rebuilds the pattern object from it. Anything unexpected (another Python,
-a damaged cache file, an unknown internal API) falls back to ``re.compile``, so
-the result is always the same pattern; only the time differs. The cache holds
-numbers only (json, the code as hexadecimal digits), nothing that is executed.
+folder and rebuilds the pattern object from it with ``_sre.compile``, the
+function that ``re.compile`` itself ends with. The cache is data only (numbers
+and the pattern strings), keyed by the exact Python version and the regex
+engine's format numbers; the engine checks the code it is given (CPython
+validates compiled code before using it). Anything unexpected (another Python,
+a damaged cache file, an unknown internal API) falls back to ``re.compile``,
+so the result is always the same pattern; only the time differs. A test
+compares every cached pattern's matches with ``re.compile``'s.
+
+It also adds, where CPython's compiler leaves it out, the set of characters a
+match can start with (``_with_start_set``): the engine then skips quickly to
+those characters instead of trying the whole pattern at every position. That
+is what makes one regex with many alternatives (a rule with a list of
+patterns) or a pattern that begins with a look-ahead as fast as one that
+begins with a plain character class.
+
+File format (``regex-cache.bin``): one line ``MAGIC TAB version TAB count``,
+then ``count`` lines ``kind TAB flags TAB groups TAB group names TAB offset TAB
+length TAB generation TAB key size`` (``kind`` is ``p`` for a pattern, ``v``
+for a small string value, kept ``unicode_escape``-d in the names field), then
+the keys (UTF-8, one after the other) and the compiled code of all patterns
+(unsigned 32-bit numbers). Entries not used for a while are dropped when the
+file is written again.
 
 Only ``save()`` writes the cache (``assist check`` calls it); other callers only
 read it.
@@ -21,15 +40,19 @@ from __future__ import annotations
 import re
 import sys
 
-_VERSION = 2
-_store: dict | None = None
+_MAGIC = b"assist regex cache 3"
+_KEEP = 30  # an entry not used in the last _KEEP writes of the cache is dropped
+_store: dict | None = None  # key -> entry (kind, flags, groups, names, code words or value, gen)
+_blob = b""
+_generation = 0
 _new: dict = {}
+_used: set = set()
 
 
 def _version_key() -> str:
     import _sre
 
-    return f"{_VERSION}|{sys.version}|{_sre.MAGIC}|{_sre.CODESIZE}|{_sre.MAXREPEAT}|{_sre.MAXGROUPS}"
+    return f"{sys.version}|{_sre.MAGIC}|{_sre.CODESIZE}|{_sre.MAXREPEAT}|{_sre.MAXGROUPS}"
 
 
 def _path() -> str:
@@ -37,7 +60,7 @@ def _path() -> str:
 
     from assistant.paths import cache_dir_name
 
-    return os.path.join(cache_dir_name(), "check", "regex-cache.json")
+    return os.path.join(cache_dir_name(), "check", "regex-cache.bin")
 
 
 class _JsonContext:
@@ -57,7 +80,7 @@ class _JsonContext:
 def loads_json(text: str):
     """``json.loads(text)`` for check's cache files (json written by ``json.dumps``),
     without importing the json package, whose import compiles several regular
-    expressions (a few milliseconds of every run). Uses the json module's own C
+    expressions (a millisecond of every run). Uses the json module's own C
     scanner; falls back to ``json.loads``. Raises ValueError for damaged data."""
     try:
         import _json
@@ -73,41 +96,107 @@ def loads_json(text: str):
 
 
 def _load() -> dict:
-    global _store
+    """The cache file's entries (read once); {} if missing, damaged or from another Python."""
+    global _store, _blob, _generation
     if _store is None:
         _store = {}
         try:
-            with open(_path(), encoding="utf-8") as fh:
-                data = loads_json(fh.read())
-            if isinstance(data, dict) and data.get("version") == _version_key():
-                _store = data.get("patterns") or {}
+            with open(_path(), "rb") as fh:
+                data = fh.read()
+            _store, _blob, _generation = _parse(data)
         except Exception:  # missing or damaged: compile normally
-            _store = {}
+            _store, _blob, _generation = {}, b"", 0
     return _store
 
 
-def _encode(code: list) -> str:
+def _parse(data: bytes) -> tuple[dict, bytes, int]:
+    head, _, rest = data.partition(b"\n")
+    magic, version, generation, count = head.split(b"\t")
+    if magic != _MAGIC or version.decode("unicode_escape") != _version_key():
+        raise ValueError("another version")
+    count = int(count)
+    lines = rest.split(b"\n", count)
+    if len(lines) != count + 1:
+        raise ValueError("truncated")
+    rows = [line.split(b"\t") for line in lines[:count]]
+    keys_size = sum(int(row[7]) for row in rows)
+    keys, blob = lines[count][:keys_size], lines[count][keys_size:]
+    if len(keys) != keys_size or len(blob) % 4:
+        raise ValueError("damaged file")
+    words = len(blob) // 4
+    store = {}
+    pos = 0
+    for kind, flags, groups, names, offset, length, gen, key_size in rows:
+        key = keys[pos:pos + int(key_size)].decode("utf-8")
+        pos += int(key_size)
+        offset, length = int(offset), int(length)
+        if kind == b"p":
+            if offset < 0 or length < 1 or offset + length > words:
+                raise ValueError("code outside the file")
+            store[key] = ("p", int(flags), int(groups), names.decode("unicode_escape"),
+                          (offset, length), int(gen))
+        elif kind == b"v":
+            value = None if names == b"-" else names[1:].decode("unicode_escape")
+            store[key] = ("v", 0, 0, value, None, int(gen))
+        else:
+            raise ValueError("unknown entry")
+    return store, blob, int(generation)
+
+
+def _names(groupindex: dict) -> str:
+    return ",".join(f"{name}={index}" for name, index in groupindex.items())
+
+
+def _groupindex(names: str) -> dict:
+    out = {}
+    for item in names.split(",") if names else ():
+        name, _, index = item.partition("=")
+        if not name.isidentifier() or not index.isdigit():
+            raise ValueError("bad group name")
+        out[name] = int(index)
+    return out
+
+
+def _code_of(entry) -> list:
     from array import array
 
-    return array("I", code).tobytes().hex()
-
-
-def _decode(text: str) -> list:
-    return memoryview(bytes.fromhex(text)).cast("I").tolist()
+    offset, length = entry[4]
+    code = array("I")
+    if code.itemsize != 4:
+        raise ValueError("no 32-bit array type")
+    code.frombytes(_blob[4 * offset:4 * (offset + length)])
+    return code.tolist()
 
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern:
     """``re.compile(pattern, flags)``, from the cache when possible."""
     flags = int(flags)
     key = f"{flags}:{pattern}"
-    entry = _load().get(key) or _new.get(key)
-    if entry is not None:
+    entry = _load().get(key)
+    if entry is not None and entry[0] == "p":
         try:
             import _sre
 
-            final_flags, code, groups, groupindex, indexgroup = entry
-            return _sre.compile(pattern, final_flags, _decode(code), groups, groupindex,
-                                tuple(indexgroup))
+            final_flags, groups, groupindex = entry[1], entry[2], _groupindex(entry[3])
+            indexgroup = [None] * (groups + 1)
+            for name, index in groupindex.items():
+                indexgroup[index] = name
+            compiled = _sre.compile(pattern, final_flags, _code_of(entry), groups, groupindex,
+                                    tuple(indexgroup))
+            _used.add(key)
+            return compiled
+        except Exception:  # damaged entry, or an engine that refuses it: compile it anew
+            pass
+    new = _new.get(key)
+    if new is not None:
+        try:
+            import _sre
+
+            final_flags, groups, groupindex, code = new
+            indexgroup = [None] * (groups + 1)
+            for name, index in groupindex.items():
+                indexgroup[index] = name
+            return _sre.compile(pattern, final_flags, code, groups, groupindex, tuple(indexgroup))
         except Exception:
             pass
     try:
@@ -118,25 +207,25 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern:
             raise ImportError
         parsed = _parser.parse(pattern, flags)
         code = _compiler._code(parsed, flags)
-        fast = _with_start_set(code, parsed, flags | parsed.state.flags)
-        if fast is not code:
-            try:
-                _sre.compile(pattern, flags | parsed.state.flags, fast, parsed.state.groups - 1,
-                             dict(parsed.state.groupdict), (None,) * parsed.state.groups)
-                code = fast
-            except Exception:  # the engine's validator refused it: keep CPython's own code
-                pass
+        final_flags = flags | parsed.state.flags
+        groups = parsed.state.groups - 1
         groupindex = dict(parsed.state.groupdict)
         indexgroup = [None] * parsed.state.groups
         for name, index in groupindex.items():
             indexgroup[index] = name
-        entry = [flags | parsed.state.flags, _encode(code), parsed.state.groups - 1, groupindex, indexgroup]
-        compiled = _sre.compile(pattern, entry[0], code, entry[2], groupindex, tuple(indexgroup))
+        fast = _with_start_set(code, parsed, final_flags)
+        if fast is not code:
+            try:
+                _sre.compile(pattern, final_flags, fast, groups, groupindex, tuple(indexgroup))
+                code = fast
+            except Exception:  # the engine's validator refused it: keep CPython's own code
+                pass
+        compiled = _sre.compile(pattern, final_flags, code, groups, groupindex, tuple(indexgroup))
     except re.error:
         raise
     except Exception:  # another Python: no cache, same result
         return re.compile(pattern, flags)
-    _new[key] = entry
+    _new[key] = (final_flags, groups, groupindex, code)
     return compiled
 
 
@@ -215,33 +304,69 @@ def _start_items(items: list, C):
 
 
 def cached(key: str, compute):
-    """A small json-able value kept in the same cache (e.g. a pattern's first characters)."""
-    store = _load()
+    """A small string value (or None) kept in the same cache, e.g. a pattern's
+    first characters."""
     full = "value:" + key
-    if full in store:
-        return store[full]
+    entry = _load().get(full)
+    if entry is not None and entry[0] == "v":
+        _used.add(full)
+        return entry[3]
     if full in _new:
         return _new[full]
     value = compute()
+    if value is not None and not isinstance(value, str):
+        raise TypeError("recache.cached keeps strings only")
     _new[full] = value
     return value
 
 
 def save() -> None:
     """Write newly compiled patterns to the cache (atomically; errors ignored)."""
-    global _store
+    global _store, _blob, _generation
     if not _new:
         return
     try:
-        import json
+        from array import array
 
-        from assistant.atomic import write_text
+        from assistant.atomic import write_bytes
 
-        merged = dict(_load())
-        merged.update(_new)
-        write_text(_path(), json.dumps({"version": _version_key(), "patterns": merged},
-                                       ensure_ascii=False))
-        _store = merged
+        store = _load()
+        generation = _generation + 1
+        blob = array("I")
+        lines = []
+        keys = []
+
+        def put(kind: str, key: str, flags: int, groups: int, names: str, code, gen: int) -> None:
+            offset = len(blob)
+            if code is not None:
+                blob.extend(code)
+            keys.append(key.encode("utf-8"))
+            lines.append(b"\t".join((kind.encode(), b"%d" % flags, b"%d" % groups,
+                                     names.encode("unicode_escape"), b"%d" % offset,
+                                     b"%d" % (len(blob) - offset), b"%d" % gen,
+                                     b"%d" % len(keys[-1]))))
+
+        for key, entry in store.items():
+            gen = generation if key in _used else entry[5]
+            if key in _new or gen < generation - _KEEP:
+                continue
+            if entry[0] == "p":
+                put("p", key, entry[1], entry[2], entry[3], _code_of(entry), gen)
+            else:
+                put("v", key, 0, 0, "-" if entry[3] is None else "=" + entry[3], None, gen)
+        for key, new in _new.items():
+            if key.startswith("value:"):
+                put("v", key, 0, 0, "-" if new is None else "=" + new, None, generation)
+            else:
+                final_flags, groups, groupindex, code = new
+                put("p", key, final_flags, groups, _names(groupindex), code, generation)
+        if blob.itemsize != 4:
+            return
+        head = b"\t".join((_MAGIC, _version_key().encode("unicode_escape"), b"%d" % generation,
+                           b"%d" % len(lines)))
+        data = b"\n".join([head, *lines, b"".join(keys) + blob.tobytes()])
+        write_bytes(_path(), data)
+        _store, _blob, _generation = _parse(data)
         _new.clear()
     except Exception:
         pass

@@ -32,8 +32,8 @@ def run_check(paths, *, fmt: str = "text", fail_level: str = "error",
     last of them is raised as ``InputError`` (exit 2).
     """
     from assistant.check.config import load_config
-    from assistant.check.engine import check_text
-    from assistant.check.findings import at_or_above, dumps_json, format_text, summary
+    from assistant.check.engine import check_rows
+    from assistant.check.findings import LEVELS, dumps_json, format_text, summary
     from assistant.reader import read_document
 
     err = sys.stderr
@@ -49,7 +49,7 @@ def run_check(paths, *, fmt: str = "text", fail_level: str = "error",
             errors.append(str(exc))
             continue
         text = doc.text
-        findings = check_text(text, doc.fmt, config=config, extra_rules=extra)
+        findings = check_rows(text, doc.fmt, config=config, extra_rules=extra)
         if fix:
             text, findings = _fix(doc, findings, config, extra, err)
         results.append((doc.path, findings, text))
@@ -68,7 +68,11 @@ def run_check(paths, *, fmt: str = "text", fail_level: str = "error",
         for message in errors[:-1]:
             err.write(f"assist: 错误：{message}\n")
         raise InputError(errors[-1])
-    failing = at_or_above((f for _, fs, _ in results for f in fs), fail_level)
+    from operator import itemgetter
+
+    severities = {s for _, rows, _ in results for s in set(map(itemgetter(9), rows))}
+    threshold = LEVELS[fail_level]  # = bool(at_or_above(all findings, fail_level))
+    failing = any(LEVELS.get(s, 0) >= threshold for s in severities)
     return int(ExitCode.FINDINGS) if failing else int(ExitCode.OK)
 
 
@@ -84,8 +88,9 @@ def _warn_unknown_rules(config, extra, err) -> None:
 
 
 def _fix(doc, findings, config, extra, err):
-    """Rewrite ``doc`` with the certain fixes (atomically); the new text and findings."""
-    from assistant.check.engine import check_text
+    """Rewrite ``doc`` with the certain fixes (atomically); the new text and findings
+    (``Rows``, as given)."""
+    from assistant.check.engine import check_rows
     from assistant.check.fix import apply_fixes, describe
 
     name = "标准输入" if doc.path == "-" else doc.path
@@ -93,9 +98,9 @@ def _fix(doc, findings, config, extra, err):
         what = "标准输入" if doc.path == "-" else NO_FIX_FORMATS[doc.fmt]
         err.write(f"{name}：{what}不能自动修正，只做检查\n")
         return doc.text, findings
-    if not any(f.edits for f in findings):
+    if not any(row[11] for row in findings):
         return doc.text, findings
-    new_text, counts = apply_fixes(doc.text, findings)
+    new_text, counts = apply_fixes(doc.text, findings.findings())
     if not counts:
         return doc.text, findings
     encoding = doc.encoding or "utf-8"
@@ -111,4 +116,4 @@ def _fix(doc, findings, config, extra, err):
     except OSError as exc:
         raise InputError(f"无法写入 {name}：{exc.strerror or exc}") from exc
     err.write(f"已修正 {name}：{describe(counts)}\n")
-    return new_text, check_text(new_text, doc.fmt, config=config, extra_rules=extra)
+    return new_text, check_rows(new_text, doc.fmt, config=config, extra_rules=extra)
