@@ -62,7 +62,7 @@ _TITLE_CUES = re.compile(r"(汇报|报告|总结|情况|工作|措施|做法|通
 
 def cn_number(text: str) -> int | None:
     """Value of a small Chinese numeral (一 … 九十九) or an Arabic/circled one."""
-    if text.isdigit():
+    if text.isdecimal():  # not isdigit(): ① is a digit, int() refuses it
         return int(text)
     if len(text) == 1 and "①" <= text <= "⑳":
         return ord(text) - ord("①") + 1

@@ -117,7 +117,15 @@ class MappedText:
 
     def raw_line_col(self, i: int) -> tuple[int, int]:
         """1-based (line, column) in the raw text of normalised character ``i``."""
-        return line_col(self.raw, self.raw_offset(i), self._line_starts())
+        # = line_col(self.raw, self.raw_offset(i), self._line_starts()), inlined: outline
+        # parsing asks for every heading and paragraph
+        origin = self.origin
+        offset = origin[max(0, min(i, len(origin) - 1))]
+        starts = self._raw_line_starts
+        if starts is None:
+            starts = self._raw_line_starts = line_starts(self.raw)
+        idx = bisect.bisect_right(starts, offset) - 1
+        return idx + 1, offset - starts[idx] + 1
 
     def _line_starts(self) -> list[int]:
         if self._raw_line_starts is None:

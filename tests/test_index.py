@@ -134,3 +134,75 @@ def test_one_segmentation_pass_gives_the_same_tokens_and_phrases() -> None:
             n += 1
             reused += body != text and phrases._ends_block(text[len(text) - len(body) - 1])
     assert n > 1000 and reused > 100  # many bodies after a marker reuse the sentence's tags
+
+
+# Sentences that take every path of the phrase table's fast analysis: markers that end a
+# block (一、 （二） 第三，) and markers that do not (一是 1.), whitespace of every kind,
+# figures (Arabic, full-width, circled, years, dates, stock figures), placeholders
+# (x xx XX ××), local names and the same phrasing with other figures in two reports.
+TRICKY_A = """各位领导：
+一、加强组织领导。新江镇成立由书记张莹任组长的领导小组，2020年1月25日召开专题会议。
+（二）强化宣传引导。发放《致居民的一封信》5000份，做到村不漏户、户不漏人。
+第三，落实24小时值班和日报告制度，配备84消毒液100%覆盖。
+一是防护物资不足；二是群众防范意识有待提高；三是翁源县返乡人员１２名需要跟踪。
+1.严格落实 居家隔离\u3000措施，每日测量体温两次以上。
+2.对xx名密切接触者进行XX管控，××村全部纳入网格化管理。
+①加强督查检查，对发现的问题\xa0立即整改到位，确保不留死角。
+  全镇共排查返乡人员356人，其中湖北返乡人员12人。
+2020。
+"""
+TRICKY_B = """一、全面摸排登记。对返乡人员逐户排查，落实居家隔离和健康监测。
+全镇共排查返乡人员412人，其中湖北返乡人员9人。
+二是群众防范意识有待提高；
+\t加强消杀防疫，每天对公共区域进行消毒消杀。\t
+"""
+
+
+def _phrase_dump(conn: sqlite3.Connection) -> tuple[list, list]:
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.v USING fts5vocab(main, phrases_fts, instance)")
+    return (list(conn.execute("SELECT * FROM phrases ORDER BY id")),
+            list(conn.execute("SELECT term, doc, col, offset FROM temp.v ORDER BY 1, 2, 3, 4")))
+
+
+def test_fast_phrase_table_is_the_reference_one(tmp_path: Path) -> None:
+    """The build analyses new sentences from their cut words and a table of word tags
+    (phrases.candidate_of_words, segment.WordTags); the phrase table must be the one the
+    plain way gives: phrases.build over the stored sentences, tagging each body itself."""
+    from assistant import paths
+    from assistant.suggest import phrases
+
+    folder = tmp_path / "c"
+    for d in store.iter_docs([paths.shipped("corpus")]):
+        store.save(folder, d)
+    store.save(folder, store.StoredDoc(id="x-01", title="镇疫情防控工作汇报", unit="town", body=TRICKY_A))
+    store.save(folder, store.StoredDoc(id="x-02", title="社区疫情防控情况", unit="community", body=TRICKY_B))
+    db = tmp_path / "i.sqlite"
+    index.build([folder], db, "test", train_model=False)
+    conn = sqlite3.connect(db)
+    fast = _phrase_dump(conn)
+    conn.executescript("DROP TABLE phrases_fts; DROP TABLE phrases;")
+    assert phrases.build(conn) == len(fast[0])
+    assert _phrase_dump(conn) == fast
+    texts = {r[2] for r in fast[0]}
+    assert {"严格落实 居家隔离\u3000措施，每日测量体温两次以上。", "加强消杀防疫，每天对公共区域进行消毒消杀。"} <= texts
+    neutral = dict(conn.execute("SELECT text, neutral FROM phrases"))
+    assert neutral["翁源县返乡人员１２名需要跟踪。"].startswith("××县返乡人员xx")
+    docs = dict(conn.execute("SELECT neutral, docs FROM phrases"))
+    assert docs["全镇共排查返乡人员xx人，其中湖北返乡人员xx人。"] == 2
+
+
+def test_jieba_backend_build_stores_sentence_tokens(tmp_path: Path) -> None:
+    """Without rjieba the build cuts with jieba (whose cut is a generator: the tokens must
+    still reach the sentences)."""
+    from assistant import segment
+
+    try:
+        segment.use_backend("jieba")
+        db = tmp_path / "i.sqlite"
+        index.build([make_corpus(tmp_path / "c")], db, "test", train_model=False)
+        conn = sqlite3.connect(db)
+        for text, toks in conn.execute("SELECT text, tokens FROM sentences"):
+            assert toks == " ".join(segment.cut(text)), text
+        assert conn.execute("SELECT COUNT(*) FROM phrases").fetchone()[0] > 5
+    finally:
+        segment.use_backend("rjieba")

@@ -52,3 +52,28 @@ def test_domain_words_stay_whole(backend: str) -> None:
 def test_cut_raw_gives_the_text_back() -> None:
     text = "一、加强领导。\n接到通知后 我镇立即行动。\n"
     assert "".join(segment.raw_cutter()(text)) == text
+
+
+def test_word_tags_give_the_taggers_tags() -> None:
+    """A word's tag does not depend on its sentence: the cut words with the table's tags
+    are what the tagger gives, over the whole corpus (words the tagger splits when alone
+    are learnt from their sentence)."""
+    from assistant.corpus import index
+    from assistant.suggest.neutral import NAME_TAGS, local_name
+
+    segment.use_backend("rjieba")
+    cut, tagger = segment.raw_cutter(), segment.raw_tagger()
+    tags = segment.word_tags(local_name, NAME_TAGS)
+    n = 0
+    for text in corpus_texts():
+        for _, sent in index.sentence_spans(text):
+            words = cut(sent)
+            tags.learn(set(words))
+            if not tags.pending.isdisjoint(words):
+                tags.learn_text(sent)
+            assert [(w, tags.tag[w]) for w in words] == tagger(sent), sent
+            n += 1
+    assert n > 1000 and tags.names and tags.figures and tags.digits
+    assert all(local_name(w, tags.tag[w]) == v for w, v in tags.names.items())
+    assert all(re.search(r"\d", w) for w in tags.figures)
+    assert all(w.isdigit() for w in tags.digits) and tags.digits <= tags.figures | {"①", "②", "③"}

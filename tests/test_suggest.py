@@ -114,3 +114,45 @@ def test_cli_json_shape_and_errors(cli) -> None:
     assert r.exit_code == 2 and r.stderr.count("\n") == 1
     r = cli("suggest")
     assert r.exit_code == 2
+
+
+def test_fast_figure_pattern_is_the_plain_one() -> None:
+    """phrases._KEY_FIG_FAST (led by a character class) replaces what _KEY_FIG does."""
+    import random
+
+    from assistant.suggest import phrases
+
+    rng = random.Random(7)
+    alphabet = "xX×0１9٣a中 "
+    for _ in range(20000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randrange(12)))
+        assert phrases._KEY_FIG_FAST.sub("0", s) == phrases._KEY_FIG.sub("0", s), s
+
+
+def test_neutralize_words_is_neutralize() -> None:
+    """neutralize_words (a table of local names and figure words) gives neutralize's text
+    for every corpus sentence, and for the same sentences with figures and spaces added."""
+    import random
+
+    from assistant import segment
+    from assistant.corpus import store
+    from assistant.suggest import neutral
+
+    rng = random.Random(3)
+    tags = segment.word_tags(neutral.local_name, neutral.NAME_TAGS)
+    n = 0
+    for doc in store.iter_docs([paths.shipped("corpus")]):
+        for _, sent in index.sentence_spans(doc.body):
+            chars = list(sent.strip())
+            variants = [sent.strip()]
+            for _ in range(2):
+                chars.insert(rng.randrange(len(chars) + 1), rng.choice(["24", "2020", "3", "１２", " ", "xx", "84"]))
+                variants.append("".join(chars))
+            for text in variants:
+                pairs = segment.tag(text)
+                tags.learn_text(text)
+                words = [w for w, _ in pairs]
+                assert neutral.neutralize_words(text, words, tags.names, tags.figures) == \
+                    neutral.neutralize(text, pairs), text
+                n += 1
+    assert n > 3000

@@ -18,14 +18,16 @@ import sqlite3
 import time
 from collections import Counter
 from dataclasses import dataclass
-from itertools import filterfalse
-from operator import itemgetter
+from itertools import chain, filterfalse, repeat
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Optional, Sequence
 
 from assistant import paths
 from assistant.atomic import atomic_path
 from assistant.corpus import store
+
+if TYPE_CHECKING:
+    from assistant.segment import WordTags
 
 SCHEMA_VERSION = "7"  # bump when the index content changes: tables, outline, features, model
 
@@ -53,7 +55,19 @@ SENTENCE = re.compile(r"[^。！？；!?;\n]*[。！？；!?;]|[^。！？；!?;
 
 Progress = Callable[[int, int], None]  # (done, total)
 
-_first = itemgetter(0)
+def insert_rows(conn: sqlite3.Connection, table: str, width: int, rows: Iterable[Sequence]) -> None:
+    """``conn.executemany("INSERT INTO table VALUES (?,…)", rows)``: the same rows in the same
+    order, sent many to a statement (``VALUES (…),(…),…``), which halves what the sqlite3
+    module spends per row (binding, stepping, the GIL) on small rows."""
+    rows = rows if isinstance(rows, list) else list(rows)
+    per = max(1, 999 // width)  # 999: the oldest SQLite's limit on parameters per statement
+    one = "(" + ",".join("?" * width) + ")"
+    full = len(rows) - len(rows) % per
+    if full:
+        conn.executemany(f"INSERT INTO {table} VALUES " + ",".join([one] * per),
+                         (tuple(chain.from_iterable(rows[i:i + per])) for i in range(0, full, per)))
+    if full < len(rows):
+        conn.executemany(f"INSERT INTO {table} VALUES {one}", rows[full:])
 
 
 def corpus_files(dirs: Iterable[Path]) -> list[Path]:
@@ -153,57 +167,96 @@ def sentence_spans(text: str) -> Iterable[tuple[int, str]]:
             yield m.start(), sent
 
 
-def analyse_file(path: Path, known: Optional[dict] = None) -> tuple:
+def analyse_file(path: Path, known: Optional[dict] = None, tags: Optional[WordTags] = None,
+                 phrase_tokens: Optional[dict] = None) -> tuple:
     """Everything the index needs from one corpus file.
 
     Returns (doc, sections) where each section is (role, level, number, heading, line,
-    text, words, context, sentences) and each sentence (line, text, space-joined tokens).
+    text, words, context, sentences, vocabulary) and each sentence (line, text,
+    space-joined tokens); the vocabulary is ``set(words)``.
     ``known``: a dict sentence text → ``phrases.candidate(text)`` to fill for the sentences
-    not in it yet, from the same segmentation (when the segmenter tags as it cuts).
+    not in it yet, from the same segmentation (when the segmenter has a tagger).
+    ``tags``: a ``segment.word_tags()`` table to use and fill (one per build: it keeps
+    the tags of the words seen in earlier files); a new one when not given.
+    ``phrase_tokens``: with ``known``, a dict to fill for the same sentences with what the
+    phrase table stores as their tokens (``phrases.phrase_tokens``).
     """
     from assistant import outline, segment
     from assistant.classify.features import context_of
     from assistant.textmap import MappedText
 
-    tagger = segment.raw_tagger()
-    cut = segment.raw_cutter() if tagger is None else None
-    if tagger is None:
-        known = None  # the phrase table tags its sentences itself
-    elif known is not None:
-        from assistant.suggest.phrases import candidate
+    cut = segment.raw_cutter()
+    if known is not None:
+        from assistant.suggest.neutral import NAME_TAGS, local_name
+        from assistant.suggest.phrases import add_candidates
+
+        if tags is None:
+            tags = segment.word_tags(local_name, NAME_TAGS)
+        if tags is None:
+            known = None  # no tagger that cuts as the cutter: the phrase table tags its sentences itself
     doc = store.load(path)
     tree = outline.parse(MappedText(doc.body), title_hint=doc.title or None)
     doc_secs = outline.sections(tree)
     contexts = context_of([sec.number for sec in doc_secs])
     out = []
+    # new sentence text → (its tokens, whitespace included; its row's tokens if it has no
+    # whitespace at all, else None)
+    todo: dict[str, tuple[list[str], str | None]] = {}
+    findall = SENTENCE.findall
     for sec, context in zip(doc_secs, contexts):
         # Sentences are segmented one by one: jieba never joins across the punctuation
         # that ends a sentence, so the tokens are those of the whole text.
         text = sec.text
         words: list[str] = []
         sentences = []
-        line, pos = doc.body_line - 1 + sec.line, 0
-        for off, sent in sentence_spans(text):
-            line += text.count("\n", pos, off)
-            pos = off
-            if tagger is not None:
-                pairs = tagger(sent)
-                toks = list(map(_first, pairs))
-            else:
+        line = doc.body_line - 1 + sec.line
+        # as sentence_spans(): no sentence holds a line break, so line by line
+        for para in text.split("\n"):
+            if not para:
+                line += 1
+                continue
+            sents = findall(para)
+            if " " not in para and para.isprintable():
+                # no whitespace at all (most lines): each sentence is stripped, its tokens are
+                # its row's, and the line's sentences go in bulk
+                toks_of = list(map(cut, sents))
+                tok_strs = list(map(" ".join, toks_of))
+                words += chain.from_iterable(toks_of)
+                sentences += zip(repeat(line), sents, tok_strs)
+                if known is not None:
+                    for sent, toks, tok_str in zip(sents, toks_of, tok_strs):
+                        if sent not in known:
+                            known[sent] = None  # filled below
+                            todo[sent] = (toks, tok_str)
+                line += 1
+                continue
+            for sent in sents:
+                if sent.isspace():
+                    continue
                 toks = cut(sent)
-            stripped = sent.strip()
-            if " " in sent or "\t" in sent or "\u3000" in sent:
-                toks = list(filterfalse(str.isspace, toks))
-            words += toks
-            sentences.append((line, stripped, " ".join(toks)))
-            if known is not None and stripped not in known:
-                if len(stripped) != len(sent):  # whitespace at the ends: tokens of their own
-                    while pairs[0][0].isspace():
-                        pairs = pairs[1:]
-                    while pairs[-1][0].isspace():
-                        pairs = pairs[:-1]
-                known[stripped] = candidate(stripped, pairs)
-        out.append((sec.role, sec.level, sec.number, sec.heading, sec.line, text, words, context, sentences))
+                stripped = sent.strip()
+                if " " in sent or "\t" in sent or "\u3000" in sent:
+                    row_toks = list(filterfalse(str.isspace, toks))
+                else:
+                    row_toks = toks
+                tok_str = " ".join(row_toks)
+                words += row_toks
+                sentences.append((line, stripped, tok_str))
+                if known is not None and stripped not in known:
+                    if len(stripped) != len(sent):  # whitespace at the ends: tokens of their own
+                        while toks[0].isspace():
+                            toks = toks[1:]
+                        while toks[-1].isspace():
+                            toks = toks[:-1]
+                    known[stripped] = None  # filled below
+                    todo[stripped] = (toks, None)  # None: the sentence has whitespace
+            line += 1
+        vocab = set(words)
+        if todo:
+            tags.learn(vocab)  # the section's new words, in one tagger call
+        out.append((sec.role, sec.level, sec.number, sec.heading, sec.line, text, words, context, sentences, vocab))
+    if todo:
+        add_candidates(todo, tags, known, phrase_tokens)
     return doc, out
 
 
@@ -217,6 +270,7 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
     from assistant import segment
     from assistant.classify import labels as labels_mod
     from assistant.suggest import phrases
+    from assistant.suggest.neutral import NAME_TAGS, local_name
 
     t0 = time.perf_counter()
     files = corpus_files(dirs)
@@ -227,42 +281,50 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
     with atomic_path(target, suffix=".building") as tmp:
         conn = sqlite3.connect(tmp)
         try:
-            conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
+            # A page cache of up to 64 MB (SQLite's default is 2 MB): on a large corpus the
+            # phrase keys' unique index and FTS5 write all over a file of hundreds of MB,
+            # which a small cache turns into a read and a write of a page per insert.
+            conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;"
+                               + SCHEMA)
             doc_rows: list[tuple] = []
             sec_rows: list[list] = []
             sent_rows: list[tuple] = []
             sec_id = sent_id = 0
             sec_info: list[tuple] = []  # (doc_id, ordinal, body tokens, context); only to train
             known: dict[str, tuple[str, str, str] | None] = {}  # sentence → phrases.candidate()
+            tags = segment.word_tags(local_name, NAME_TAGS)  # after the dictionaries: word → tag
+            phrase_tokens: dict[str, str] = {}  # sentence → the tokens the phrase table keeps
             for doc_no, path in enumerate(files, 1):
-                doc, sections = analyse_file(path, known)
+                doc, sections = analyse_file(path, known, tags, phrase_tokens)
                 doc_rows.append((doc_no, doc.id, doc.title, doc.unit, doc.type, doc.source, doc.position,
                                  str(path), len(doc.body)))
-                for s_ord, (role, level, number, heading, line, text, words, context, sentences) in enumerate(sections):
+                for s_ord, (role, level, number, heading, line, text, words, context, sentences,
+                            vocab) in enumerate(sections):
                     sec_id += 1
-                    for o, (s_line, s_text, s_toks) in enumerate(sentences):
-                        sent_id += 1
-                        sent_rows.append((sent_id, doc_no, sec_id, o, s_line, s_text, s_toks))
+                    sent_rows += [(sent_id + o, doc_no, sec_id, o - 1, s_line, s_text, s_toks)
+                                  for o, (s_line, s_text, s_toks) in enumerate(sentences, 1)]
+                    sent_id += len(sentences)
+                    # " ".join(words): no sentence is without tokens
                     sec_rows.append([sec_id, doc_no, s_ord, role, level, number, heading, line, None, text,
-                                     " ".join(words)])
+                                     " ".join([s[2] for s in sentences])])
                     if labels:
                         sec_info.append((doc.id, s_ord, words, context))
-                    df.update(set(words))
+                    df.update(vocab)
                 if progress:
                     progress(doc_no, len(files))
             if labels:
                 _assign_kinds(conn, labels, sec_rows, sec_info)
-            conn.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?)", doc_rows)
-            conn.executemany("INSERT INTO sections VALUES (?,?,?,?,?,?,?,?,?,?,?)", sec_rows)
-            conn.executemany("INSERT INTO sentences VALUES (?,?,?,?,?,?,?)", sent_rows)
-            conn.executemany("INSERT INTO tokens VALUES (?,?)", df.items())
+            insert_rows(conn, "documents", 9, doc_rows)
+            insert_rows(conn, "sections", 11, sec_rows)
+            insert_rows(conn, "sentences", 7, sent_rows)
+            insert_rows(conn, "tokens", 2, df.items())
             conn.executescript(POST_INDEX)
             # The phrase table reads the sentences with their section and document from memory
             # (the same rows as phrases._ROWS in the same order).
             phrase_rows = ((s_text, s_toks, s_line, o, sec_rows[sec - 1][8], sec_rows[sec - 1][3],
                             sec_rows[sec - 1][6], doc_rows[doc - 1][3], doc_rows[doc - 1][1])
                            for _, doc, sec, o, s_line, s_text, s_toks in sent_rows)
-            phrases.build(conn, phrase_rows, known)
+            phrases.build(conn, phrase_rows, known, phrase_tokens)
             conn.executemany(
                 "INSERT INTO meta VALUES (?,?)",
                 [("signature", sig), ("schema", SCHEMA_VERSION), ("built_at", str(int(time.time()))),

@@ -10,6 +10,12 @@ figures become placeholders of the form ``assist check`` knows (xx名, x月x日,
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from functools import lru_cache
+from itertools import accumulate, compress, count
+from typing import Iterable, Sequence
+
+from assistant import segment
 
 KEEP_NAMES = {
     "武汉", "湖北", "中国", "全国", "国家", "中央", "党中央", "国务院", "中华", "中华人民共和国", "省委", "省政府",
@@ -27,6 +33,11 @@ _STOCK_BEFORE = ("消毒液",)  # 84消毒液 is a product name, not a figure
 _PLACEHOLDER = "xx"
 
 
+_YEAR = re.compile(r"(19|20)\d\d")
+_DAY = re.compile(r"\d{1,2}")
+_DIGITS = re.compile(r"\d+")
+
+
 def _figure(token: str, nxt: str) -> str:
     """Replace Arabic figures inside ``token`` given the token after it."""
     if _STOCK.match(token + (nxt[:2] if nxt.startswith("小时") else "")) or (token == "24" and nxt.startswith("小时")):
@@ -35,44 +46,87 @@ def _figure(token: str, nxt: str) -> str:
         return token
     if token in ("100", "100%") and nxt.startswith(("%", "％")) or token in ("100%", "100％"):
         return token
-    if re.fullmatch(r"(19|20)\d\d", token) and nxt.startswith("年"):
+    if _YEAR.fullmatch(token) and nxt.startswith("年"):
         return "20xx"
-    if nxt.startswith(("月", "日", "时", "号")) and re.fullmatch(r"\d{1,2}", token):
+    if nxt.startswith(("月", "日", "时", "号")) and _DAY.fullmatch(token):
         return "x"
     return _FIGURE.sub(_PLACEHOLDER, token)
 
 
+# _figure looks at no more than this many characters of the next token (小时, 消毒液…), so
+# its answers can be kept for (token, start of the next token)
+NEXT_CHARS = max(map(len, ("小时", "%", "年", "月", *_STOCK_BEFORE)))
+_figure_of = lru_cache(maxsize=1 << 16)(_figure)
+
 _NAME_RUN = re.compile(r"(××)+")
+
+
+def _digit_words(text: str, words: Sequence[str]) -> Iterable[int]:
+    """Indices of the words that hold a digit, in order (``_DIGIT.search(word)``)."""
+    if "".join(words) != text:
+        return [i for i, w in enumerate(words) if not w.isalpha() and _DIGIT.search(w)]
+    # the words join into the text: find the digit runs in the text, then their words
+    ends = list(accumulate(map(len, words)))
+    out: list[int] = []
+    for m in _DIGITS.finditer(text):
+        first = bisect_right(ends, m.start())
+        last = bisect_right(ends, m.end() - 1)
+        if out and out[-1] >= first:
+            first = out[-1] + 1
+        out.extend(range(first, last + 1))
+    return out
+
+
+def neutralize_words(text: str, words: list[str], names: dict[str, str], figures: set[str]) -> str:
+    """``neutralize(text, pairs)`` where ``words``, the words of ``pairs``, join into
+    ``text`` (whitespace tokens left out), ``names`` maps each of them that is a local
+    name to its replacement (``local_name(word, tag)`` for its tag; a word that is not in
+    ``names`` is not one) and ``figures`` holds those of them that have a digit.
+
+    A word's replacement depends on the word and its tag alone, so a table of them
+    serves every sentence; a word with a figure is a figure, whatever its tag.
+    """
+    if not words:
+        return ""
+    if not figures.isdisjoint(words):
+        out = list(words) if names.keys().isdisjoint(words) else list(map(names.get, words, words))
+        last = len(words) - 1
+        for i in compress(count(), map(figures.__contains__, words)):
+            out[i] = _figure_of(words[i], words[i + 1][:NEXT_CHARS] if i < last else "")
+        text = "".join(out)
+    elif names.keys().isdisjoint(words):
+        text = "".join(words)
+    else:
+        text = "".join(map(names.get, words, words))
+    # fold runs like "××××" that two adjacent names leave
+    return _NAME_RUN.sub("××", text) if "××××" in text else text
 
 
 def neutralize(text: str, tagged: list[tuple[str, str]] | None = None) -> str:
     """The sentence with its own facts replaced by placeholders."""
-    from assistant import segment
-
     pairs = tagged if tagged is not None else segment.tag(text)
     if not pairs:
         return ""
     words, tags = zip(*pairs)
     has_digit = _DIGIT.search(text) is not None  # the words are those of ``text``
-    if not has_digit and NAME_TAGS.isdisjoint(tags):  # nothing to replace (most sentences)
+    has_name = not NAME_TAGS.isdisjoint(tags)
+    if not has_digit and not has_name:  # nothing to replace (most sentences)
         text = "".join(words)
         return _NAME_RUN.sub("××", text) if "××××" in text else text
     out = list(words)
     last = len(words) - 1
     figures: set[int] = set()
     if has_digit:
-        for i, w in enumerate(words):
-            # a word of letters only (Chinese included) has no digit: skip the regex
-            if not w.isalpha() and _DIGIT.search(w):
-                out[i] = _figure(w, words[i + 1] if i < last else "")
-                figures.add(i)
-    if not NAME_TAGS.isdisjoint(tags):
-        for i, t in enumerate(tags):
-            if t in NAME_TAGS and i not in figures:
+        for i in _digit_words(text, words):
+            out[i] = _figure(words[i], words[i + 1] if i < last else "")
+            figures.add(i)
+    if has_name:
+        for i in compress(count(), map(NAME_TAGS.__contains__, tags)):
+            if i not in figures:
                 w = words[i]
-                if w not in KEEP_NAMES and len(w) >= 2 and _looks_local(w, t):
-                    m = ADMIN_SUFFIX.search(w)
-                    out[i] = "××" + (m.group(1) if m and len(w) > len(m.group(1)) else "")
+                name = local_name(w, tags[i])
+                if name is not None:
+                    out[i] = name
     text = "".join(out)
     # fold runs like "××××" that two adjacent names leave
     return _NAME_RUN.sub("××", text) if "××××" in text else text
@@ -100,6 +154,15 @@ _SURNAMES = set(
     "连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲"
     "虞敖巩明佘池查麻苑迟邝荀"
 )
+
+
+def local_name(word: str, tag: str) -> str | None:
+    """What ``neutralize`` puts for ``word`` (a word without figures) tagged ``tag``: ×× and
+    the word's administrative suffix if it is a local name (新江镇 → ××镇), else None."""
+    if tag not in NAME_TAGS or word in KEEP_NAMES or len(word) < 2 or not _looks_local(word, tag):
+        return None
+    m = ADMIN_SUFFIX.search(word)
+    return "××" + (m.group(1) if m and len(word) > len(m.group(1)) else "")
 
 
 def _looks_local(word: str, tag: str) -> bool:

@@ -11,9 +11,14 @@ from __future__ import annotations
 import re
 import sqlite3
 from itertools import filterfalse
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
+from assistant import segment
 from assistant.outline import CN_DIGITS
+from assistant.suggest.neutral import local_name, neutralize, neutralize_words
+
+if TYPE_CHECKING:
+    from assistant.segment import WordTags
 
 PHRASE_SCHEMA = """
 CREATE TABLE phrases(
@@ -28,6 +33,7 @@ MARKER = re.compile(
     rf"{_CN}是[，,：:]?|第{_CN}[，,、：:]|[①-⑳])\s*"
 )
 _KEY_DROP = re.compile(r"[\s\W_]+")
+_KEY_KEEP = re.compile(r"[^\W_]+")  # the complement of _KEY_DROP's class (\s is inside \W)
 _KEY_FIG = re.compile(r"(xx|XX|××|\d+|x)")
 MIN_CHARS, MAX_CHARS = 8, 160
 
@@ -44,12 +50,15 @@ def strip_marker(text: str) -> str:
 
 
 _KEY_FIG_FIRST = re.compile(r"[xX×\d]")  # what every _KEY_FIG match starts with
+# _KEY_FIG, led by a character class so that a search skips the rest of the text quickly
+# (the first character decides which of xx / x, XX, ××, digits follows; same matches).
+_KEY_FIG_FAST = re.compile(r"[xX×\d](?:(?<=x)x?|(?<=X)X|(?<=×)×|(?<=\d)\d*)")
 
 
 def phrase_key(neutral: str) -> str:
-    if _KEY_FIG_FIRST.search(neutral):  # most sentences have no figure: skip the slower sub
-        neutral = _KEY_FIG.sub("0", neutral)
-    return _KEY_DROP.sub("", neutral)
+    if _KEY_FIG_FIRST.search(neutral):  # most sentences have no figure: skip the sub
+        neutral = _KEY_FIG_FAST.sub("0", neutral)  # = _KEY_FIG.sub("0", neutral)
+    return "".join(_KEY_KEEP.findall(neutral))  # = _KEY_DROP.sub("", neutral), a little faster
 
 
 # Characters that jieba's segmenter keeps inside one block of text (CJK, ASCII letters and
@@ -69,8 +78,6 @@ def _body_tags(text: str, body: str, pairs: list[tuple[str, str]] | None) -> lis
     marker like 一是 or 1. the body starts inside a run: that run is tagged again.
     ``pairs`` must be the tagger's answer for ``text`` (their words join into ``text``).
     """
-    from assistant import segment
-
     if pairs is None:
         return segment.tag(body)
     k = len(text) - len(body)
@@ -104,6 +111,10 @@ def _ends_block(c: str) -> bool:
     return not (c.isalnum() or c in _BLOCK_PUNCT)
 
 
+# A character that _ends_block (\w is isalnum() or _, and _ is in _BLOCK_PUNCT)
+_BLOCK_END = re.compile(r"[^\w+#&.%\-]")
+
+
 def candidate(text: str, pairs: list[tuple[str, str]] | None = None) -> tuple[str, str, str] | None:
     """(body, neutral text, key) of a stored sentence, or None when it makes no phrase
     (too short or too long, or nothing left once neutralised).
@@ -111,8 +122,6 @@ def candidate(text: str, pairs: list[tuple[str, str]] | None = None) -> tuple[st
     ``pairs``: the sentence's (word, tag) pairs from ``segment.raw_tagger()`` (whitespace
     tokens included, so their words join into ``text``), if the caller has them.
     """
-    from assistant.suggest.neutral import neutralize
-
     body = strip_marker(text)
     if not MIN_CHARS <= len(body) <= MAX_CHARS:
         return None
@@ -123,25 +132,126 @@ def candidate(text: str, pairs: list[tuple[str, str]] | None = None) -> tuple[st
     return body, neutral, key
 
 
+# A body without these (no whitespace, figure or placeholder) and without a local name is
+# its own neutral text and its key is its words without punctuation.
+_PLAIN_BREAK = re.compile(r"[\s\dxX×]")
+
+
+def candidate_of_words(text: str, words: list[str], tags: "WordTags") -> tuple[str, str, str] | None:
+    """``candidate(text, pairs)`` from the sentence's words and a table of their tags.
+
+    ``words``: the sentence's tokens from ``segment.raw_cutter()`` (whitespace tokens
+    included, so they join into ``text``); ``tags``: a ``segment.WordTags`` that knows
+    every one of them, so that the pairs are those of ``segment.raw_tagger()``. The body's
+    words are taken as ``_body_tags`` takes them (a first run after a marker like 一是 is
+    cut again, and its words tagged from the table); a body with no figure and no local
+    name (most of them) is its own neutral text, which needs no tag at all.
+    """
+    c = text[:1]
+    if c and c not in _MARKER_FIRST and not c.isspace() and not c.isdecimal():
+        body = text  # strip_marker(text): no marker, and the sentence is stripped
+    else:
+        body = strip_marker(text)
+    n = len(body)
+    if not MIN_CHARS <= n <= MAX_CHARS:
+        return None
+    k = len(text) - n
+    if k:
+        if not text.endswith(body):
+            return candidate(text, list(zip(words, map(tags.tag.__getitem__, words))))
+        head = None
+        if not _ends_block(text[k - 1]):
+            # as _body_tags: the first run of the body cut on its own, the rest is the sentence's
+            m = _BLOCK_END.search(body, 1)
+            j = m.start() if m else n
+            head = tags.cut(body[:j])  # a run has no whitespace
+            if not tags.knows(head):
+                return candidate(text, list(zip(words, map(tags.tag.__getitem__, words))))
+            k += j
+        if head is not None and k == len(text):
+            words = head
+        else:
+            pos = i = 0
+            while pos < k:
+                pos += len(words[i])
+                i += 1
+            if pos != k:
+                return candidate(text, list(zip(words, map(tags.tag.__getitem__, words))))
+            words = head + words[i:] if head else words[i:]
+    if tags.name is not local_name:
+        if _SPACE.search(body):
+            words = [w for w in words if w.strip()]
+        neutral = neutralize(body, list(zip(words, map(tags.tag.__getitem__, words))))
+    elif _PLAIN_BREAK.search(body) is None and tags.names.keys().isdisjoint(words):
+        # nothing to replace (and no figure for the key): the body is its own neutral text
+        key = "".join(_KEY_KEEP.findall(body))  # phrase_key(body)
+        return (body, body, key) if len(key) >= MIN_CHARS - 2 else None
+    else:
+        if _SPACE.search(body):
+            words = [w for w in words if w.strip()]
+        neutral = neutralize_words(body, words, tags.names, tags.figures)
+    key = phrase_key(neutral)
+    if len(key) < MIN_CHARS - 2:
+        return None
+    return body, neutral, key
+
+
+def add_candidates(new: dict[str, tuple[list[str], str | None]], tags: "WordTags",
+                   known: dict[str, tuple[str, str, str] | None],
+                   tokens_of: dict[str, str] | None = None) -> None:
+    """``known[text] = candidate(text)`` and ``tokens_of[text] = phrase_tokens(its row's
+    tokens)`` for each new sentence.
+
+    ``new``: sentence text → (its words from ``segment.raw_cutter()``, whitespace tokens
+    included; the row's space-joined tokens if the sentence has no whitespace, else None);
+    ``tags``: a ``segment.WordTags`` that has learnt the words of these sentences (a word
+    it could not tag alone is learnt here from its sentence).
+    """
+    digits, pending = tags.digits, tags.pending
+    for text, (words, tok_str) in new.items():
+        if tok_str is None:
+            tags.learn(set(words))  # whitespace words too (a row leaves some out)
+        if pending and not pending.isdisjoint(words):
+            known[text] = candidate(text, tags.learn_text(text))
+            tok_str = None
+        else:
+            known[text] = candidate_of_words(text, words, tags)
+        if tokens_of is not None:
+            # no whitespace and no number token: the row's tokens as they are
+            tokens_of[text] = (tok_str if tok_str is not None and digits.isdisjoint(words)
+                               else phrase_tokens(" ".join(words)))
+
+
 _ROWS = ("SELECT se.text, se.tokens, se.line, se.ord, s.kind, s.role, s.heading, d.unit, d.doc_id "
          "FROM sentences se JOIN sections s ON s.id = se.section JOIN documents d ON d.id = se.doc "
          "ORDER BY se.id")
 
 
+def phrase_tokens(tokens: str) -> str:
+    """What a phrase keeps of its sentence's space-joined tokens: no number tokens."""
+    return " ".join(filterfalse(str.isdigit, tokens.split()))
+
+
 def build(conn: sqlite3.Connection, rows: Iterable[tuple] | None = None,
-          known: dict[str, tuple[str, str, str] | None] | None = None) -> int:
+          known: dict[str, tuple[str, str, str] | None] | None = None,
+          tokens_of: dict[str, str] | None = None) -> int:
     """Fill the phrases tables; return the phrase count.
 
     ``rows``: (text, tokens, line, ord, kind, role, heading, unit, doc_id) per sentence in
     index order, read from the sentences/sections/documents tables when not given.
     ``known``: sentence text → ``candidate(text)`` already computed (the index build
     computes them while it segments); other sentences are analysed here.
+    ``tokens_of``: sentence text → ``phrase_tokens(tokens)``, where already computed.
     """
     conn.executescript(PHRASE_SCHEMA)
     if rows is None:
         rows = conn.execute(_ROWS)
     seen: dict[str, tuple[str, str, str] | None] = {} if known is None else known
-    groups: dict[str, list] = {}  # key → [text, neutral, kinds, units, docs, n, doc_id, line, heading, tokens]
+    # key → [text, neutral, doc_id, line, heading, tokens, kind, unit, later]: the first
+    # occurrence, and (kind, unit, doc_id) of each later one (None while there is none:
+    # most phrases occur once)
+    groups: dict[str, list] = {}
+    get = groups.get
     for text, tokens, line, ord_, kind, role, heading, unit, doc_id in rows:
         c = seen.get(text, False)
         if c is False:
@@ -149,25 +259,38 @@ def build(conn: sqlite3.Connection, rows: Iterable[tuple] | None = None,
         if c is None:
             continue
         body, neutral, key = c
-        g = groups.get(key)
+        g = get(key)
         if g is None:
-            g = groups[key] = [body, neutral, {}, {}, set(), 0, doc_id, line,
-                               int(ord_ == 0 and role == "section" and bool(heading)
-                                   and body.rstrip("。；;，,：:") == heading),
-                               " ".join(filterfalse(str.isdigit, tokens.split()))]
-        kinds, units = g[2], g[3]
-        kind = kind or ""
-        unit = unit or ""
-        kinds[kind] = kinds.get(kind, 0) + 1
-        units[unit] = units.get(unit, 0) + 1
-        g[4].add(doc_id)
-        g[5] += 1
+            groups[key] = [body, neutral, doc_id, line,
+                           int(ord_ == 0 and role == "section" and bool(heading)
+                               and body.rstrip("。；;，,：:") == heading),
+                           (tokens_of and tokens_of.get(text)) or phrase_tokens(tokens),
+                           kind or "", unit or "", None]
+        elif g[8] is None:
+            g[8] = [(kind or "", unit or "", doc_id)]
+        else:
+            g[8].append((kind or "", unit or "", doc_id))
     out = []
-    for i, (key, (text, neutral, kinds, units, docs, n, doc_id, line, head, toks)) in enumerate(groups.items(), 1):
+    for i, (key, (text, neutral, doc_id, line, head, toks, kind, unit, later)) in enumerate(groups.items(), 1):
+        if later is None:
+            out.append((i, key, text, neutral, kind or None, unit or None, unit, 1, 1, doc_id, line, head, toks))
+            continue
+        kinds, units, docs = {kind: 1}, {unit: 1}, {doc_id}
+        for k, u, d in later:
+            kinds[k] = kinds.get(k, 0) + 1
+            units[u] = units.get(u, 0) + 1
+            docs.add(d)
         out.append((i, key, text, neutral, _most_common(kinds) or None, _most_common(units) or None,
-                    ",".join(sorted(u for u in units if u)), len(docs), n, doc_id, line, head, toks))
-    conn.executemany("INSERT INTO phrases VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", out)
-    conn.executescript("INSERT INTO phrases_fts(phrases_fts) VALUES('rebuild');"
+                    ",".join(sorted(u for u in units if u)), len(docs), len(later) + 1, doc_id, line, head, toks))
+    from assistant.corpus.index import insert_rows
+
+    insert_rows(conn, "phrases", 13, out)
+    # FTS5 writes its pending terms out as a new segment each time they pass 'hashsize' (1 MB
+    # by default) and merges the segments as they pile up: on a large corpus that merging
+    # makes the rebuild grow faster than the text. With 32 MB a corpus 100x the shipped one
+    # is merged about once (the setting stays in phrases_fts_config; queries ignore it).
+    conn.executescript("INSERT INTO phrases_fts(phrases_fts, rank) VALUES('hashsize', 33554432);"
+                       "INSERT INTO phrases_fts(phrases_fts) VALUES('rebuild');"
                        "CREATE INDEX phrases_kind ON phrases(kind, docs);")
     return len(out)
 
