@@ -206,3 +206,128 @@ def test_jieba_backend_build_stores_sentence_tokens(tmp_path: Path) -> None:
         assert conn.execute("SELECT COUNT(*) FROM phrases").fetchone()[0] > 5
     finally:
         segment.use_backend("rjieba")
+
+
+def _tables(db: Path) -> dict[str, list]:
+    """Every row of the index's tables (model weights excepted: training is not bit-for-bit
+    repeatable) and the FTS5 index as term instances."""
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, phrases_fts, instance)")
+    out = {t: list(conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2"))
+           for t in ("documents", "sections", "sentences", "tokens", "phrases")}
+    out["fts"] = list(conn.execute("SELECT term, doc, col, offset FROM temp.v ORDER BY 1, 2, 3, 4"))
+    out["features"] = sorted(r[0] for r in conn.execute("SELECT * FROM model_features"))
+    return out
+
+
+def test_parallel_build_is_the_single_process_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker processes analyse the files of a large corpus; the index (kinds from the
+    trained model included) is the one a single process builds. The shipped corpus is made
+    to count as large, with the tricky sentences and a report copied (sentences that two
+    workers both see)."""
+    from assistant import paths
+
+    folder = tmp_path / "c"
+    for d in store.iter_docs([paths.shipped("corpus")]):
+        store.save(folder, d)
+    store.save(folder, store.StoredDoc(id="x-01", title="镇疫情防控工作汇报", unit="town", body=TRICKY_A))
+    store.save(folder, store.StoredDoc(id="zz-01", title="镇疫情防控工作汇报", unit="town", body=TRICKY_A))
+    store.save(folder, store.StoredDoc(id="x-02", title="社区疫情防控情况", unit="community", body=TRICKY_B))
+    (folder / "labels.tsv").write_text(paths.shipped("corpus").joinpath("labels.tsv").read_text("utf-8"), "utf-8")
+    one, two = tmp_path / "one.sqlite", tmp_path / "two.sqlite"
+    calls: list[str] = []
+    real = index.analyse_file
+
+    def counted(path, *args):  # noqa: ANN001, ANN202
+        calls.append(path.name)  # in the process that analyses the file
+        return real(path, *args)
+
+    monkeypatch.setattr(index, "analyse_file", counted)
+    index.build([folder], one, "test", jobs=1)
+    assert len(calls) == len(index.corpus_files([folder]))
+    calls.clear()
+    monkeypatch.setattr(index, "PARALLEL_MIN_BYTES", 0)
+    index.build([folder], two, "test", jobs=2)
+    assert calls == []  # every file was analysed in a worker
+    a, b = _tables(one), _tables(two)
+    assert len(a["sections"]) > 200 and a["features"]
+    assert sum(r[8] is not None for r in a["sections"]) == len(a["sections"])  # every section has a kind
+    for name in a:
+        assert a[name] == b[name], name
+
+
+def test_parallel_build_errors_leave_the_previous_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A corrupt corpus file found by a worker is bad input (one message, no traceback);
+    Ctrl-C during a parallel build stops it. Either way the previous index stays as it was."""
+    from assistant import paths
+    from assistant.errors import InputError
+
+    folder = tmp_path / "c"
+    for d in store.iter_docs([paths.shipped("corpus")]):
+        store.save(folder, d)
+    dirs = [folder]
+    index.ensure(dirs, jobs=1)
+    path = index.index_path(dirs)
+    before = path.read_bytes()
+    monkeypatch.setattr(index, "PARALLEL_MIN_BYTES", 0)
+    files = index.corpus_files(dirs)
+    files[-3].write_bytes(b"\xff\xfe\x00 not text")
+    with pytest.raises(InputError, match="不是 UTF-8"):
+        index.ensure(dirs, jobs=2)
+    files[-3].write_text(store.StoredDoc(id="zz", title="t", unit="town", body=BODY_B).dumps(), "utf-8")
+
+    def interrupt(done: int, total: int) -> None:
+        if done == 5:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        index.ensure(dirs, progress=interrupt, jobs=2)
+    assert path.read_bytes() == before
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".building")]
+    assert index.stats(index.open_index(dirs))["documents"] == len(files)  # and it builds again
+
+
+def test_model_is_reused_when_its_training_sections_are_unchanged(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding a report without labels rebuilds the index without training again (the model
+    of the index it replaces, or of another index with the same labelled sections, is
+    kept); a changed label trains anew."""
+    from assistant import paths
+    from assistant.classify import model as model_mod
+
+    monkeypatch.setenv("ASSIST_CACHE", str(tmp_path / "cache"))
+    folder = tmp_path / "c"
+    for d in store.iter_docs([paths.shipped("corpus")]):
+        store.save(folder, d)
+    labels = paths.shipped("corpus").joinpath("labels.tsv").read_text("utf-8")
+    (folder / "labels.tsv").write_text(labels, "utf-8")
+    first = index.ensure([folder])
+    assert isinstance(first, index.BuildStats)
+
+    def weights(db: Path) -> tuple[dict, list]:
+        conn = sqlite3.connect(db)
+        return dict(conn.execute("SELECT key, value FROM meta WHERE key = 'model_inputs'")), \
+            list(conn.execute("SELECT * FROM model_features ORDER BY 1"))
+
+    trained = weights(first.path)
+    assert trained[0] and trained[1]
+    real_train, calls = model_mod.train, []
+    monkeypatch.setattr(model_mod, "train", lambda *a, **k: calls.append(1) or real_train(*a, **k))
+
+    store.save(folder, store.StoredDoc(id="x-01", title="学校疫情防控工作汇报", unit="school", body=BODY_A))
+    again = index.ensure([folder])
+    assert isinstance(again, index.BuildStats) and again.documents == first.documents + 1
+    assert calls == [] and weights(again.path) == trained
+    # another set of folders holding the same labelled sections: the sibling index's model
+    other = tmp_path / "more"
+    store.save(other, store.StoredDoc(id="y-01", title="银行疫情防控工作汇报", unit="bank", body=BODY_B))
+    index.ensure([folder, other])
+    assert calls == [] and weights(index.index_path([folder, other])) == trained
+
+    lines = labels.splitlines()
+    i = next(k for k, line in enumerate(lines) if line and not line.startswith("#") and "\tleadership\t" in line)
+    lines[i] = lines[i].replace("\tleadership\t", "\tpublicity\t")
+    (folder / "labels.tsv").write_text("\n".join(lines) + "\n", "utf-8")
+    index.ensure([folder])
+    assert calls == [1]
+    assert weights(index.index_path([folder]))[0] != trained[0]

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.errors import InputError
+
 FILENAME = "labels.tsv"
 ROLE_MARK = {"opening": "［开头］", "closing": "［结尾］"}
 
@@ -35,12 +37,18 @@ def read(folder: Path) -> dict[tuple[str, int], Label]:
     out: dict[tuple[str, int], Label] = {}
     if not path.is_file():
         return out
-    for line in path.read_text(encoding="utf-8").splitlines():
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        raise InputError(f"无法读取标注文件（须为 UTF-8 文本）：{path}") from None
+    for no, line in enumerate(lines, 1):
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
         if len(parts) < 3:
             continue
+        if not parts[1].strip().isdecimal():
+            raise InputError(f"{path}:{no}: 第二列应为节的序号（整数）：{parts[1]!r}")
         doc_id, ord_, kind = parts[0], int(parts[1]), parts[2].strip()
         heading = parts[3] if len(parts) > 3 else ""
         out[(doc_id, ord_)] = Label(doc_id, ord_, kind, heading)

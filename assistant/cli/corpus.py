@@ -54,12 +54,16 @@ def corpus_index(corpus: Optional[Path]) -> Iterator[sqlite3.Connection]:
 def build_cmd(
     corpus: Optional[Path] = CORPUS_OPTION,
     force: bool = typer.Option(False, "--force", help="即使语料未变也重新构建。"),
+    jobs: Optional[int] = typer.Option(
+        None, "--jobs", "-j", min=1,
+        help="分析语料所用的进程数（默认：环境变量 ASSIST_JOBS，否则可用的 CPU 数；1 表示单进程）。"
+             "语料较小时总是单进程。"),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """（重新）构建语料索引。语料变化后各命令会自动重建，一般无需手动运行。"""
     from assistant.corpus import index
 
-    result = index.ensure(chosen_dirs(corpus), progress_printer("正在构建索引"), force=force)
+    result = index.ensure(chosen_dirs(corpus), progress_printer("正在构建索引"), force=force, jobs=jobs)
     if isinstance(result, index.BuildStats):
         data = {"index": str(result.path), "rebuilt": True, "documents": result.documents,
                 "sections": result.sections, "sentences": result.sentences, "chars": result.chars,

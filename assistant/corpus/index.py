@@ -12,15 +12,18 @@ for retrieval; ``tokens`` holds section frequencies (df) for TF-IDF weights.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
+import os
 import re
 import sqlite3
 import time
 from collections import Counter
 from dataclasses import dataclass
-from itertools import chain, filterfalse, repeat
+from itertools import chain, filterfalse, islice, repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Sequence
 
 from assistant import paths
 from assistant.atomic import atomic_path
@@ -92,8 +95,11 @@ def _dict_files(dirs: Iterable[Path]) -> list[Path]:
 
 def signature(dirs: list[Path]) -> str:
     """Content hash of everything the index is built from."""
+    from assistant.classify.labels import FILENAME as LABELS
+
     h = hashlib.sha256(f"schema {SCHEMA_VERSION}\n".encode())
-    for p in corpus_files(dirs) + _dict_files(dirs):
+    labels = [Path(d) / LABELS for d in dirs if (Path(d) / LABELS).is_file()]  # what the model learns
+    for p in corpus_files(dirs) + _dict_files(dirs) + labels:
         h.update(str(p.name).encode() + b"\0")
         h.update(p.read_bytes())
         h.update(b"\0")
@@ -141,13 +147,14 @@ class BuildStats:
     rebuilt: bool
 
 
-def ensure(dirs: list[Path], progress: Optional[Progress] = None, force: bool = False) -> BuildStats | Path:
+def ensure(dirs: list[Path], progress: Optional[Progress] = None, force: bool = False,
+           jobs: Optional[int] = None) -> BuildStats | Path:
     """Return the index path, building it first if it is missing or stale."""
     path = index_path(dirs)
     sig = signature(dirs)
     if not force and stored_signature(path) == sig:
         return path
-    return build(dirs, path, sig, progress)
+    return build(dirs, path, sig, progress, jobs=jobs)
 
 
 def open_index(dirs: list[Path], progress: Optional[Progress] = None) -> sqlite3.Connection:
@@ -260,13 +267,109 @@ def analyse_file(path: Path, known: Optional[dict] = None, tags: Optional[WordTa
     return doc, out
 
 
+# --- the analysis of the files, in worker processes on a large corpus ------------------------
+
+# Below this much report text (bytes on disk) one process analyses every file: starting
+# workers and sending their results back costs more than it saves.
+PARALLEL_MIN_BYTES = 400_000
+_CHUNKS_PER_JOB = 4  # files go to the workers in this many runs each (a balanced load)
+_RUN_MAX_FILES = 64  # and no run is longer (an interrupted build stops within one run)
+_worker: dict = {}  # a worker process's own state: see _worker_init
+
+
+def default_jobs() -> int:
+    """Worker processes for a build: ASSIST_JOBS if set, else the CPUs this process may use."""
+    env = os.environ.get("ASSIST_JOBS", "").strip()
+    if env.isdecimal() and int(env) > 0:
+        return int(env)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _worker_init(keep_words: bool) -> None:
+    import signal
+
+    from assistant import segment
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    from assistant.suggest.neutral import NAME_TAGS, local_name
+
+    _worker.update(known={}, tokens={}, keep_words=keep_words,
+                   tags=segment.word_tags(local_name, NAME_TAGS))
+
+
+def _analyse_run(paths: list[Path]) -> tuple[list, Counter, list, list]:
+    """In a worker: analyse_file for each path, with the worker's own tables of known
+    sentences and word tags. Returns the results, the run's document frequencies, and the
+    phrase entries the run added. What is sent back is kept small (unpickling is on the
+    main process's path): each section's vocabulary is counted here, not sent, and its
+    words travel only when the build trains the classifier."""
+    known, tokens, tags = _worker["known"], _worker["tokens"], _worker["tags"]
+    keep_words = _worker["keep_words"]
+    k0, t0 = len(known), len(tokens)
+    out = []
+    df: Counter[str] = Counter()
+    for path in paths:
+        doc, sections = analyse_file(path, known, tags, tokens)
+        for sec in sections:
+            df.update(sec[9])
+        out.append((doc, [sec[:6] + (sec[6] if keep_words else None,) + sec[7:9] + (None,) for sec in sections]))
+    return out, df, list(islice(known.items(), k0, None)), list(islice(tokens.items(), t0, None))
+
+
+def _analysed(files: list[Path], known: dict, tags: Optional[WordTags], phrase_tokens: dict,
+              df: Counter, keep_words: bool, jobs: int) -> Iterator[tuple]:
+    """``analyse_file`` for each file, in order, filling ``known`` and ``phrase_tokens``;
+    a section's vocabulary is None when it has already been counted into ``df``.
+
+    With ``jobs`` > 1 and enough text, the files are analysed by that many forked worker
+    processes (they inherit the loaded dictionaries; a sentence seen by two workers is
+    analysed twice, with the same result). Without fork, or with a segmenter that has no
+    tagger, one process does it all. The index is the same either way.
+    """
+    import multiprocessing
+
+    if (jobs > 1 and len(files) > 1 and tags is not None
+            and "fork" in multiprocessing.get_all_start_methods()
+            and sum(p.stat().st_size for p in files) >= PARALLEL_MIN_BYTES):
+        from concurrent.futures import ProcessPoolExecutor
+
+        jobs = min(jobs, len(files))
+        size = max(1, min(_RUN_MAX_FILES, -(-len(files) // (jobs * _CHUNKS_PER_JOB))))
+        runs = [files[i:i + size] for i in range(0, len(files), size)]
+        # A worker that dies (killed, out of memory) fails the build with BrokenProcessPool
+        # instead of leaving it waiting. Ctrl-C is the parent's: on it or on any error (here
+        # or in the caller, which closes this generator) the runs not started are dropped and
+        # the workers finish the one in hand (killing a worker as it sends a result could
+        # leave the pool's reader thread waiting for the rest of it forever).
+        with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), _worker_init, (keep_words,)) as pool:
+            try:
+                for results, run_df, new_known, new_tokens in pool.map(_analyse_run, runs):
+                    df.update(run_df)
+                    for text, value in new_known:
+                        known.setdefault(text, value)
+                    for text, value in new_tokens:
+                        phrase_tokens.setdefault(text, value)
+                    yield from results
+            finally:
+                pool.shutdown(cancel_futures=True)
+        return
+    for path in files:
+        yield analyse_file(path, known, tags, phrase_tokens)
+
+
 def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress] = None,
-          train_model: bool = True) -> BuildStats:
+          train_model: bool = True, jobs: Optional[int] = None) -> BuildStats:
     """Build the index for ``dirs`` into ``target`` atomically.
 
     ``train_model``: with labels in the corpus (labels.tsv), train the section classifier,
-    store it in the index and fill sections.kind.
+    store it in the index and fill sections.kind. ``jobs``: worker processes for the
+    analysis of a large corpus (``default_jobs()`` when None; 1: none).
     """
+    if jobs is None:
+        jobs = default_jobs()
     from assistant import segment
     from assistant.classify import labels as labels_mod
     from assistant.suggest import phrases
@@ -282,7 +385,7 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
         conn = sqlite3.connect(tmp)
         try:
             # A page cache of up to 64 MB (SQLite's default is 2 MB): on a large corpus the
-            # phrase keys' unique index and FTS5 write all over a file of hundreds of MB,
+            # indexes and FTS5 write all over a file of hundreds of MB,
             # which a small cache turns into a read and a write of a page per insert.
             conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;"
                                + SCHEMA)
@@ -294,26 +397,28 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
             known: dict[str, tuple[str, str, str] | None] = {}  # sentence → phrases.candidate()
             tags = segment.word_tags(local_name, NAME_TAGS)  # after the dictionaries: word → tag
             phrase_tokens: dict[str, str] = {}  # sentence → the tokens the phrase table keeps
-            for doc_no, path in enumerate(files, 1):
-                doc, sections = analyse_file(path, known, tags, phrase_tokens)
-                doc_rows.append((doc_no, doc.id, doc.title, doc.unit, doc.type, doc.source, doc.position,
-                                 str(path), len(doc.body)))
-                for s_ord, (role, level, number, heading, line, text, words, context, sentences,
-                            vocab) in enumerate(sections):
-                    sec_id += 1
-                    sent_rows += [(sent_id + o, doc_no, sec_id, o - 1, s_line, s_text, s_toks)
-                                  for o, (s_line, s_text, s_toks) in enumerate(sentences, 1)]
-                    sent_id += len(sentences)
-                    # " ".join(words): no sentence is without tokens
-                    sec_rows.append([sec_id, doc_no, s_ord, role, level, number, heading, line, None, text,
-                                     " ".join([s[2] for s in sentences])])
-                    if labels:
-                        sec_info.append((doc.id, s_ord, words, context))
-                    df.update(vocab)
-                if progress:
-                    progress(doc_no, len(files))
-            if labels:
-                _assign_kinds(conn, labels, sec_rows, sec_info)
+            analysis = _analysed(files, known, tags, phrase_tokens, df, bool(labels), jobs)
+            with contextlib.closing(analysis):  # an error below stops the workers at once
+                for doc_no, (doc, sections) in enumerate(analysis, 1):
+                    path = files[doc_no - 1]
+                    doc_rows.append((doc_no, doc.id, doc.title, doc.unit, doc.type, doc.source, doc.position,
+                                     str(path), len(doc.body)))
+                    for s_ord, (role, level, number, heading, line, text, words, context, sentences,
+                                vocab) in enumerate(sections):
+                        sec_id += 1
+                        sent_rows += [(sent_id + o, doc_no, sec_id, o - 1, s_line, s_text, s_toks)
+                                      for o, (s_line, s_text, s_toks) in enumerate(sentences, 1)]
+                        sent_id += len(sentences)
+                        # " ".join(words): no sentence is without tokens
+                        sec_rows.append([sec_id, doc_no, s_ord, role, level, number, heading, line, None, text,
+                                         " ".join([s[2] for s in sentences])])
+                        if labels:
+                            sec_info.append((doc.id, s_ord, words, context))
+                        if vocab is not None:
+                            df.update(vocab)
+                    if progress:
+                        progress(doc_no, len(files))
+            model_key = _assign_kinds(conn, labels, sec_rows, sec_info, target) if labels else None
             insert_rows(conn, "documents", 9, doc_rows)
             insert_rows(conn, "sections", 11, sec_rows)
             insert_rows(conn, "sentences", 7, sent_rows)
@@ -328,7 +433,8 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
             conn.executemany(
                 "INSERT INTO meta VALUES (?,?)",
                 [("signature", sig), ("schema", SCHEMA_VERSION), ("built_at", str(int(time.time()))),
-                 ("dirs", "\n".join(str(d) for d in dirs)), ("segmenter", segment.backend_name())],
+                 ("dirs", "\n".join(str(d) for d in dirs)), ("segmenter", segment.backend_name())]
+                + ([("model_inputs", model_key)] if model_key else []),
             )
             conn.commit()
         finally:
@@ -337,14 +443,18 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
                       time.perf_counter() - t0, True)
 
 
-def _assign_kinds(conn: sqlite3.Connection, labels: dict, sec_rows: list[list], sec_info: list) -> None:
+def _assign_kinds(conn: sqlite3.Connection, labels: dict, sec_rows: list[list], sec_info: list,
+                  previous: Optional[Path] = None) -> Optional[str]:
     """Labelled sections take their label; a model trained on them predicts the rest.
 
-    sec_rows[i][8] is the kind column; the model is saved into the index.
+    sec_rows[i][8] is the kind column; the model is saved into the index. Returns the key
+    of what the model was trained on (None when there is no model). When ``previous`` (the
+    index being replaced) holds a model trained on exactly the same sections, features and
+    labels, that model is reused: adding reports without labels retrains nothing, and
+    needs no scikit-learn.
     """
     from assistant.classify import labels as labels_mod
     from assistant.classify.features import raw_features
-    from assistant.classify.model import train
 
     samples, ys, groups, unlabelled = [], [], [], []
     feats_of: list[dict[str, float]] = []
@@ -361,11 +471,59 @@ def _assign_kinds(conn: sqlite3.Connection, labels: dict, sec_rows: list[list], 
         else:
             unlabelled.append(len(feats_of) - 1)
     if len(set(ys)) < 2 or len(set(groups)) < 2:
-        return
-    model = train(samples, ys, groups)
+        return None
+    key = _training_key(samples, ys, groups)
+    model = _previous_model(previous, key)
+    if model is None:
+        from assistant.classify.model import train
+
+        model = train(samples, ys, groups)
     model.save(conn)
     for i in unlabelled:
         sec_rows[i][8] = model.predict(feats_of[i])[0]
+    return key
+
+
+def _training_key(samples: list[dict[str, float]], ys: list[str], groups: list[str]) -> str:
+    """A digest of everything training depends on: the samples in order, the training
+    settings and the index schema."""
+    from assistant.classify import model
+
+    h = hashlib.sha256(json.dumps([SCHEMA_VERSION, model.C, model.FOLDS]).encode())
+    for feats, y, g in zip(samples, ys, groups):
+        h.update(json.dumps([y, g, sorted(feats.items())], ensure_ascii=False).encode())
+    return h.hexdigest()
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _previous_model(path: Optional[Path], key: str):  # noqa: ANN202
+    """A model trained on ``key`` from the index at ``path`` or, failing that, from another
+    index beside it (another set of corpus folders with the same labelled sections, as the
+    shipped corpus alone and with the user's reports); None if there is none."""
+    from assistant.classify.model import LinearModel
+
+    if path is None:
+        return None
+    others = sorted((p for p in path.parent.glob("index-*.sqlite") if p != path), key=_mtime, reverse=True)
+    for candidate in [path, *others[:8]]:
+        if not candidate.is_file():
+            continue
+        try:
+            conn = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
+            try:
+                if _meta(conn).get("model_inputs") == key:
+                    return LinearModel.load(conn)
+            finally:
+                conn.close()
+        except (sqlite3.DatabaseError, OSError):
+            continue
+    return None
 
 
 # --- queries used by `corpus stats` and `corpus list` ------------------------------------------

@@ -100,7 +100,13 @@ def parse(text: str, path: Path | None = None) -> StoredDoc:
 
 
 def load(path: Path) -> StoredDoc:
-    return parse(path.read_text(encoding="utf-8"), path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"语料文件不是 UTF-8 文本（可能已损坏）：{path}") from None
+    except OSError as e:
+        raise InputError(f"无法读取语料文件：{path}（{e.strerror or e}）") from None
+    return parse(text, path)
 
 
 def save(folder: Path, doc: StoredDoc) -> Path:

@@ -20,9 +20,11 @@ from assistant.suggest.neutral import local_name, neutralize, neutralize_words
 if TYPE_CHECKING:
     from assistant.segment import WordTags
 
+# key has no index: build() groups the sentences by key, so keys are unique by construction,
+# nothing looks a phrase up by key, and a unique index cost half the time of the insert.
 PHRASE_SCHEMA = """
 CREATE TABLE phrases(
-  id INTEGER PRIMARY KEY, key TEXT UNIQUE, text TEXT, neutral TEXT, kind TEXT, unit TEXT, units TEXT,
+  id INTEGER PRIMARY KEY, key TEXT, text TEXT, neutral TEXT, kind TEXT, unit TEXT, units TEXT,
   docs INTEGER, occurrences INTEGER, doc_id TEXT, line INTEGER, heading INTEGER, tokens TEXT);
 CREATE VIRTUAL TABLE phrases_fts USING fts5(tokens, content='phrases', content_rowid='id');
 """
