@@ -123,7 +123,10 @@ def test_first_chars_is_conservative() -> None:
     assert first_chars("第\\d+页") == {"第"}
     assert first_chars("^[ \\t]*(?:相关推荐|客服)") == {" ", "\t", "相", "客"}
     assert first_chars("x?y") == {"x", "y"}
-    for unknown in ("\\d+", ".", "[^a]", "(?i:word)", "a|", "a*", "(?=a)a"):
+    # a look-ahead gives its start where known; look-behinds and negative look-aheads are zero width
+    assert first_chars("(?=a)a") == first_chars("(?=.)a") == {"a"}
+    assert first_chars("(?<!x)(?!y)[ab]") == {"a", "b"}
+    for unknown in ("\\d+", ".", "[^a]", "(?i:word)", "a|", "a*"):
         assert first_chars(unknown) is None, unknown
 
 

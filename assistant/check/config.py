@@ -20,17 +20,17 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+from assistant.check.frozen import Frozen
 from assistant.errors import InputError
 
 LEVEL_VALUES = ("off", "info", "warning", "error")
 _KNOWN_KEYS = {"rules", "ignore-words"}
 
 
-class CheckConfig:
+class CheckConfig(Frozen):
     """Per-rule severities (``"off"`` disables a rule) and words never to flag.
 
-    Immutable and compared by value, like a frozen dataclass (written out by
-    hand: ``dataclasses`` is slow to import, and check must start fast)."""
+    Immutable and compared by value (``Frozen``: check must start fast)."""
 
     __slots__ = ("rules", "ignore_words", "source")
 
@@ -39,27 +39,6 @@ class CheckConfig:
         object.__setattr__(self, "rules", {} if rules is None else rules)
         object.__setattr__(self, "ignore_words", ignore_words)
         object.__setattr__(self, "source", source)  # the file it came from, for messages
-
-    def __setattr__(self, name: str, value) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}")
-
-    def _key(self) -> tuple:
-        return (self.rules, self.ignore_words, self.source)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            return self._key() == other._key()  # type: ignore[attr-defined]
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def __repr__(self) -> str:
-        return (f"CheckConfig(rules={self.rules!r}, ignore_words={self.ignore_words!r}, "
-                f"source={self.source!r})")
 
     def severity(self, rule_id: str, default: str) -> str:
         return self.rules.get(rule_id, default)

@@ -229,65 +229,32 @@ def _class_escape(chars: str) -> str:
 def first_chars(pattern: str) -> set[str] | None:
     """The characters a match of ``pattern`` can start with, or None if unknown
     (or if it could match the empty string). Conservative: any construct not
-    understood gives None."""
+    understood gives None (the analysis is ``recache``'s start set)."""
     try:
         try:
             from re import _constants as C, _parser as P  # Python 3.11+
         except ImportError:  # pragma: no cover - Python 3.10
             import sre_constants as C  # type: ignore[no-redef]
             import sre_parse as P  # type: ignore[no-redef]
+        from assistant.check.recache import start_items
+
         parsed = P.parse(pattern, re.M)
         if parsed.state.flags & (re.I | re.X):
             return None
-        chars = _first(list(parsed), C)
+        items = start_items(list(parsed), C)
+        if items is None:
+            return None
+        chars: set[str] = set()
+        for op, av in items:  # LITERAL or RANGE
+            if op is C.LITERAL:
+                chars.add(chr(av))
+            elif av[1] - av[0] <= 300:
+                chars.update(map(chr, range(av[0], av[1] + 1)))
+            else:
+                return None
     except Exception:  # internal API: never let an optimisation break checking
         return None
     return chars if chars and len(chars) <= 300 else None
-
-
-def _first(items: list, C) -> set[str] | None:
-    for k, (op, av) in enumerate(items):
-        if op is C.AT:
-            continue  # ^, $, \b: zero width
-        if op is C.LITERAL:
-            return {chr(av)}
-        if op is C.IN:
-            out: set[str] = set()
-            for op2, av2 in av:
-                if op2 is C.LITERAL:
-                    out.add(chr(av2))
-                elif op2 is C.RANGE and av2[1] - av2[0] <= 300:
-                    out.update(chr(c) for c in range(av2[0], av2[1] + 1))
-                else:
-                    return None
-            return out
-        if op is C.BRANCH:
-            out = set()
-            for alt in av[1]:
-                sub = _first(list(alt), C)
-                if sub is None:
-                    return None
-                out |= sub
-            return out
-        if op is C.SUBPATTERN:
-            if av[1] & re.I:
-                return None
-            inner = list(av[-1])
-            sub = _first(inner, C)
-            if sub is None:
-                return None
-            return sub
-        if op in (C.MAX_REPEAT, C.MIN_REPEAT):
-            lo, _, body = av
-            sub = _first(list(body), C)
-            if sub is None:
-                return None
-            if lo == 0:
-                rest = _first(items[k + 1:], C)
-                return None if rest is None else sub | rest
-            return sub
-        return None
-    return None
 
 
 # --- running rules ----------------------------------------------------------------------

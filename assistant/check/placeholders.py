@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.check.frozen import Frozen
 from assistant.check.recache import compile as _rx
 
 __all__ = ["Placeholder", "find_placeholders", "KINDS"]
@@ -26,11 +27,10 @@ __all__ = ["Placeholder", "find_placeholders", "KINDS"]
 KINDS = ("number", "date", "name", "other")
 
 
-class Placeholder:
+class Placeholder(Frozen):
     """One unfilled mark: ``text[start:end]`` is the mark as written.
 
-    Immutable and hashable, compared by value, like a frozen dataclass (written
-    out by hand: importing ``dataclasses`` costs more than finding the marks)."""
+    Immutable and hashable, compared by value (``Frozen``)."""
 
     __slots__ = ("start", "end", "text", "kind")
     __match_args__ = __slots__
@@ -41,27 +41,6 @@ class Placeholder:
         object.__setattr__(self, "end", end)
         object.__setattr__(self, "text", text)
         object.__setattr__(self, "kind", kind)
-
-    def __setattr__(self, name: str, value) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}")
-
-    def _key(self) -> tuple:
-        return (self.start, self.end, self.text, self.kind)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            return self._key() == other._key()  # type: ignore[attr-defined]
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def __repr__(self) -> str:
-        return (f"Placeholder(start={self.start!r}, end={self.end!r}, text={self.text!r}, "
-                f"kind={self.kind!r})")
 
 
 # --- character classes -------------------------------------------------------

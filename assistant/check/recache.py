@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 import sys
 
-_MAGIC = b"assist regex cache 3"
+_MAGIC = b"assist regex cache 4"  # bump when the start-set analysis or the entries change
 _KEEP = 30  # an entry not used in the last _KEEP writes of the cache is dropped
 _store: dict | None = None  # key -> entry (kind, flags, groups, names, code words or value, gen)
 _blob = b""
@@ -238,7 +238,7 @@ def _with_start_set(code: list, parsed, flags: int) -> list:
     several times faster on a long report. CPython finds that set only when the
     pattern itself starts with a character class; ``(?=[xX*_])(?:...)``, an
     alternation of several items, or a ``^`` in multi-line mode get nothing.
-    The set is a sound over-approximation (see ``_start_items``), so the
+    The set is a sound over-approximation (see ``start_items``), so the
     matches are the same; a test compares them with ``re.compile`` on the seeds.
     """
     from re import _compiler, _constants as C
@@ -247,7 +247,7 @@ def _with_start_set(code: list, parsed, flags: int) -> list:
         return code
     if code[1] != 4 or code[2] != 0 or code[3] == 0 or flags & re.IGNORECASE:
         return code  # already has a prefix or set, or may match the empty string
-    items = _start_items(list(parsed), C)
+    items = start_items(list(parsed), C)
     if not items:
         return code
     charset, hascased = _compiler._optimize_charset(items)
@@ -259,7 +259,7 @@ def _with_start_set(code: list, parsed, flags: int) -> list:
     return info + code[5:]
 
 
-def _start_items(items: list, C):
+def start_items(items: list, C):
     """The characters (as ``[...]`` class items) that a match of ``items`` (a parsed
     pattern) must start with, or None if not known. Zero-width assertions are
     skipped (or, for a look-ahead that starts with a known set, give that set);
@@ -268,7 +268,7 @@ def _start_items(items: list, C):
         if op is C.AT or op is C.ASSERT_NOT or (op is C.ASSERT and av[0] < 0):
             continue  # zero width: ^ $ \b, negative look-arounds, look-behinds
         if op is C.ASSERT:  # a look-ahead: the match starts where it matches
-            sub = _start_items(list(av[1]), C)
+            sub = start_items(list(av[1]), C)
             if sub is not None:
                 return sub
             continue
@@ -281,7 +281,7 @@ def _start_items(items: list, C):
         if op is C.BRANCH:
             out: list = []
             for alt in av[1]:
-                sub = _start_items(list(alt), C)
+                sub = start_items(list(alt), C)
                 if sub is None:
                     return None
                 out += sub
@@ -289,14 +289,14 @@ def _start_items(items: list, C):
         if op is C.SUBPATTERN:
             if av[1] & re.IGNORECASE:
                 return None
-            return _start_items(list(av[-1]), C)
+            return start_items(list(av[-1]), C)
         if op is C.MAX_REPEAT or op is C.MIN_REPEAT:
             lo, _, body = av
-            sub = _start_items(list(body), C)
+            sub = start_items(list(body), C)
             if sub is None:
                 return None
             if lo == 0:
-                rest = _start_items(items[k + 1:], C)
+                rest = start_items(items[k + 1:], C)
                 return None if rest is None else sub + rest
             return sub
         return None
