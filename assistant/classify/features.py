@@ -5,8 +5,9 @@ heading: heading tokens and heading character bigrams; body tokens (digits
 folded into one symbol, sublinear counts); the keyword cues of kinds.yaml (how
 many heading cues and body cues of each kind occur); and the section's place
 in its report — structural role, relative position, which run of numbering it
-belongs to (a report whose numbering restarts at （一） has moved on to problems
-or plans), and how much of its text speaks of plans or of problems; plus the answer of the
+belongs to and of how many, and whether it is the last (a report whose numbering
+restarts at （一） has moved on to problems or plans, and its last run is most often
+the plans), and how much of its text speaks of plans or of problems; plus the answer of the
 keyword baseline (classify.keywords) as one feature.
 """
 
@@ -45,7 +46,9 @@ def _normalised(block: dict[str, float], weight: float) -> dict[str, float]:
 
 
 def context_of(numbers: Sequence[str | None]) -> list[dict]:
-    """Per section of one report: its relative position and its numbering run."""
+    """Per section of one report: its relative position, its numbering run and how many
+    runs the report has (a run ends where a numbering style starts again at or below the
+    value it had reached)."""
     from assistant.outline import match_heading
 
     out = []
@@ -60,6 +63,8 @@ def context_of(numbers: Sequence[str | None]) -> list[dict]:
                     run += 1
                 last[h.style] = h.value
         out.append({"run": run, "position": i / max(n - 1, 1)})
+    for c in out:
+        c["runs"] = run + 1
     return out
 
 
@@ -96,6 +101,14 @@ def raw_features(heading: str | None, body: str, role: str, tokens: list[str] | 
     if context is not None:
         ctx[f"run:{min(context['run'], 2)}"] = 1.0
         ctx[f"pos:{int(context['position'] * 3.999)}"] = 1.0
+        runs = context.get("runs", 1)
+        if runs > 1 and role == "section":
+            # which run of how many: the part headings (二、存在的问题 三、下步打算) of many
+            # reports are lost in their web pages, and the numbering restarting is what is
+            # left of them; the last run is most often the plans
+            ctx[f"runof:{min(context['run'], 2)}/{min(runs, 3)}"] = 1.0
+            if context["run"] == runs - 1:
+                ctx["last_run"] = 1.0
     per100 = max(len(body) / 100, 1.0)
     ctx["plan"] = min(len(_PLAN.findall(body)) / per100, 3.0) / 3.0
     ctx["problem"] = min(len(_PROBLEM.findall(body)) / per100, 3.0) / 3.0

@@ -32,7 +32,7 @@ from assistant.corpus import store
 if TYPE_CHECKING:
     from assistant.segment import WordTags
 
-SCHEMA_VERSION = "7"  # bump when the index content changes: tables, outline, features, model
+SCHEMA_VERSION = "8"  # bump when the index content changes: tables, outline, features, model
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
