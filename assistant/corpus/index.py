@@ -18,6 +18,7 @@ import json
 import os
 import re
 import sqlite3
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -326,14 +327,14 @@ def _analysed(files: list[Path], known: dict, tags: Optional[WordTags], phrase_t
 
     With ``jobs`` > 1 and enough text, the files are analysed by that many forked worker
     processes (they inherit the loaded dictionaries; a sentence seen by two workers is
-    analysed twice, with the same result). Without fork, or with a segmenter that has no
-    tagger, one process does it all. The index is the same either way.
+    analysed twice, with the same result). Elsewhere than on Linux (workers must be forked
+    to share the loaded dictionaries), or with a segmenter that has no tagger, one process
+    does it all. The index is the same either way.
     """
-    import multiprocessing
-
     if (jobs > 1 and len(files) > 1 and tags is not None
-            and "fork" in multiprocessing.get_all_start_methods()
+            and sys.platform.startswith("linux")  # fork is unsafe on macOS, absent on Windows
             and sum(p.stat().st_size for p in files) >= PARALLEL_MIN_BYTES):
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         jobs = min(jobs, len(files))
