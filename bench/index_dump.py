@@ -113,9 +113,9 @@ def main() -> None:
         inputs: list = []
         real_assign = index._assign_kinds
 
-        def assign(conn, labels, sec_rows, sec_info):  # noqa: ANN001
+        def assign(conn, labels, sec_rows, sec_info, *rest):  # noqa: ANN001, ANN202
             inputs.extend(zip((tuple(r) for r in sec_rows), sec_info))
-            return real_assign(conn, labels, sec_rows, sec_info)
+            return real_assign(conn, labels, sec_rows, sec_info, *rest)
 
         index._assign_kinds = assign
         db = Path(tmp) / "index.sqlite"
