@@ -113,6 +113,11 @@ def index_path(dirs: list[Path]) -> Path:
     return paths.cache_dir() / f"index-{hashlib.sha256(key.encode()).hexdigest()[:16]}.sqlite"
 
 
+def _connect_ro(path: Path) -> sqlite3.Connection:
+    """A read-only connection to an index file (never creates one)."""
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
 def _meta(conn: sqlite3.Connection) -> dict[str, str]:
     try:
         return dict(conn.execute("SELECT key, value FROM meta"))
@@ -124,7 +129,7 @@ def stored_signature(path: Path) -> Optional[str]:
     if not path.is_file():
         return None
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = _connect_ro(path)
         try:
             return _meta(conn).get("signature")
         finally:
@@ -162,7 +167,7 @@ def open_index(dirs: list[Path], progress: Optional[Progress] = None) -> sqlite3
     """A read-only connection to an up-to-date index of ``dirs``."""
     result = ensure(dirs, progress)
     path = result.path if isinstance(result, BuildStats) else result
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = _connect_ro(path)
     conn.row_factory = sqlite3.Row
     return conn
 
@@ -293,10 +298,9 @@ def _worker_init(keep_words: bool) -> None:
     import signal
 
     from assistant import segment
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     from assistant.suggest.neutral import NAME_TAGS, local_name
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _worker.update(known={}, tokens={}, keep_words=keep_words,
                    tags=segment.word_tags(local_name, NAME_TAGS))
 
@@ -516,7 +520,7 @@ def _previous_model(path: Optional[Path], key: str):  # noqa: ANN202
         if not candidate.is_file():
             continue
         try:
-            conn = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
+            conn = _connect_ro(candidate)
             try:
                 if _meta(conn).get("model_inputs") == key:
                     return LinearModel.load(conn)

@@ -61,6 +61,11 @@ _figure_of = lru_cache(maxsize=1 << 16)(_figure)
 _NAME_RUN = re.compile(r"(××)+")
 
 
+def _fold_names(text: str) -> str:
+    """Runs like "××××" that adjacent names leave, as one ××."""
+    return _NAME_RUN.sub("××", text) if "××××" in text else text
+
+
 def _digit_words(text: str, words: Sequence[str]) -> Iterable[int]:
     """Indices of the words that hold a digit, in order (``_DIGIT.search(word)``)."""
     if "".join(words) != text:
@@ -98,8 +103,7 @@ def neutralize_words(text: str, words: list[str], names: dict[str, str], figures
         text = "".join(words)
     else:
         text = "".join(map(names.get, words, words))
-    # fold runs like "××××" that two adjacent names leave
-    return _NAME_RUN.sub("××", text) if "××××" in text else text
+    return _fold_names(text)
 
 
 def neutralize(text: str, tagged: list[tuple[str, str]] | None = None) -> str:
@@ -112,7 +116,7 @@ def neutralize(text: str, tagged: list[tuple[str, str]] | None = None) -> str:
     has_name = not NAME_TAGS.isdisjoint(tags)
     if not has_digit and not has_name:  # nothing to replace (most sentences)
         text = "".join(words)
-        return _NAME_RUN.sub("××", text) if "××××" in text else text
+        return _fold_names(text)
     out = list(words)
     last = len(words) - 1
     figures: set[int] = set()
@@ -128,8 +132,7 @@ def neutralize(text: str, tagged: list[tuple[str, str]] | None = None) -> str:
                 if name is not None:
                     out[i] = name
     text = "".join(out)
-    # fold runs like "××××" that two adjacent names leave
-    return _NAME_RUN.sub("××", text) if "××××" in text else text
+    return _fold_names(text)
 
 
 # Words jieba tags as names that are ordinary words in these reports.
