@@ -391,6 +391,9 @@ class Section:
     text: str
     node: Node
     start: int  # offset of ``text`` in the normalised text
+    # the heading whose children these are, when sections() replaced a container by its
+    # children (their numbering starts again under each container: not a new part)
+    container: Node | None = None
 
 
 def sections(outline: Outline) -> list[Section]:
@@ -404,9 +407,10 @@ def sections(outline: Outline) -> list[Section]:
     text = outline.norm.text if outline.norm is not None else ""
     out: list[Section] = []
 
-    def add(node: Node, end: int) -> None:
+    def add(node: Node, end: int, container: Node | None = None) -> None:
         body = text[node.start:end].strip("\n")
-        out.append(Section(node.role, node.heading, node.number, node.level, node.line, body, node, node.start))
+        out.append(Section(node.role, node.heading, node.number, node.level, node.line, body, node, node.start,
+                           container))
 
     for node in outline.sections:
         if node.role != "section":
@@ -419,7 +423,7 @@ def sections(outline: Outline) -> list[Section]:
             if node.own_text().strip():
                 add(node, node.children[0].start)
             for child in node.children:
-                add(child, child.end_all)
+                add(child, child.end_all, node)
         else:
             add(node, node.end_all)
     return out

@@ -169,6 +169,7 @@ def test_eval_grouped_cv_beats_the_plain_keyword_baseline(cli) -> None:
     n = sum(1 for _ in corpus_sections())
     assert res["model"]["n"] == res["baseline"]["n"] == res["rules"]["n"] == n
     assert res["documents"] == len({d for d, _, _ in corpus_sections()}) and not res["label_problems"]
+    assert res["repeated"] is None  # one split unless --repeats
     assert res["model"]["accuracy"] >= res["baseline"]["accuracy"] + 0.10
     assert res["model"]["macro_f1"] >= res["baseline"]["macro_f1"] + 0.10
     conf = res["model"]["confusion"]
@@ -185,3 +186,77 @@ def test_eval_grouped_cv_beats_the_plain_keyword_baseline(cli) -> None:
     assert keywords.predict("信息化程度不高", "", "section") == "problems"
     assert keywords.predict_plain("信息化程度不高", "", "section") == keywords.DEFAULT
     assert evaluate.metrics(["a", "b"], ["a", "a"], ["a", "b"])["accuracy"] == 0.5
+
+
+def test_numbering_runs_follow_containers_and_the_last_run_is_the_smaller_part() -> None:
+    """A report whose part headings were lost: the numbering starting again at （一） is a new
+    run, and a short last run is flagged (most often the plans). Items numbered 1. 2. … under
+    开学前 and again under 开学后 are one list, not two parts; and a last run holding most of
+    the report is its main body, not flagged."""
+    from assistant.classify.features import context_of, raw_features
+
+    text = textwrap.dedent("""\
+        我局高度重视，现将有关情况汇报如下：
+        （一）加强组织领导。成立领导小组。
+        （二）强化宣传引导。发放一封信。
+        （三）全面排查登记。逐户摸排。
+        （四）做好环境消杀。每日消毒。
+        （一）持续加强排查。将继续摸排。
+        （二）持续强化宣传。将继续宣传。
+        """)
+    secs = outline.sections(outline.parse(MappedText(text)))
+    ctx = context_of([s.number for s in secs], [None] * len(secs))
+    assert [c["run"] for c in ctx] == [0, 0, 0, 0, 0, 1, 1]
+    assert [c["last"] for c in ctx] == [False] * 5 + [True, True]
+    feats = raw_features(secs[5].heading, secs[5].text, secs[5].role, context=ctx[5])
+    assert feats["last_run"] == 1.0 and feats["runof:1/2"] == 1.0
+    assert "last_run" not in raw_features(secs[1].heading, secs[1].text, secs[1].role, context=ctx[1])
+
+    school = textwrap.dedent("""\
+        为做好开学工作，我校积极行动。
+        1.成立领导小组。校长任组长。
+        2.建立联系网络。及时报送信息。
+        （一）开学前
+        1.学校应汇总学生信息。逐人登记。
+        2.学校应开展集中消杀。全面消毒。
+        3.学校应储备防疫物资。购置口罩。
+        （二）开学后
+        1.学校应每日晨午检。测量体温。
+        2.学生应佩戴口罩。保持距离。
+        3.学校应避免大型集体活动。错峰就餐。
+        """)
+    secs = outline.sections(outline.parse(MappedText(school)))
+    containers = [s.container.line if s.container is not None else None for s in secs]
+    assert [s.heading for s in secs if s.container is not None][:1] == ["学校应汇总学生信息"]
+    assert len({c for c in containers if c is not None}) == 2
+    with_containers = context_of([s.number for s in secs], containers)
+    assert {c["runs"] for c in with_containers} == {1}  # one numbering, never restarted
+    assert not any(c["last"] for c in with_containers)  # a single run is the whole report
+    flat = context_of([s.number for s in secs])  # without the containers: three runs, the
+    assert {c["runs"] for c in flat} == {3}  # items after 开学后 taken for the plans
+    assert [c["last"] for c in flat][-3:] == [True] * 3
+
+
+def test_eval_repeated_splits(cli) -> None:
+    """`--repeats N`: N grouped splits (GroupKFold, then documents shuffled by seed), each
+    keeping every report whole in one test fold; the mean lies within the range and the
+    first split's figures are the headline ones."""
+    from assistant.classify.evaluate import shuffled_group_folds
+
+    r = cli("eval", "classify", "--folds", "3", "--repeats", "3", "--seed", "5", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    res = json.loads(r.stdout)
+    rep = res["repeated"]
+    assert rep["splits"] == 3 and rep["seed"] == 5
+    for m in ("accuracy", "macro_f1"):
+        assert rep[m]["min"] <= rep[m]["mean"] <= rep[m]["max"]
+    assert rep["accuracy"]["min"] <= res["model"]["accuracy"] <= rep["accuracy"]["max"]
+    groups = [d for d, _, _ in corpus_sections()]
+    folds = shuffled_group_folds(groups, 3, 5)
+    assert sorted(i for _, te in folds for i in te) == list(range(len(groups)))
+    for tr, te in folds:
+        assert not {groups[i] for i in tr} & {groups[i] for i in te}
+    assert folds != shuffled_group_folds(groups, 3, 6)  # another seed, another split
+    from assistant.classify.evaluate import format_report
+
+    assert "3 种分组划分" in format_report(res)

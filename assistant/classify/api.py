@@ -87,7 +87,8 @@ def classify_text(conn: sqlite3.Connection, norm, single: bool = False, unit: st
         items = [(s.heading, s.text, s.role, s.line, s.node) for s in secs]
     if not items:
         return tree, []
-    contexts = [None] if single else context_of([s.number for s in secs])
+    contexts = [None] if single else context_of(
+        [s.number for s in secs], [s.container.line if s.container is not None else None for s in secs])
     preds = Classifier(conn).predict_many([(h, b, r, c) for (h, b, r, _, _), c in zip(items, contexts)])
     out = []
     for (h, b, r, line, node), (kind, conf) in zip(items, preds):

@@ -6,9 +6,10 @@ folded into one symbol, sublinear counts); the keyword cues of kinds.yaml (how
 many heading cues and body cues of each kind occur); and the section's place
 in its report — structural role, relative position, which run of numbering it
 belongs to and of how many, and whether it is the last (a report whose numbering
-restarts at （一） has moved on to problems or plans, and its last run is most often
-the plans), and how much of its text speaks of plans or of problems; plus the answer of the
-keyword baseline (classify.keywords) as one feature.
+restarts at （一） has moved on to problems or plans, and its last run, when it is the
+smaller part of the report, is most often the plans), and how much of its text speaks
+of plans or of problems; plus the answer of the keyword baseline (classify.keywords) as
+one feature.
 """
 
 from __future__ import annotations
@@ -45,26 +46,52 @@ def _normalised(block: dict[str, float], weight: float) -> dict[str, float]:
     return {k: weight * v / norm for k, v in block.items()}
 
 
-def context_of(numbers: Sequence[str | None]) -> list[dict]:
-    """Per section of one report: its relative position, its numbering run and how many
-    runs the report has (a run ends where a numbering style starts again at or below the
-    value it had reached)."""
+def _cue_counts(table: dict, heading: str, body: str, hkey: str, bkey: str) -> dict[str, float]:
+    """How many heading cues of each kind the heading holds, and (log) how often the body
+    holds its body cues (at most 5 times each)."""
+    out: dict[str, float] = {}
+    for kind, spec in table.items():
+        hc = sum(1 for c in spec.get("heading") or [] if c in heading)
+        bc = sum(min(body.count(c), 5) for c in spec.get("body") or [])
+        if hc:
+            out[hkey + kind] = float(hc)
+        if bc:
+            out[bkey + kind] = math.log(1 + bc)
+    return out
+
+
+def context_of(numbers: Sequence[str | None], containers: Sequence[object] | None = None) -> list[dict]:
+    """Per section of one report: its relative position, its numbering run, how many runs
+    the report has, and whether it is in the last run while that run is the smaller part
+    of the report.
+
+    A run ends where a numbering style starts again at or below the value it had reached
+    under the same container (``containers``: per section, a key of the heading whose
+    children it is, None at the top; items under 开学前 and then 开学后 numbered 1. 2. …
+    each are one list, not two parts). A last run that holds more than half of the report's
+    sections is its main body, not the plans at its end.
+    """
     from assistant.outline import match_heading
 
     out = []
     run = 0
-    last: dict[str, int] = {}
+    last: dict[tuple, int] = {}
     n = len(numbers)
-    for i, number in enumerate(numbers):
+    if containers is None:
+        containers = [None] * n
+    for i, (number, container) in enumerate(zip(numbers, containers)):
         if number:
             h = match_heading(number + "节")
             if h is not None and h.value is not None:
-                if h.style in last and h.value <= last[h.style]:
+                key = (container, h.style)
+                if key in last and h.value <= last[key]:
                     run += 1
-                last[h.style] = h.value
+                last[key] = h.value
         out.append({"run": run, "position": i / max(n - 1, 1)})
+    in_last = sum(1 for c in out if c["run"] == run)
     for c in out:
         c["runs"] = run + 1
+        c["last"] = c["run"] == run and in_last <= n / 2
     return out
 
 
@@ -89,14 +116,7 @@ def raw_features(heading: str | None, body: str, role: str, tokens: list[str] | 
         if n:
             counts["b:" + n] = counts.get("b:" + n, 0) + 1
     bodyf = {k: 1.0 + math.log(v) for k, v in counts.items()}
-    cues: dict[str, float] = {}
-    for kind, spec in kind_table().items():
-        hc = sum(1 for c in spec.get("heading") or [] if c in heading)
-        bc = sum(min(body.count(c), 5) for c in spec.get("body") or [])
-        if hc:
-            cues["kh:" + kind] = float(hc)
-        if bc:
-            cues["kb:" + kind] = math.log(1 + bc)
+    cues = _cue_counts(kind_table(), heading, body, "kh:", "kb:")
     ctx: dict[str, float] = {}
     if context is not None:
         ctx[f"run:{min(context['run'], 2)}"] = 1.0
@@ -107,7 +127,7 @@ def raw_features(heading: str | None, body: str, role: str, tokens: list[str] | 
             # reports are lost in their web pages, and the numbering restarting is what is
             # left of them; the last run is most often the plans
             ctx[f"runof:{min(context['run'], 2)}/{min(runs, 3)}"] = 1.0
-            if context["run"] == runs - 1:
+            if context.get("last"):
                 ctx["last_run"] = 1.0
     per100 = max(len(body) / 100, 1.0)
     ctx["plan"] = min(len(_PLAN.findall(body)) / per100, 3.0) / 3.0

@@ -49,6 +49,9 @@ def eval_cmd(
     what: str = typer.Argument("classify", help="评估对象：classify。"),
     corpus: Optional[Path] = CORPUS_OPTION,
     folds: int = typer.Option(5, "--folds", min=2, help="交叉验证折数。"),
+    repeats: int = typer.Option(1, "--repeats", min=1, max=1000,
+                                help="分组划分的次数：大于 1 时另以随机种子重新划分 N-1 次，报告准确率和宏平均F1的均值与范围。"),
+    seed: int = typer.Option(0, "--seed", help="随机划分的第一个种子（配合 --repeats）。"),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """评估分类模型：按报告分组交叉验证，输出准确率、宏平均F1、混淆矩阵，并与关键词基线比较。"""
@@ -66,7 +69,9 @@ def eval_cmd(
         conn.close()
     if len(sections) < 10:
         raise InputError("语料中已标注的节太少，无法评估（需要 labels.tsv）")
-    res = cross_validate(sections, folds)
+    from assistant.cli.corpus import progress_printer
+
+    res = cross_validate(sections, folds, repeats, seed, progress_printer("正在交叉验证") if repeats > 1 else None)
     res["label_problems"] = problems
     if fmt == Format.json:
         emit_json(res)

@@ -33,7 +33,7 @@ from assistant.corpus import store
 if TYPE_CHECKING:
     from assistant.segment import WordTags
 
-SCHEMA_VERSION = "8"  # bump when the index content changes: tables, outline, features, model
+SCHEMA_VERSION = "9"  # bump when the index content changes: tables, outline, features, model
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
@@ -42,7 +42,8 @@ CREATE TABLE documents(
   source TEXT, position INTEGER, path TEXT, chars INTEGER);
 CREATE TABLE sections(
   id INTEGER PRIMARY KEY, doc INTEGER REFERENCES documents(id), ord INTEGER, role TEXT,
-  level INTEGER, number TEXT, heading TEXT, line INTEGER, kind TEXT, text TEXT, tokens TEXT);
+  level INTEGER, number TEXT, heading TEXT, line INTEGER, kind TEXT, text TEXT, tokens TEXT,
+  container INTEGER);  -- line of the heading whose children it is (outline.Section.container)
 CREATE TABLE sentences(
   id INTEGER PRIMARY KEY, doc INTEGER REFERENCES documents(id), section INTEGER REFERENCES sections(id),
   ord INTEGER, line INTEGER, text TEXT, tokens TEXT);
@@ -96,11 +97,13 @@ def _dict_files(dirs: Iterable[Path]) -> list[Path]:
 
 def signature(dirs: list[Path]) -> str:
     """Content hash of everything the index is built from."""
+    from assistant.classify import KINDS_FILE
     from assistant.classify.labels import FILENAME as LABELS
 
     h = hashlib.sha256(f"schema {SCHEMA_VERSION}\n".encode())
     labels = [Path(d) / LABELS for d in dirs if (Path(d) / LABELS).is_file()]  # what the model learns
-    for p in corpus_files(dirs) + _dict_files(dirs) + labels:
+    # and the cue lists its features count
+    for p in corpus_files(dirs) + _dict_files(dirs) + labels + [KINDS_FILE]:
         h.update(str(p.name).encode() + b"\0")
         h.update(p.read_bytes())
         h.update(b"\0")
@@ -185,8 +188,8 @@ def analyse_file(path: Path, known: Optional[dict] = None, tags: Optional[WordTa
     """Everything the index needs from one corpus file.
 
     Returns (doc, sections) where each section is (role, level, number, heading, line,
-    text, words, context, sentences, vocabulary) and each sentence (line, text,
-    space-joined tokens); the vocabulary is ``set(words)``.
+    text, words, context, sentences, vocabulary, container line or None) and each
+    sentence (line, text, space-joined tokens); the vocabulary is ``set(words)``.
     ``known``: a dict sentence text → ``phrases.candidate(text)`` to fill for the sentences
     not in it yet, from the same segmentation (when the segmenter has a tagger).
     ``tags``: a ``segment.word_tags()`` table to use and fill (one per build: it keeps
@@ -210,13 +213,14 @@ def analyse_file(path: Path, known: Optional[dict] = None, tags: Optional[WordTa
     doc = store.load(path)
     tree = outline.parse(MappedText(doc.body), title_hint=doc.title or None)
     doc_secs = outline.sections(tree)
-    contexts = context_of([sec.number for sec in doc_secs])
+    containers = [sec.container.line if sec.container is not None else None for sec in doc_secs]
+    contexts = context_of([sec.number for sec in doc_secs], containers)
     out = []
     # new sentence text → (its tokens, whitespace included; its row's tokens if it has no
     # whitespace at all, else None)
     todo: dict[str, tuple[list[str], str | None]] = {}
     findall = SENTENCE.findall
-    for sec, context in zip(doc_secs, contexts):
+    for sec, context, container in zip(doc_secs, contexts, containers):
         # Sentences are segmented one by one: jieba never joins across the punctuation
         # that ends a sentence, so the tokens are those of the whole text.
         text = sec.text
@@ -267,7 +271,8 @@ def analyse_file(path: Path, known: Optional[dict] = None, tags: Optional[WordTa
         vocab = set(words)
         if todo:
             tags.learn(vocab)  # the section's new words, in one tagger call
-        out.append((sec.role, sec.level, sec.number, sec.heading, sec.line, text, words, context, sentences, vocab))
+        out.append((sec.role, sec.level, sec.number, sec.heading, sec.line, text, words, context, sentences, vocab,
+                    container))
     if todo:
         add_candidates(todo, tags, known, phrase_tokens)
     return doc, out
@@ -320,7 +325,7 @@ def _analyse_run(paths: list[Path]) -> tuple[list, Counter, list, list]:
         doc, sections = analyse_file(path, known, tags, tokens)
         for sec in sections:
             df.update(sec[9])
-        out.append((doc, [sec[:6] + (sec[6] if keep_words else None,) + sec[7:9] + (None,) for sec in sections]))
+        out.append((doc, [sec[:6] + (sec[6] if keep_words else None,) + sec[7:9] + (None,) + sec[10:] for sec in sections]))
     return out, df, list(islice(known.items(), k0, None)), list(islice(tokens.items(), t0, None))
 
 
@@ -409,14 +414,14 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
                     doc_rows.append((doc_no, doc.id, doc.title, doc.unit, doc.type, doc.source, doc.position,
                                      str(path), len(doc.body)))
                     for s_ord, (role, level, number, heading, line, text, words, context, sentences,
-                                vocab) in enumerate(sections):
+                                vocab, container) in enumerate(sections):
                         sec_id += 1
                         sent_rows += [(sent_id + o, doc_no, sec_id, o - 1, s_line, s_text, s_toks)
                                       for o, (s_line, s_text, s_toks) in enumerate(sentences, 1)]
                         sent_id += len(sentences)
                         # " ".join(words): no sentence is without tokens
                         sec_rows.append([sec_id, doc_no, s_ord, role, level, number, heading, line, None, text,
-                                         " ".join([s[2] for s in sentences])])
+                                         " ".join([s[2] for s in sentences]), container])
                         if labels:
                             sec_info.append((doc.id, s_ord, words, context))
                         if vocab is not None:
@@ -425,7 +430,7 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
                         progress(doc_no, len(files))
             model_key = _assign_kinds(conn, labels, sec_rows, sec_info, target) if labels else None
             insert_rows(conn, "documents", 9, doc_rows)
-            insert_rows(conn, "sections", 11, sec_rows)
+            insert_rows(conn, "sections", 12, sec_rows)
             insert_rows(conn, "sentences", 7, sent_rows)
             insert_rows(conn, "tokens", 2, df.items())
             conn.executescript(POST_INDEX)
