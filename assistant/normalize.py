@@ -618,8 +618,9 @@ def normalize(text: str, fmt: str = "txt") -> MappedText:
                 cut = i
                 break
     truncated = any(r.truncation.search(x.text) for x in raw_lines if 0 < len(x.text) <= 100)
+    skip = _front_matter(raw_lines)
     lines: list[_Line] = []
-    for x in raw_lines[:cut]:
+    for x in raw_lines[skip:cut]:
         t = x.text
         if not t or _is_noise(t, r) or (_maybe_filename(t) and _FILENAME_LINE.match(t)):
             continue
@@ -677,6 +678,25 @@ def normalize(text: str, fmt: str = "txt") -> MappedText:
             continue
         final.append(p)
     return _assemble(mt.raw, final)
+
+
+_FRONT_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*[:：]")
+
+
+def _front_matter(lines: list[MappedText]) -> int:
+    """How many lines a YAML front matter block at the start takes (0 if none): a line
+    ``---``, a first ``key: value`` line, then up to a closing ``---`` within 60 lines
+    (Markdown notes and the corpus's own files begin so)."""
+    first = next((i for i, x in enumerate(lines) if x.text), None)
+    if first is None or lines[first].text not in ("---", "－－－"):
+        return 0
+    inner = [i for i in range(first + 1, min(len(lines), first + 61)) if lines[i].text]
+    if not inner or not _FRONT_KEY.match(lines[inner[0]].text):
+        return 0
+    for i in inner:
+        if lines[i].text in ("---", "－－－", "..."):
+            return i + 1
+    return 0
 
 
 def _maybe_filename(text: str) -> bool:

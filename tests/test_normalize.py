@@ -232,3 +232,18 @@ def test_every_kept_character_maps_back_to_itself_in_the_raw_text(seeds):
 def test_template_marks_are_placeholders_and_kept_exactly():
     text = "组成{{ 排查组数 }}个排查组，配发{{ 消毒液瓶数 | default(0) }}瓶，{% if 有 %}村 两委{% endif %}"
     assert normalize(text).text == "组成{{ 排查组数 }}个排查组，配发{{ 消毒液瓶数 | default(0) }}瓶，{% if 有 %}村两委{% endif %}"
+
+
+def test_yaml_front_matter_is_not_report_text(tmp_path):
+    """A Markdown note's front matter (and the corpus's own files') is dropped: the report
+    starts after it and lines still map to the file as written; a report that merely
+    starts with a --- rule keeps its text."""
+    text = "---\ntitle: 测试\nauthor: 张三\n---\n# ××镇疫情防控工作汇报\n\n一、加强组织领导\n成立领导小组。\n"
+    mt = normalize(text, "md")
+    assert "title" not in mt.text and "张三" not in mt.text
+    assert mt.text.splitlines()[0] == "××镇疫情防控工作汇报"
+    assert mt.raw_line_col(mt.text.index("一、加强"))[0] == 7
+    ruled = "---\n我镇高度重视疫情防控工作。\n---\n一、加强组织领导\n"
+    assert "我镇高度重视" in normalize(ruled, "md").text
+    unclosed = "---\ntitle: 测试\n一、加强组织领导\n成立领导小组。\n"
+    assert "title" in normalize(unclosed, "txt").text

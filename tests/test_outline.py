@@ -119,3 +119,16 @@ def test_exact_headings_of_every_shipped_report() -> None:
     assert got == expected
     assert expected["004-01"][:3] == [[1, "一、", "工作开展情况"], [2, "一是", "严把外防输入关口"],
                                       [2, "二是", "严把监测预警关口"]]
+
+
+def test_outline_cli_of_a_corpus_file_and_of_paragraphs(cli, tmp_path) -> None:
+    """`assist outline` on a corpus file skips its front matter (its sections are those the
+    corpus labels), and a section without number or heading shows its first words."""
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "corpus" / "reports" / "002-04.txt"
+    r = cli("outline", str(src), "--no-kinds")
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("［开头］ 第12–")
+    assert len(lines) == 3 and all("None" not in ln and "［段落］在集团党委" in lines[1] for ln in lines)

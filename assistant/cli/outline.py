@@ -12,6 +12,12 @@ from assistant.cli.app import CORPUS_OPTION, FORMAT_OPTION, Format, app, corpus_
 ROLE_LABELS = {"opening": "［开头］", "closing": "［结尾］"}
 
 
+def _lead(node) -> str:  # noqa: ANN001
+    """A section without a heading (a report split by paragraphs): its first words."""
+    text = node.own_text().strip()
+    return "［段落］" + (text[:20] + "…" if len(text) > 20 else text)
+
+
 def outline_of(path: str, dirs: list[Path] | None):
     """Read ``path`` through the corpus normaliser, parse its outline and, with ``dirs``,
     give each section its kind from the corpus model."""
@@ -57,4 +63,4 @@ def outline_cmd(
         if node.role in ROLE_LABELS:
             typer.echo(f"{indent}{ROLE_LABELS[node.role]} 第{node.line}–{node.end_line}行")
         else:
-            typer.echo(f"{indent}{node.number}{node.heading}{kind}  （第{node.line}行）")
+            typer.echo(f"{indent}{node.number or ''}{node.heading or _lead(node)}{kind}  （第{node.line}行）")
