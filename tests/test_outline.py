@@ -132,3 +132,22 @@ def test_outline_cli_of_a_corpus_file_and_of_paragraphs(cli, tmp_path) -> None:
     lines = r.stdout.splitlines()
     assert lines[0].startswith("［开头］ 第12–")
     assert len(lines) == 3 and all("None" not in ln and "［段落］在集团党委" in lines[1] for ln in lines)
+
+
+def test_output_cut_short_by_the_reader_is_not_an_error(tmp_path) -> None:
+    """`assist outline … | head -1`: the reader closing the pipe ends the command quietly
+    (no '内部错误' line, exit 0), as check's fast path does."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    big = tmp_path / "big.txt"
+    big.write_text("".join(f"{i}.加强第{i}项防控管理工作。具体内容如下。\n" for i in range(1, 4001)), encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "outline", str(big), "--no-kinds"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0 and "错误" not in err, err

@@ -126,7 +126,10 @@ def cross_validate(sections: list[LabelledSection], n_splits: int = 5, repeats: 
     rules = [keywords.predict(s.heading, s.text, s.role) for s in sections]
     classes = [k for k in core_kinds() if k in set(ys) | set(pred) | set(base) | set(rules)]
     body = [i for i, s in enumerate(sections) if s.role == "section"]
-    low = [i for i in range(len(sections)) if conf[i] < 0.5]
+    from assistant.classify.api import LOW_CONFIDENCE
+
+    low = [i for i in range(len(sections)) if conf[i] < LOW_CONFIDENCE]
+    wrong = sum(ys[i] != pred[i] for i in range(len(sections)))
     repeated = None
     if repeats > 1:
         import statistics
@@ -148,7 +151,10 @@ def cross_validate(sections: list[LabelledSection], n_splits: int = 5, repeats: 
         "model_body_only": metrics([ys[i] for i in body], [pred[i] for i in body], classes),
         "baseline_body_only": metrics([ys[i] for i in body], [base[i] for i in body], classes),
         "rules_body_only": metrics([ys[i] for i in body], [rules[i] for i in body], classes),
-        "low_confidence": {"n": len(low), "accuracy": (sum(ys[i] == pred[i] for i in low) / len(low)) if low else None},
+        "low_confidence": {"threshold": LOW_CONFIDENCE, "n": len(low),
+                           "accuracy": (sum(ys[i] == pred[i] for i in low) / len(low)) if low else None,
+                           # how many of the model's errors the flag catches
+                           "errors_flagged": (sum(ys[i] != pred[i] for i in low) / wrong) if wrong else None},
         "classes": classes,
         "errors": [{"doc": sections[i].doc_id, "ord": sections[i].ord, "heading": sections[i].heading,
                     "label": ys[i], "predicted": pred[i], "confidence": round(conf[i], 3)}
@@ -174,7 +180,8 @@ def format_report(res: dict) -> str:
                      f"宏平均F1均值 {f['mean']:.3f}（{f['min']:.3f}–{f['max']:.3f}）")
     lc = res["low_confidence"]
     if lc["n"]:
-        lines.append(f"  置信度低（<0.5）的节：{lc['n']} 个，其中判断正确 {lc['accuracy']:.2f}")
+        caught = f"；模型判错的节有 {lc['errors_flagged']:.0%} 被标为置信度低" if lc["errors_flagged"] is not None else ""
+        lines.append(f"  置信度低（<{lc['threshold']}）的节：{lc['n']} 个，其中判断正确 {lc['accuracy']:.2f}{caught}")
     classes = res["classes"]
     lines.append("混淆矩阵（行=标注，列=预测，模型）：")
     short = [c[:6] for c in classes]

@@ -38,6 +38,11 @@ class _Group(TyperGroup):
         except KeyboardInterrupt:
             click.echo("assist: 已中断", err=True)
             ctx.exit(130)
+        except BrokenPipeError:
+            # the reader went away (assist outline … | head): stop quietly, as check's fast
+            # path does; stdout to /dev/null so the interpreter's final flush does not complain
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(ExitCode.OK)
         except _PASS_THROUGH:
             raise
         except Exception as exc:  # a bug: still one line unless debugging

@@ -59,7 +59,12 @@ def outline_cmd(
         typer.echo(f"标题：{tree.title}" + (f"（第{tree.title_line}行）" if tree.title_line else ""))
     for node in tree.walk():
         indent = "  " * (node.level - 1)
-        kind = f"  〔{node.kind}〕" if node.kind and node.role == "section" else ""
+        kind = ""
+        if node.kind and node.role == "section":
+            from assistant.classify.api import LOW_CONFIDENCE
+
+            unsure = node.confidence is not None and node.confidence < LOW_CONFIDENCE
+            kind = f"  〔{node.kind}{'？置信度低' if unsure else ''}〕"
         if node.role in ROLE_LABELS:
             typer.echo(f"{indent}{ROLE_LABELS[node.role]} 第{node.line}–{node.end_line}行")
         else:
