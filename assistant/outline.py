@@ -395,6 +395,11 @@ class Section:
     # children (their numbering starts again under each container: not a new part)
     container: Node | None = None
 
+    @property
+    def container_line(self) -> int | None:
+        """The line of ``container`` (what the index stores), or None."""
+        return self.container.line if self.container is not None else None
+
 
 def sections(outline: Outline) -> list[Section]:
     """The sections a report is classified by.

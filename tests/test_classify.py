@@ -208,7 +208,7 @@ def test_numbering_runs_follow_containers_and_the_last_run_is_the_smaller_part()
     run, and a short last run is flagged (most often the plans). Items numbered 1. 2. … under
     开学前 and again under 开学后 are one list, not two parts; and a last run holding most of
     the report is its main body, not flagged."""
-    from assistant.classify.features import context_of, raw_features
+    from assistant.classify.features import context_of, raw_features, section_contexts
 
     text = textwrap.dedent("""\
         我局高度重视，现将有关情况汇报如下：
@@ -241,10 +241,11 @@ def test_numbering_runs_follow_containers_and_the_last_run_is_the_smaller_part()
         3.学校应避免大型集体活动。错峰就餐。
         """)
     secs = outline.sections(outline.parse(MappedText(school)))
-    containers = [s.container.line if s.container is not None else None for s in secs]
+    containers = [s.container_line for s in secs]
     assert [s.heading for s in secs if s.container is not None][:1] == ["学校应汇总学生信息"]
     assert len({c for c in containers if c is not None}) == 2
     with_containers = context_of([s.number for s in secs], containers)
+    assert section_contexts(secs) == with_containers  # what the index and classify use
     assert {c["runs"] for c in with_containers} == {1}  # one numbering, never restarted
     assert not any(c["last"] for c in with_containers)  # a single run is the whole report
     flat = context_of([s.number for s in secs])  # without the containers: three runs, the

@@ -79,7 +79,7 @@ def subkind_for(kind: str, heading: str | None, body: str, unit: str | None = No
 def classify_text(conn: sqlite3.Connection, norm, single: bool = False, unit: str | None = None):  # noqa: ANN001
     """Predictions for the sections of a normalised report (or the whole text with ``single``)."""
     from assistant import outline
-    from assistant.classify.features import context_of
+    from assistant.classify.features import section_contexts
 
     if single:
         line = norm.raw_line_col(0)[0] if norm.text else 1
@@ -91,8 +91,7 @@ def classify_text(conn: sqlite3.Connection, norm, single: bool = False, unit: st
         items = [(s.heading, s.text, s.role, s.line, s.node) for s in secs]
     if not items:
         return tree, []
-    contexts = [None] if single else context_of(
-        [s.number for s in secs], [s.container.line if s.container is not None else None for s in secs])
+    contexts = [None] if single else section_contexts(secs)
     preds = Classifier(conn).predict_many([(h, b, r, c) for (h, b, r, _, _), c in zip(items, contexts)])
     out = []
     for (h, b, r, line, node), (kind, conf) in zip(items, preds):

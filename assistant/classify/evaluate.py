@@ -111,7 +111,7 @@ def cross_validate(sections: list[LabelledSection], n_splits: int = 5, repeats: 
             pred[i], conf[i], _ = model.predict(feats[i])
     if progress:
         progress(1, repeats)
-    runs = [(pred, "GroupKFold")]
+    runs = [pred]  # the predictions of each split, GroupKFold's first
     for r in range(1, repeats):
         other = [""] * len(sections)
         for tr, te in shuffled_group_folds(groups, splits, seed + r - 1):
@@ -119,7 +119,7 @@ def cross_validate(sections: list[LabelledSection], n_splits: int = 5, repeats: 
             model = train([feats[i] for i in tr], [ys[i] for i in tr], [groups[i] for i in tr], calibrate=False)
             for i in te:
                 other[i] = model.predict(feats[i])[0]
-        runs.append((other, f"seed {seed + r - 1}"))
+        runs.append(other)
         if progress:
             progress(r + 1, repeats)
     base = [keywords.predict_plain(s.heading, s.text, s.role) for s in sections]
@@ -134,7 +134,7 @@ def cross_validate(sections: list[LabelledSection], n_splits: int = 5, repeats: 
     if repeats > 1:
         import statistics
 
-        per = [metrics(ys, p, classes) for p, _ in runs]
+        per = [metrics(ys, p, classes) for p in runs]
         accs, f1s = [m["accuracy"] for m in per], [m["macro_f1"] for m in per]
         repeated = {"splits": len(runs), "seed": seed,
                     "accuracy": {"mean": statistics.mean(accs), "sd": statistics.pstdev(accs),

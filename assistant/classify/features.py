@@ -46,20 +46,6 @@ def _normalised(block: dict[str, float], weight: float) -> dict[str, float]:
     return {k: weight * v / norm for k, v in block.items()}
 
 
-def _cue_counts(table: dict, heading: str, body: str, hkey: str, bkey: str) -> dict[str, float]:
-    """How many heading cues of each kind the heading holds, and (log) how often the body
-    holds its body cues (at most 5 times each)."""
-    out: dict[str, float] = {}
-    for kind, spec in table.items():
-        hc = sum(1 for c in spec.get("heading") or [] if c in heading)
-        bc = sum(min(body.count(c), 5) for c in spec.get("body") or [])
-        if hc:
-            out[hkey + kind] = float(hc)
-        if bc:
-            out[bkey + kind] = math.log(1 + bc)
-    return out
-
-
 def context_of(numbers: Sequence[str | None], containers: Sequence[object] | None = None) -> list[dict]:
     """Per section of one report: its relative position, its numbering run, how many runs
     the report has, and whether it is in the last run while that run is the smaller part
@@ -95,6 +81,11 @@ def context_of(numbers: Sequence[str | None], containers: Sequence[object] | Non
     return out
 
 
+def section_contexts(secs: Sequence) -> list[dict]:
+    """``context_of`` for the ``outline.sections()`` of one report."""
+    return context_of([s.number for s in secs], [s.container_line for s in secs])
+
+
 def raw_features(heading: str | None, body: str, role: str, tokens: list[str] | None = None,
                  context: dict | None = None) -> dict[str, float]:
     """Feature → value for one section (``tokens``: the body's jieba tokens, if known)."""
@@ -116,7 +107,14 @@ def raw_features(heading: str | None, body: str, role: str, tokens: list[str] | 
         if n:
             counts["b:" + n] = counts.get("b:" + n, 0) + 1
     bodyf = {k: 1.0 + math.log(v) for k, v in counts.items()}
-    cues = _cue_counts(kind_table(), heading, body, "kh:", "kb:")
+    cues: dict[str, float] = {}
+    for kind, spec in kind_table().items():
+        hc = sum(1 for c in spec.get("heading") or [] if c in heading)
+        bc = sum(min(body.count(c), 5) for c in spec.get("body") or [])
+        if hc:
+            cues["kh:" + kind] = float(hc)
+        if bc:
+            cues["kb:" + kind] = math.log(1 + bc)
     ctx: dict[str, float] = {}
     if context is not None:
         ctx[f"run:{min(context['run'], 2)}"] = 1.0

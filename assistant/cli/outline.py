@@ -57,12 +57,12 @@ def outline_cmd(
         return
     if tree.title:
         typer.echo(f"标题：{tree.title}" + (f"（第{tree.title_line}行）" if tree.title_line else ""))
+    from assistant.classify.api import LOW_CONFIDENCE
+
     for node in tree.walk():
         indent = "  " * (node.level - 1)
         kind = ""
         if node.kind and node.role == "section":
-            from assistant.classify.api import LOW_CONFIDENCE
-
             unsure = node.confidence is not None and node.confidence < LOW_CONFIDENCE
             kind = f"  〔{node.kind}{'？置信度低' if unsure else ''}〕"
         if node.role in ROLE_LABELS:

@@ -198,7 +198,7 @@ def analyse_file(path: Path, known: Optional[dict] = None, tags: Optional[WordTa
     phrase table stores as their tokens (``phrases.phrase_tokens``).
     """
     from assistant import outline, segment
-    from assistant.classify.features import context_of
+    from assistant.classify.features import section_contexts
     from assistant.textmap import MappedText
 
     cut = segment.raw_cutter()
@@ -213,14 +213,13 @@ def analyse_file(path: Path, known: Optional[dict] = None, tags: Optional[WordTa
     doc = store.load(path)
     tree = outline.parse(MappedText(doc.body), title_hint=doc.title or None)
     doc_secs = outline.sections(tree)
-    containers = [sec.container.line if sec.container is not None else None for sec in doc_secs]
-    contexts = context_of([sec.number for sec in doc_secs], containers)
+    contexts = section_contexts(doc_secs)
     out = []
     # new sentence text → (its tokens, whitespace included; its row's tokens if it has no
     # whitespace at all, else None)
     todo: dict[str, tuple[list[str], str | None]] = {}
     findall = SENTENCE.findall
-    for sec, context, container in zip(doc_secs, contexts, containers):
+    for sec, context in zip(doc_secs, contexts):
         # Sentences are segmented one by one: jieba never joins across the punctuation
         # that ends a sentence, so the tokens are those of the whole text.
         text = sec.text
@@ -272,7 +271,7 @@ def analyse_file(path: Path, known: Optional[dict] = None, tags: Optional[WordTa
         if todo:
             tags.learn(vocab)  # the section's new words, in one tagger call
         out.append((sec.role, sec.level, sec.number, sec.heading, sec.line, text, words, context, sentences, vocab,
-                    container))
+                    sec.container_line))
     if todo:
         add_candidates(todo, tags, known, phrase_tokens)
     return doc, out
