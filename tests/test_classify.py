@@ -276,3 +276,20 @@ def test_eval_repeated_splits(cli) -> None:
     from assistant.classify.evaluate import format_report
 
     assert "3 种分组划分" in format_report(res)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["eval", "classify", "--repeats", "0"], "--repeats"),
+    (["eval", "classify", "--seed", "x"], "--seed"),
+    (["classify", "x.txt", "--bogus"], "--bogus"),
+    (["--bogus"], "--bogus"),
+    (["no-such-command"], "no-such-command"),
+])
+def test_usage_mistakes_are_one_line(cli, args, message) -> None:
+    """A bad option or value: one line on stderr naming it, exit 2 (the contract), not
+    click's usage block; a command group without arguments still shows its whole help."""
+    r = cli(*args)
+    assert r.exit_code == 2 and message in r.stderr, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    group = cli("corpus")
+    assert group.exit_code == 2 and "build" in group.stderr + group.stdout

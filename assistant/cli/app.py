@@ -26,12 +26,37 @@ _PASS_THROUGH = (click.exceptions.Exit, click.exceptions.ClickException, click.e
                  typer.Exit, typer.Abort)
 
 
+# click's "no arguments: show the help" (a UsageError since click 8.2): the help stays whole
+_HELP_ERRORS = tuple(e for e in [getattr(click.exceptions, "NoArgsIsHelpError", None)] if e is not None)
+
+
+def _usage_line(exc: click.UsageError) -> None:
+    """A usage mistake (unknown option, bad value): one line on stderr and exit 2, as the
+    command contract wants, instead of click's usage block."""
+    cmd = exc.ctx.command_path if exc.ctx is not None else "assist"
+    click.echo(f"{cmd}: 错误：{exc.format_message()}（用法见 {cmd} --help）", err=True)
+    sys.exit(ExitCode.INPUT_ERROR)
+
+
 class _Group(TyperGroup):
-    """Turns ``InputError`` into one line on stderr and exit 2, anywhere below."""
+    """Turns ``InputError`` and usage mistakes into one line on stderr and exit 2, anywhere
+    below."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except _HELP_ERRORS:
+            raise
+        except click.UsageError as exc:  # the group's own options (assist --bogus)
+            _usage_line(exc)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except _HELP_ERRORS:
+            raise
+        except click.UsageError as exc:  # a command's options, or no such command
+            _usage_line(exc)
         except InputError as exc:
             click.echo(f"assist: 错误：{exc}", err=True)
             ctx.exit(ExitCode.INPUT_ERROR)
