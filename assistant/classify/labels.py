@@ -69,3 +69,30 @@ def write(folder: Path, labels: list[Label], header: str = "") -> None:
     lines = [f"# {h}" for h in header.splitlines()] if header else []
     lines += [f"{l.doc_id}\t{l.ord}\t{l.kind}\t{l.heading}" for l in labels]
     atomic.write_text(Path(folder) / FILENAME, "\n".join(lines) + "\n")
+
+
+def propose(path: Path) -> list[tuple[Label, str]]:
+    """The sections of a corpus file as the index sees them, each with a proposed kind
+    (the curated keyword rules) and the first words of its text: a labels.tsv draft for a
+    person to correct (``python -m assistant.classify.labels FILE...``)."""
+    from assistant import outline
+    from assistant.classify import keywords
+    from assistant.corpus import store
+    from assistant.textmap import MappedText
+
+    doc = store.load(Path(path))
+    tree = outline.parse(MappedText(doc.body), title_hint=doc.title or None)
+    out = []
+    for i, sec in enumerate(outline.sections(tree)):
+        kind = keywords.predict(sec.heading, sec.text, sec.role)
+        out.append((Label(doc.id, i, kind, section_key_heading(sec.role, sec.heading)),
+                    " ".join(sec.text.split())[:40]))
+    return out
+
+
+if __name__ == "__main__":  # pragma: no cover - a helper for people writing labels
+    import sys
+
+    for arg in sys.argv[1:]:
+        for lab, preview in propose(Path(arg)):
+            print(f"{lab.doc_id}\t{lab.ord}\t{lab.kind}\t{lab.heading}\t# {preview}")
