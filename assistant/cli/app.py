@@ -130,9 +130,10 @@ def say(message: str) -> None:
 
 
 def corpus_dirs(corpus: Optional[Path]) -> list[Path]:
-    """The corpus folders a command reads: ``--corpus``/env, else shipped + user's own."""
-    from assistant.paths import shipped, user_corpus
-
+    """The corpus folders a command reads: ``--corpus``/env, else the default corpus (the
+    shipped reports, the plugins' 范文 and the user's own reports)."""
     if corpus is not None:
         return [Path(corpus)]
-    return [shipped("corpus"), user_corpus()]
+    from assistant.corpus import default_dirs
+
+    return default_dirs()

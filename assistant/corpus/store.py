@@ -117,9 +117,17 @@ def save(folder: Path, doc: StoredDoc) -> Path:
     return target
 
 
+FANWEN = "fanwen"  # a plugin's folder of 范文: its report files sit in the folder itself
+
+
 def files(folder: Path, include_other: bool = False) -> list[Path]:
-    """The corpus files of ``folder`` in a stable order."""
+    """The corpus files of ``folder`` in a stable order.
+
+    A corpus folder keeps its reports in ``reports/`` (and other pieces in ``other/``); a
+    plugin's ``fanwen/`` folder holds its 范文 directly, with its ``labels.tsv`` beside them."""
     folder = Path(folder)
+    if folder.name == FANWEN:
+        return sorted(folder.glob("*.txt"))
     subs = [REPORTS, OTHER] if include_other else [REPORTS]
     out: list[Path] = []
     for sub in subs:
