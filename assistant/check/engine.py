@@ -30,6 +30,7 @@ _COMMON_KEYS = {"id", "severity", "message", "engine", "exceptions", "examples"}
 _ENGINE_KEYS = {
     "regex": {"pattern", "fix"},
     "words": {"words"},
+    "marks": {"marks"},
     "duplicate-sentence": {"min_chars"},
 }
 
@@ -184,6 +185,14 @@ def _parse_rule(raw, where: str) -> Rule:
 
         alternation = "|".join(re.escape(w) for w in sorted(set(rule.words), key=len, reverse=True))
         rule.compiled = recache.compile(alternation)
+    elif name == "marks":
+        marks = raw.get("marks")
+        if not isinstance(marks, Mapping) or not marks or not all(
+                isinstance(k, str) and k and isinstance(v, str) for k, v in marks.items()):
+            raise InputError(f"{where}：marks 必须是 词语: 说明 的非空映射")
+        from assistant.units.fitness import _trie_pattern
+
+        rule.compiled = re.compile(_trie_pattern(marks))
     elif name == "duplicate-sentence":
         value = rule.options.get("min_chars", 12)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:

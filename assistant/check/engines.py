@@ -101,6 +101,32 @@ def words_engine(ctx: Context, rule) -> list:
     return [(s, e, "", None, ()) for s, e in map(_span, rule.compiled.finditer(ctx.text))]
 
 
+@engine("marks")
+def marks_engine(ctx: Context, rule) -> list:
+    """``marks``: word → what it says about the word (the detail of its finding); every
+    occurrence as a word, longest word first (a trie pattern, compiled once per rule)."""
+    details = rule.options["marks"]
+    text = ctx.text
+    hits = [m.span() for m in rule.compiled.finditer(text)]
+    if not hits:
+        return []
+    # a mark counts where it is a word (业主 is none in 企业主要负责人): the lines that hold
+    # one are segmented, and only those (the segmenter loads on the first such line)
+    from assistant.units.fitness import token_cuts
+
+    out = []
+    starts = ctx.line_starts
+    for s, e in hits:
+        k = bisect.bisect_right(starts, s) - 1
+        ls = starts[k] if k >= 0 else 0
+        le = text.find("\n", ls)
+        le = len(text) if le < 0 else le
+        cuts = token_cuts(text[ls:le])
+        if s - ls in cuts and e - ls in cuts:
+            out.append((s, e, details[text[s:e]], None, ()))
+    return out
+
+
 # --- placeholders -------------------------------------------------------------
 
 @engine("placeholder")

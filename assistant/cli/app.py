@@ -129,6 +129,12 @@ CORPUS_OPTION = typer.Option(
 )
 
 
+TOPIC_OPTION = typer.Option(
+    None, "--topic", metavar="主题",
+    help="主题，如 安全生产、防汛、信访维稳（assist topics 可查看全部）；不给则从内容推断。",
+)
+
+
 def emit_json(data: Any) -> None:
     """Write ``data`` as UTF-8 json to stdout."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

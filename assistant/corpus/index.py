@@ -126,8 +126,12 @@ def signature(dirs: list[Path]) -> str:
 
 
 def index_path(dirs: list[Path]) -> Path:
-    """Where the index for these corpus folders lives (in the user's cache)."""
+    """Where the index for these corpus folders and plugins lives (in the user's cache): the
+    plugins' words are part of it, so another set of plugins gets another file."""
     key = "\n".join(str(Path(d).resolve()) for d in dirs)
+    plugins = _plugin_files()
+    if plugins:
+        key += "\0" + "\n".join(str(p.resolve()) for p in plugins)
     return paths.cache_dir() / f"index-{hashlib.sha256(key.encode()).hexdigest()[:16]}.sqlite"
 
 
@@ -527,7 +531,8 @@ def _fitness(conn: sqlite3.Connection, stats: DocStats, doc_rows: list[tuple], s
     safe = fit.safe_words(units)
     cands = {scope: fit.learned_candidates(stats, declared[scope], scope, safe) for scope in declared}
     words = set().union(*declared.values(), *cands.values())
-    counts = fit.substring_counts(words, ((doc_rows[d - 1][3], doc_rows[d - 1][9], "\n".join(t))
+    counts = fit.substring_counts(words, ((doc_rows[d - 1][3], doc_rows[d - 1][9], "\n".join(t),
+                                           fit.FANWEN_WEIGHT if doc_rows[d - 1][10] == "fanwen" else 1)
                                           for d, t in texts.items()))
     tables = []
     for scope, names in (("unit", [u.name for u in units]), ("topic", [t.name for t in topics])):

@@ -59,7 +59,7 @@ class _DataPlugin:
     plugin would (a folder may hold either or both)."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
+        self.folder = Path(folder).resolve()  # registered as is: never joined to a base again
 
     @hookimpl
     def register_units(self, register: Callable[[Any], None]) -> None:

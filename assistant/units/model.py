@@ -78,7 +78,7 @@ SAFE_CONCEPTS = ("self", "whole")
 
 UNIT_KEYS = {
     "name", "label", "aliases", "cues", "terms", "vocabulary", "keep", "forbidden",
-    "outline", "fields", "kinds", "rules", "templates", "description", "marks", "name_mark",
+    "outline", "fields", "kinds", "rules", "templates", "description", "marks", "name_mark", "family",
 }
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,59}$")  # kind ids
@@ -171,6 +171,10 @@ class Unit:
     # (校长, 教职工, 班主任, 课堂…): a sentence holding one is not another unit type's to use
     marks: tuple[str, ...] = ()
     name_mark: str = ""  # the unit's name as a placeholder (××镇, ××学校); "" → ×× + label
+    # kinds of unit whose material can stand in for its own where it has none (government,
+    # grassroots, institution, business…): a draft takes another unit type's passages only
+    # from a unit type of a family it shares
+    family: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return f"Unit({self.name!r}, {self.label!r}, plugin={self.plugin!r})"
@@ -543,7 +547,7 @@ def unit_from_data(data: Mapping, base: Path | None = None, plugin: str = "",
         templates=templates, terms=terms, keep=keep, cues=cues,
         description=_str(data, "description", where, required=False), plugin=plugin,
         source=source, own_vocabulary=dict(vocabulary), marks=_strs(data, "marks", where),
-        name_mark=_str(data, "name_mark", where, required=False),
+        name_mark=_str(data, "name_mark", where, required=False), family=_strs(data, "family", where),
     )
     _check_consistency(unit)
     return unit
