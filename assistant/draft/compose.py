@@ -605,18 +605,20 @@ class Composer:
         opening and closing in full, 存在问题 and 下步打算 as items for the writer to fill
         (×× marks that check and fill point at)."""
         who = (self.unit.terms.get("self") or [f"我{self.unit.short_label}"])[0]
-        about = f"关于{self.topic.label}工作的" if self.topic is not None else "的"
-        what = f"{self.topic.label}" if self.topic is not None else "各项"
+        label = self.topic.label if self.topic is not None else ""
+        # 安全生产 → 安全生产工作; a label that already says 工作 (年度工作总结) → 各项工作
+        work = f"{label}工作" if label and "工作" not in label else "各项工作"
+        about = f"关于{work}的" if self.topic is not None and "工作" not in label else "的"
         if role == "opening":
             return (f"今年以来，{who}认真贯彻落实上级{about}决策部署，结合实际细化措施、压实责任，"
                     f"扎实推进各项工作，取得了阶段性成效。{INTRO_FALLBACK}")
         if role == "problems":
-            return f"对照上级要求，{who}{what}工作还存在一些不足：一是××；二是××；三是××。"
+            return f"对照上级要求，{who}{work}还存在一些不足：一是××；二是××；三是××。"
         if role == "next_steps":
             return f"下一步，{who}将针对存在的问题，重点抓好以下工作：一是××；二是××；三是××。"
         if role != "closing":
             return NO_MATERIAL
-        return f"下一步，{who}将认真查找不足，持续改进工作，全力抓好{what}工作各项任务落实。"
+        return f"下一步，{who}将认真查找不足，持续改进工作，全力抓好{work}各项任务落实。"
 
     def _sentence(self, x: Line, p: Passage, para: int) -> Sentence:
         from assistant.units.adapt import speak_as
