@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from assistant.cli.app import CORPUS_OPTION, FORMAT_OPTION, Format, app, corpus_dirs, emit_json
+from assistant.cli.app import CORPUS_OPTION, FORMAT_OPTION, TOPIC_OPTION, Format, app, corpus_dirs, emit_json
 
 
 @app.command("classify")
@@ -15,33 +15,47 @@ def classify_cmd(
     paths: List[str] = typer.Argument(..., help="报告文件（.txt .md .docx .html），- 表示标准输入。"),
     single: bool = typer.Option(False, "--single", help="把每个文件整体当作一节来判断类型。"),
     unit: Optional[str] = typer.Option(None, "--unit", help="单位类型（用于识别该单位插件的细分类型）。"),
+    topic: Optional[str] = TOPIC_OPTION,
     corpus: Optional[Path] = CORPUS_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
-    """判断报告每一节的类型（组织领导、宣传引导、存在问题……），置信度低的会标出。"""
+    """判断报告每一节的类型（组织领导、宣传引导、存在问题……），置信度低的会标出。
+
+    主题（--topic，不给则从报告推断）决定细分类型，如安全生产的“隐患排查治理”。
+    """
     from assistant.classify import kind_table
-    from assistant.classify.api import classify_path
+    from assistant.classify.api import classify_file
 
     if unit:
         from assistant.units import get_unit
 
         unit = get_unit(unit).name
+    if topic:
+        from assistant.units import get_topic
+
+        topic = get_topic(topic).name
     results = []
     for path in paths:
-        _, preds = classify_path(path, corpus_dirs(corpus), single, unit)
-        results.append({"path": path, "sections": [p.to_json() for p in preds]})
+        _, preds, found = classify_file(path, corpus_dirs(corpus), single, unit, topic)
+        results.append({"path": path, "topic": found, "sections": [p.to_json() for p in preds]})
     if fmt == Format.json:
         emit_json({"files": results})
         return
     labels = kind_table()
     for res in results:
-        typer.echo(res["path"])
+        typer.echo(res["path"] + (f"（主题：{_topic_label(res['topic'])}）" if res["topic"] else ""))
         for s in res["sections"]:
             name = labels.get(s["kind"], {}).get("label", s["kind"])
             sub = f"/{s['subkind']}" if s["subkind"] else ""
             flag = "  （置信度低，请核对）" if s["low_confidence"] else ""
             head = s["heading"] or {"opening": "［开头］", "closing": "［结尾］"}.get(s["role"], "［全文］")
             typer.echo(f"  第{s['line']}行\t{name}({s['kind']}{sub})\t{s['confidence']:.2f}\t{head}{flag}")
+
+
+def _topic_label(name: str) -> str:
+    from assistant.units import get_topic
+
+    return get_topic(name).label
 
 
 @app.command("eval")

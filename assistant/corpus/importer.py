@@ -459,9 +459,15 @@ def _body_key(text: str) -> str:
     return hashlib.sha256(re.sub(r"\s+", "", text).encode("utf-8")).hexdigest()
 
 
+def _guess_topic(text: str, title: str) -> str:
+    from assistant.units import guess_topic
+
+    return guess_topic(text, title) or ""
+
+
 def import_paths(paths: Sequence[str | Path], corpus_dir: str | Path, unit: Optional[str] = None,
                  progress: Optional[Callable[[int, int, str], None]] = None,
-                 replace: bool = False) -> ImportResult:
+                 replace: bool = False, topic: Optional[str] = None) -> ImportResult:
     """Import report files into ``corpus_dir`` (reports/ and other/).
 
     Every input is read, cleaned and split before anything is written, so a
@@ -479,6 +485,10 @@ def import_paths(paths: Sequence[str | Path], corpus_dir: str | Path, unit: Opti
         if resolved is None:
             raise InputError(f"未知的单位类型：{unit}（可选：{'、'.join(unit_ids())}）")
         unit = resolved
+    if topic is not None:
+        from assistant.units import get_topic
+
+        topic = get_topic(topic).name
     corpus = Path(corpus_dir)
     if corpus.exists() and not corpus.is_dir():
         raise InputError(f"语料库路径不是文件夹：{corpus}")
@@ -553,12 +563,14 @@ def import_paths(paths: Sequence[str | Path], corpus_dir: str | Path, unit: Opti
                 extra["part"] = p.part
             if p.reason:
                 extra["reason"] = p.reason
-            sd = store.StoredDoc(id=doc_id, title=p.title or _title_from_name(path), unit=p.unit,
+            title = p.title or _title_from_name(path)
+            sd = store.StoredDoc(id=doc_id, title=title, unit=p.unit,
+                                 topic=topic or _guess_topic(p.text.text, title) if p.type == "report" else "",
                                  body=p.text.text, type=p.type, source=_source_name(path),
                                  position=position, source_sha256=sha, extra=extra)
             plan.append(sd)
-            fr.added.append({"id": doc_id, "title": sd.title, "unit": sd.unit, "type": sd.type,
-                             "position": position, "line": p.raw_line})
+            fr.added.append({"id": doc_id, "title": sd.title, "unit": sd.unit, "topic": sd.topic or None,
+                             "type": sd.type, "position": position, "line": p.raw_line})
     for old in to_remove:
         old.unlink(missing_ok=True)
     for sd in plan:

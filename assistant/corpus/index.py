@@ -34,7 +34,7 @@ from assistant.units.fitness import DocStats
 if TYPE_CHECKING:
     from assistant.segment import WordTags
 
-SCHEMA_VERSION = "10"  # bump when the index content changes: tables, outline, features, model
+SCHEMA_VERSION = "12"  # bump when the index content changes: tables, outline, features, model
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
@@ -470,6 +470,8 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
                     if progress:
                         progress(doc_no, len(files))
             model_key = _assign_kinds(conn, labels, sec_rows, sec_info, target) if labels else None
+            if model_key is None:
+                _keyword_kinds(sec_rows)  # no model: the curated keyword rules give the kinds
             insert_rows(conn, "documents", 11, doc_rows)
             insert_rows(conn, "sections", 12, sec_rows)
             insert_rows(conn, "tokens", 2, df.items())
@@ -477,7 +479,8 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
             # The phrase table reads the sentences with their section and document from memory
             # (the same rows as phrases._ROWS in the same order).
             phrase_rows = ((s_text, s_toks, s_line, o, sec_rows[sec - 1][8], sec_rows[sec - 1][3],
-                            sec_rows[sec - 1][6], doc_rows[doc - 1][3], doc_rows[doc - 1][1], doc_rows[doc - 1][9])
+                            sec_rows[sec - 1][6], doc_rows[doc - 1][3], doc_rows[doc - 1][1], doc_rows[doc - 1][9],
+                            doc_rows[doc - 1][10] == "fanwen")
                            for _, doc, sec, o, s_line, s_text, s_toks, _ in sent_rows)
             phrase_of = phrases.build(conn, phrase_rows, known, phrase_tokens, fitness)
             for row in sent_rows:
@@ -595,6 +598,16 @@ def _assign_kinds(conn: sqlite3.Connection, labels: dict, sec_rows: list[list], 
     return key
 
 
+def _keyword_kinds(sec_rows: list[list]) -> None:
+    """Kinds from the curated keyword rules for the sections the labels and the model left
+    without one (a corpus without labels.tsv): drafts and suggestions need a kind."""
+    from assistant.classify import keywords
+
+    for row in sec_rows:
+        if row[8] is None:
+            row[8] = keywords.predict(row[6], row[9] or "", row[3])
+
+
 def _training_key(samples: list[dict[str, float]], ys: list[str], groups: list[str]) -> str:
     """A digest of everything training depends on: the samples in order, the training
     settings and the index schema."""
@@ -645,6 +658,10 @@ def stats(conn: sqlite3.Connection) -> dict:
         "SELECT unit, COUNT(*) FROM documents WHERE type='report' GROUP BY unit ORDER BY COUNT(*) DESC, unit")}
     by_kind = {k: n for k, n in conn.execute(
         "SELECT kind, COUNT(*) FROM sections WHERE kind IS NOT NULL GROUP BY kind ORDER BY COUNT(*) DESC, kind")}
+    by_topic = {t or "": n for t, n in conn.execute(
+        "SELECT topic, COUNT(*) FROM documents WHERE type='report' GROUP BY topic ORDER BY COUNT(*) DESC, topic")}
+    by_origin = {o or "": n for o, n in conn.execute(
+        "SELECT origin, COUNT(*) FROM documents WHERE type='report' GROUP BY origin ORDER BY COUNT(*) DESC, origin")}
     return {
         "documents": one("SELECT COUNT(*) FROM documents WHERE type='report'"),
         "sections": one("SELECT COUNT(*) FROM sections"),
@@ -652,12 +669,14 @@ def stats(conn: sqlite3.Connection) -> dict:
         "chars": one("SELECT COALESCE(SUM(chars),0) FROM documents"),
         "by_kind": by_kind,
         "by_unit": by_unit,
+        "by_topic": by_topic,
+        "by_origin": by_origin,
     }
 
 
 def list_documents(conn: sqlite3.Connection) -> list[dict]:
     rows = conn.execute(
-        "SELECT d.doc_id, d.title, d.unit, d.type, d.source, d.position, d.chars, "
+        "SELECT d.doc_id, d.title, d.unit, d.topic, d.origin, d.type, d.source, d.position, d.chars, "
         "(SELECT COUNT(*) FROM sections s WHERE s.doc=d.id) AS sections FROM documents d ORDER BY d.id")
     return [dict(r) for r in rows]
 

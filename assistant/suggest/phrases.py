@@ -202,6 +202,15 @@ def candidate_of_words(text: str, words: list[str], tags: "WordTags") -> tuple[s
     return body, neutral, key
 
 
+def _as_written(text: str) -> tuple[str, str, str] | None:
+    """``candidate(text)`` for a text that is neutral as written (a 范文's)."""
+    body = strip_marker(text)
+    if not MIN_CHARS <= len(body) <= MAX_CHARS:
+        return None
+    key = phrase_key(body)
+    return (body, body, key) if len(key) >= MIN_CHARS - 2 else None
+
+
 def add_candidates(new: dict[str, tuple[list[str], str | None]], tags: "WordTags",
                    known: dict[str, tuple[str, str, str] | None],
                    tokens_of: dict[str, str] | None = None) -> None:
@@ -228,7 +237,8 @@ def add_candidates(new: dict[str, tuple[list[str], str | None]], tags: "WordTags
                                else phrase_tokens(" ".join(words)))
 
 
-_ROWS = ("SELECT se.text, se.tokens, se.line, se.ord, s.kind, s.role, s.heading, d.unit, d.doc_id, d.topic "
+_ROWS = ("SELECT se.text, se.tokens, se.line, se.ord, s.kind, s.role, s.heading, d.unit, d.doc_id, d.topic, "
+         "d.origin = 'fanwen' "
          "FROM sentences se JOIN sections s ON s.id = se.section JOIN documents d ON d.id = se.doc "
          "ORDER BY se.id")
 
@@ -244,7 +254,7 @@ def build(conn: sqlite3.Connection, rows: Iterable[tuple] | None = None,
     """Fill the phrases tables; return sentence text → phrase id (for the sentences that
     make a phrase).
 
-    ``rows``: (text, tokens, line, ord, kind, role, heading, unit, doc_id, topic) per
+    ``rows``: (text, tokens, line, ord, kind, role, heading, unit, doc_id, topic[, 范文?]) per
     sentence in index order, read from the sentences/sections/documents tables when not given.
     ``known``: sentence text → ``candidate(text)`` already computed (the index build
     computes them while it segments); other sentences are analysed here.
@@ -262,10 +272,13 @@ def build(conn: sqlite3.Connection, rows: Iterable[tuple] | None = None,
     groups: dict[str, list] = {}
     get = groups.get
     key_of: dict[str, str] = {}  # sentence text → its phrase key
-    for text, tokens, line, ord_, kind, role, heading, unit, doc_id, topic in rows:
-        c = seen.get(text, False)
-        if c is False:
-            c = seen[text] = candidate(text)
+    for text, tokens, line, ord_, kind, role, heading, unit, doc_id, topic, *rest in rows:
+        if rest and rest[0]:
+            c = _as_written(text)  # a 范文 is written neutral: its 山塘 is no name to hide
+        else:
+            c = seen.get(text, False)
+            if c is False:
+                c = seen[text] = candidate(text)
         if c is None:
             continue
         body, neutral, key = c

@@ -91,12 +91,12 @@ def all_topics() -> "list[Topic]":
     return list(registry().topics.values())
 
 
-def guess_topic(text: str, title: str = "", default: str | None = None) -> str | None:
+def guess_topic(text: str, title: str = "", default: str | None = None, min_score: float | None = None) -> str | None:
     """The registered topic a text (a report, a query) is about, by cue words; ``default``
     when nothing stands out."""
-    from assistant.units.topics import guess_topic as _guess
+    from assistant.units.topics import MIN_SCORE, guess_topic as _guess
 
-    return _guess(text, all_topics(), title, default)
+    return _guess(text, all_topics(), title, default, MIN_SCORE if min_score is None else min_score)
 
 
 def kind_parent(kind_id: str, default: Any = ...) -> Any:

@@ -143,7 +143,7 @@ _speak_tables: "weakref.WeakKeyDictionary[Unit, tuple]" = weakref.WeakKeyDiction
 
 
 def _speak_table(unit: Unit) -> tuple:
-    """(compiled pattern of every unit type's self/whole words, word → this unit's word)."""
+    """(compiled pattern of every unit type's words for who speaks, word → this unit's word)."""
     hit = _speak_tables.get(unit)
     if hit is not None:
         return hit
@@ -168,9 +168,9 @@ def _speak_table(unit: Unit) -> tuple:
 
 
 def speak_as(text: str, unit: Unit) -> str:
-    """``text`` with who speaks rewritten for ``unit`` (我镇 → 我校, 全镇 → 全校): the one
-    rewriting that never changes what a sentence says. Another unit's institutions,
-    roles, people or business are not rewritten (a sentence naming them is not used)."""
+    """``text`` with who speaks rewritten for ``unit`` (我镇 → 我校): the one rewriting that
+    never changes what a sentence says. Another unit's whole (全镇), institutions, roles,
+    people or business are not rewritten (a sentence naming them is not used)."""
     pattern, mapping = _speak_table(unit)
     if pattern is None or not text:
         return text

@@ -7,9 +7,9 @@ or to some topics (核酸, 隔离, 汛情…). A sentence serves
 * every unit type (topic) that all of its marks allow — with no mark at all it is
   *neutral* and serves all of them;
 
-and nothing else: it is *foreign* to the rest. Who speaks is no mark (我镇 → 我校, 全镇 →
-全校 are rewritten safely, ``SAFE_CONCEPTS``); another unit's institutions, roles, people
-or business are.
+and nothing else: it is *foreign* to the rest. Who speaks is no mark (我镇 → 我校 is
+rewritten safely, ``SAFE_CONCEPTS``); another unit's whole (全镇), institutions, roles,
+people or business are.
 
 The marks come from two places (``build_table``):
 

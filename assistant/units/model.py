@@ -73,8 +73,9 @@ CONCEPTS = {
 }
 
 # Concepts whose words may be rewritten from one unit type into another without changing
-# what a sentence says: who speaks (我镇 → 我校) and the whole of it (全镇 → 全校).
-SAFE_CONCEPTS = ("self", "whole")
+# what a sentence says: who speaks (我镇 → 我校). The whole of it is not (全村xx户 → 全校xx户
+# says something no school would): 全镇 marks a town's sentence.
+SAFE_CONCEPTS = ("self",)
 
 UNIT_KEYS = {
     "name", "label", "aliases", "cues", "terms", "vocabulary", "keep", "forbidden",
@@ -190,7 +191,7 @@ class Unit:
 
     def mark_words(self) -> set[str]:
         """Words that mark a text as this unit type's own: its ``marks`` and its terms for
-        shared concepts other than who speaks (self, whole: 我校/全校 are rewritten safely)."""
+        shared concepts other than who speaks (我校 is rewritten safely)."""
         words = {w for concept, ws in self.terms.items() if concept not in SAFE_CONCEPTS for w in ws}
         words.update(self.marks)
         return {w for w in words if len(w) >= 2}

@@ -188,16 +188,18 @@ def _weighted_cues(topic: Topic) -> list[tuple[str, float]]:
     return [(w, v) for w, v in cues.items() if w]
 
 
-def guess_topic(text: str, topics: Sequence[Topic], title: str = "", default: str | None = None) -> str | None:
+def guess_topic(text: str, topics: Sequence[Topic], title: str = "", default: str | None = None,
+                min_score: float = MIN_SCORE) -> str | None:
     """The topic a text is about (by cue words), or ``default`` when nothing stands out: the
-    best topic must have some evidence and clearly more than the next one."""
+    best topic must have some evidence (``min_score``: lower for a short query) and clearly
+    more than the next one."""
     scores = topic_scores(text, topics, title)
     if not scores:
         return default
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     best, s = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
-    if s < MIN_SCORE or s < 1.3 * second:
+    if s < min_score or s < 1.3 * second:
         return default
     return best
 
