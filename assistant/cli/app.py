@@ -18,7 +18,7 @@ import click
 import typer
 from typer.core import TyperGroup
 
-from assistant.errors import ExitCode, InputError
+from assistant.errors import ExitCode, InputError, os_error_line
 
 
 # Exceptions that are the CLI framework's own control flow (typer has its own Exit class).
@@ -70,6 +70,14 @@ class _Group(TyperGroup):
             ctx.exit(ExitCode.OK)
         except _PASS_THROUGH:
             raise
+        except OSError as exc:  # a file the user named or set up: not a bug (exit 2)
+            if os.environ.get("ASSIST_DEBUG"):
+                raise
+            click.echo(f"assist: 错误：{os_error_line(exc)}", err=True)
+            ctx.exit(ExitCode.INPUT_ERROR)
+        except MemoryError:
+            click.echo("assist: 错误：内存不足（输入太大）", err=True)
+            ctx.exit(ExitCode.INPUT_ERROR)
         except Exception as exc:  # a bug: still one line unless debugging
             if os.environ.get("ASSIST_DEBUG"):
                 raise
