@@ -50,3 +50,35 @@ def cli() -> Run:
 @pytest.fixture(scope="session")
 def seed_paths() -> list[Path]:
     return sorted(SOURCES.glob("*.txt"))
+
+
+@pytest.fixture
+def read_only_dir(tmp_path: Path):
+    """A folder nothing can be written into, even by root (chattr +i), or the test is skipped."""
+    import subprocess
+
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    (folder / "reports").mkdir()
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        (folder / "reports").chmod(0o555)
+        yield folder
+        (folder / "reports").chmod(0o755)
+        folder.chmod(0o755)
+        return
+    made = []
+    for d in (folder / "reports", folder):
+        try:
+            ok = subprocess.run(["chattr", "+i", str(d)], capture_output=True).returncode == 0
+        except OSError:
+            ok = False
+        if ok:
+            made.append(d)
+    try:
+        if len(made) != 2:
+            pytest.skip("no way to make a read-only folder for root here (chattr +i)")
+        yield folder
+    finally:
+        for d in made:
+            subprocess.run(["chattr", "-i", str(d)], capture_output=True)
