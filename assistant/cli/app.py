@@ -81,6 +81,14 @@ class _Group(TyperGroup):
         except Exception as exc:  # a bug: still one line unless debugging
             if os.environ.get("ASSIST_DEBUG"):
                 raise
+            if type(exc).__module__ == "sqlite3" and type(exc).__name__ == "DatabaseError":
+                # the index went bad under a query (the check on opening found it sound): make the
+                # next run check it again, which rebuilds it
+                from assistant.corpus.index import forget_verified
+
+                forget_verified()
+                click.echo(f"assist: 错误：索引文件已损坏（{exc}），下次运行时将重建索引", err=True)
+                ctx.exit(ExitCode.INPUT_ERROR)
             click.echo(f"assist: 内部错误：{type(exc).__name__}: {exc}（设置 ASSIST_DEBUG=1 可查看详情）", err=True)
             ctx.exit(ExitCode.INTERNAL_ERROR)
 
