@@ -62,6 +62,22 @@ def _prepare(target: Path) -> None:
         raise _fail(target, exc) from None
 
 
+def check_target(target: Path | str) -> None:
+    """Refuse at once (``WriteError``) a target that cannot be written: a folder, a path under
+    a file, a folder without write permission. For commands that work before they write;
+    the write itself still reports what only it can find."""
+    target = resolve(target)
+    if target.is_dir():
+        raise WriteError(f"无法写入 {target}：这是一个文件夹")
+    for above in [target.parent, *target.parent.parents]:
+        if above.exists():
+            if not above.is_dir():
+                raise WriteError(f"无法写入 {target}：{above} 不是文件夹")
+            if not os.access(above, os.W_OK):
+                raise WriteError(f"无法写入 {target}：没有权限")
+            return
+
+
 def _mode(target: Path) -> int:
     """The target's permission bits, or the usual ones for a new file."""
     try:

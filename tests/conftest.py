@@ -53,32 +53,37 @@ def seed_paths() -> list[Path]:
 
 
 @pytest.fixture
-def read_only_dir(tmp_path: Path):
-    """A folder nothing can be written into, even by root (chattr +i), or the test is skipped."""
+def read_only():
+    """``read_only(folder)`` makes ``folder`` and the folders in it read-only, even for root
+    (chattr +i), or skips the test; undone at the end."""
     import subprocess
 
+    undo = []
+
+    def make(folder: Path) -> Path:
+        folders = [d for d in sorted(folder.rglob("*"), reverse=True) if d.is_dir()] + [folder]
+        for d in folders:
+            if os.geteuid() != 0:
+                d.chmod(0o555)
+                undo.append(lambda d=d: d.chmod(0o755))
+                continue
+            try:
+                ok = subprocess.run(["chattr", "+i", str(d)], capture_output=True).returncode == 0
+            except OSError:
+                ok = False
+            if not ok:
+                pytest.skip("no way to make a read-only folder for root here (chattr +i)")
+            undo.append(lambda d=d: subprocess.run(["chattr", "-i", str(d)], capture_output=True))
+        return folder
+
+    yield make
+    for step in reversed(undo):
+        step()
+
+
+@pytest.fixture
+def read_only_dir(tmp_path: Path, read_only) -> Path:
+    """A read-only folder (with a read-only ``reports`` folder in it)."""
     folder = tmp_path / "read-only"
-    folder.mkdir()
-    (folder / "reports").mkdir()
-    if os.geteuid() != 0:
-        folder.chmod(0o555)
-        (folder / "reports").chmod(0o555)
-        yield folder
-        (folder / "reports").chmod(0o755)
-        folder.chmod(0o755)
-        return
-    made = []
-    for d in (folder / "reports", folder):
-        try:
-            ok = subprocess.run(["chattr", "+i", str(d)], capture_output=True).returncode == 0
-        except OSError:
-            ok = False
-        if ok:
-            made.append(d)
-    try:
-        if len(made) != 2:
-            pytest.skip("no way to make a read-only folder for root here (chattr +i)")
-        yield folder
-    finally:
-        for d in made:
-            subprocess.run(["chattr", "-i", str(d)], capture_output=True)
+    (folder / "reports").mkdir(parents=True)
+    return read_only(folder)

@@ -150,5 +150,8 @@ def corpus_dirs(corpus: Optional[Path]) -> list[Path]:
     from assistant.paths import shipped, user_corpus
 
     if corpus is not None:
+        if not Path(corpus).is_dir():
+            what = "不是文件夹" if Path(corpus).exists() else "不存在"
+            raise InputError(f"语料库文件夹{what}：{corpus}")
         return [Path(corpus)]
     return [shipped("corpus"), user_corpus()]
