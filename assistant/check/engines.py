@@ -89,7 +89,21 @@ def regex_engine(ctx: Context, rule) -> list:
                 s, e = m.span()
                 if s != e:
                     hits.append((s, e, "", None, ((s, e, m.expand(template)),)))
+    if len(rule.compiled) > 1 and hits:
+        # the items searched one by one: keep what one alternation of them would find (a match
+        # that starts inside an earlier one is dropped), so both ways give the same findings
+        hits.sort(key=_start_of)
+        kept, end = [], -1
+        for hit in hits:
+            if hit[0] >= end:
+                kept.append(hit)
+                end = hit[1]
+        hits = kept
     return hits
+
+
+def _start_of(hit: tuple) -> int:
+    return hit[0]
 
 
 _span = re.Match.span
