@@ -11,8 +11,10 @@ Templates are looked up by name in this order, the first folder that has the fil
 Names: ``report.md.j2`` for .md, ``report.txt.j2`` for .txt and standard output,
 ``report.docx.j2`` (falling back to ``report.txt.j2``) for the text a .docx is made of.
 
-Every template runs in jinja2's ``SandboxedEnvironment`` with ``StrictUndefined``: a
-variable the draft does not have is an error (one line, exit 2), never a silent blank.
+Every template runs in jinja2's ``SandboxedEnvironment``, with limits on time, output and
+sizes (``assistant.draft.sandbox``), and ``StrictUndefined``: a variable the draft does not
+have is an error (one line, exit 2), never a silent blank; so is every other template error,
+a limit passed included, with the template's file and line.
 The variables are those of ``Draft.context()`` (see templates/README.md).
 """
 
