@@ -73,7 +73,16 @@ def check_target(target: Path | str) -> None:
         if above.exists():
             if not above.is_dir():
                 raise WriteError(f"无法写入 {target}：{above} 不是文件夹")
-            if not os.access(above, os.W_OK):
+            if above == target.parent:  # can a file be made there? (access() says yes to root)
+                probe = _temp_name(target, ".tmp")
+                try:
+                    os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+                    os.unlink(probe)
+                except FileExistsError:
+                    pass
+                except OSError as exc:
+                    raise _fail(target, exc) from None
+            elif not os.access(above, os.W_OK):
                 raise WriteError(f"无法写入 {target}：没有权限")
             return
 

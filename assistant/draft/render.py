@@ -103,8 +103,11 @@ def render_draft(draft: "Draft", fmt: str, unit: Optional["Unit"] = None,
 
 
 def check_templates(fmt: str, unit: Optional["Unit"] = None, user_dir: Optional[Path] = None) -> None:
-    """Find and compile the template for ``fmt`` (InputError when it is missing or broken)."""
-    _template(fmt, template_dirs(unit, user_dir))
+    """Find and compile the template for ``fmt`` and read the limits it will run with
+    (InputError when either is missing or broken)."""
+    from assistant.draft.sandbox import limits
+
+    _template(fmt, template_dirs(unit, user_dir), limits().max_output)
 
 
 def _template(fmt: str, dirs: list[Path], max_output: Optional[int] = None) -> Any:
