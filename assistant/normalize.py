@@ -77,6 +77,7 @@ _GLOSS = re.compile(
 )
 _FILENAME_LINE = re.compile(r"^《?(?P<name>[^《》\n]{4,240}?)\.(?:docx?|wps|pdf)(?:》.*|_第\d+页)?$", re.I)
 _PAGE_CHUNK = re.compile(r"^(\d{1,3})、")
+_MD_IMAGE = re.compile(r"!\[[^\]\n]{0,200}\]\([^)\n]{0,500}\)")
 
 
 @dataclass
@@ -587,6 +588,8 @@ def normalize(text: str, fmt: str = "txt") -> MappedText:
         mt = _sub(mt, rx, rep)
     mt = _sub(mt, re.compile(r"</?(?:p|br|div|span|strong|b|em|font|section)\b[^>\n]{0,80}>", re.I), "")
     mt = _sub(mt, re.compile(r"&nbsp;|&#160;"), " ")
+    if "![" in mt.text:  # Markdown images (debris of a converted page: ![]() |): no text of a report
+        mt = _delete_matches(mt, _MD_IMAGE)
     mt = _delete_matches(mt, _GLOSS)
     if not mt.text.isascii():
         mt = _convert(mt)

@@ -238,7 +238,12 @@ def _class_escape(chars: str) -> str:
 def first_chars(pattern: str) -> set[str] | None:
     """The characters a match of ``pattern`` can start with, or None if unknown
     (or if it could match the empty string). Conservative: any construct not
-    understood gives None (the analysis is ``recache``'s start set)."""
+    understood gives None (the analysis is ``recache``'s start set). It reads the pattern
+    with ``re._parser``, a private API: None where ``recache`` is not enabled."""
+    from assistant.check.recache import enabled
+
+    if not enabled():
+        return None
     try:
         try:
             from re import _constants as C, _parser as P  # Python 3.11+

@@ -18,7 +18,7 @@ import click
 import typer
 from typer.core import TyperGroup
 
-from assistant.errors import ExitCode, InputError
+from assistant.errors import ExitCode, InputError, os_error_line
 
 
 # Exceptions that are the CLI framework's own control flow (typer has its own Exit class).
@@ -70,9 +70,25 @@ class _Group(TyperGroup):
             ctx.exit(ExitCode.OK)
         except _PASS_THROUGH:
             raise
+        except OSError as exc:  # a file the user named or set up: not a bug (exit 2)
+            if os.environ.get("ASSIST_DEBUG"):
+                raise
+            click.echo(f"assist: 错误：{os_error_line(exc)}", err=True)
+            ctx.exit(ExitCode.INPUT_ERROR)
+        except MemoryError:
+            click.echo("assist: 错误：内存不足（输入太大）", err=True)
+            ctx.exit(ExitCode.INPUT_ERROR)
         except Exception as exc:  # a bug: still one line unless debugging
             if os.environ.get("ASSIST_DEBUG"):
                 raise
+            if type(exc).__module__ == "sqlite3" and type(exc).__name__ == "DatabaseError":
+                # the index went bad under a query (the check on opening found it sound): make the
+                # next run check it again, which rebuilds it
+                from assistant.corpus.index import forget_verified
+
+                forget_verified()
+                click.echo(f"assist: 错误：索引文件已损坏（{exc}），下次运行时将重建索引", err=True)
+                ctx.exit(ExitCode.INPUT_ERROR)
             click.echo(f"assist: 内部错误：{type(exc).__name__}: {exc}（设置 ASSIST_DEBUG=1 可查看详情）", err=True)
             ctx.exit(ExitCode.INTERNAL_ERROR)
 
@@ -150,6 +166,9 @@ def corpus_dirs(corpus: Optional[Path]) -> list[Path]:
     """The corpus folders a command reads: ``--corpus``/env, else the default corpus (the
     shipped reports, the plugins' 范文 and the user's own reports)."""
     if corpus is not None:
+        if not Path(corpus).is_dir():
+            what = "不是文件夹" if Path(corpus).exists() else "不存在"
+            raise InputError(f"语料库文件夹{what}：{corpus}")
         return [Path(corpus)]
     from assistant.corpus import default_dirs
 

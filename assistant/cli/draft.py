@@ -23,6 +23,9 @@ def output_format(output: str) -> str:
         raise InputError(f"不支持的输出格式：{output}（可用 .md .txt .docx，或用 - 输出到屏幕）")
     if Path(output).is_dir():
         raise InputError(f"输出路径是一个文件夹：{output}")
+    from assistant.atomic import check_target
+
+    check_target(output)  # a path under a file, a read-only folder: before any work
     return fmt
 
 

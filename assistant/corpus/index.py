@@ -176,22 +176,131 @@ class BuildStats:
 
 
 def ensure(dirs: list[Path], progress: Optional[Progress] = None, force: bool = False,
-           jobs: Optional[int] = None) -> BuildStats | Path:
-    """Return the index path, building it first if it is missing or stale."""
+           jobs: Optional[int] = None, warn: Optional[Callable[[str], None]] = None) -> BuildStats | Path:
+    """Return the index path, building it first if it is missing, stale or damaged.
+
+    ``warn``: where messages about the corpus go (duplicate ids, a damaged index being
+    rebuilt); standard error by default."""
     path = index_path(dirs)
+    check_index_path(path)
     sig = signature(dirs)
     if not force and stored_signature(path) == sig:
-        return path
-    return build(dirs, path, sig, progress, jobs=jobs)
+        problem = verify(path)
+        if problem is None:
+            return path
+        (warn or _to_stderr)(f"索引文件已损坏（{problem}），正在重建：{path}")
+    return build(dirs, path, sig, progress, jobs=jobs, warn=warn)
 
 
 def open_index(dirs: list[Path], progress: Optional[Progress] = None) -> sqlite3.Connection:
-    """A read-only connection to an up-to-date index of ``dirs``."""
+    """A read-only connection to an up-to-date, undamaged index of ``dirs``."""
     result = ensure(dirs, progress)
     path = result.path if isinstance(result, BuildStats) else result
     conn = _connect_ro(path)
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def _to_stderr(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+# --- damage: the index is checked when it has changed since it was last found sound ----------
+
+def check_index_path(path: Path) -> None:
+    """An index path that exists but is not a file (a folder, a device…) is the user's to
+    move away: ``InputError`` naming it."""
+    if (path.exists() or path.is_symlink()) and not path.is_file():
+        from assistant.errors import InputError
+
+        raise InputError(f"索引路径 {path} 不是文件，无法建立索引；请移走它（或用 ASSIST_CACHE 指定另一个缓存文件夹）")
+
+
+def _stamp(path: Path) -> Optional[str]:
+    """What identifies this version of the file: size, times (ctime too: a copy or an edit
+    cannot set it back) and inode; None if it cannot be read."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}"
+
+
+def _verified_path(path: Path) -> Path:
+    return path.with_name(path.name + ".verified")
+
+
+def _record_sound(path: Path) -> None:
+    """Note that the index at ``path``, as it is now, is sound (a build just made it, or a
+    check passed); a cache that cannot be written only means checking again next time."""
+    stamp = _stamp(path)
+    if stamp is None:
+        return
+    from assistant import atomic
+
+    try:
+        atomic.write_text(_verified_path(path), stamp + "\n")
+    except OSError:
+        pass
+
+
+def forget_verified(path: Optional[Path] = None) -> None:
+    """Make the next opening check the index at ``path`` (every index in the cache if None)."""
+    targets = [_verified_path(path)] if path is not None else list(paths.cache_dir().glob("index-*.verified"))
+    for p in targets:
+        with contextlib.suppress(OSError):
+            p.unlink()
+
+
+def _expected_tables() -> dict[str, set[str]]:
+    """Table → columns of the index's own schema (the phrase and model tables are checked by
+    name: they are made by their modules)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.executescript(SCHEMA)
+        return {name: {c[1] for c in conn.execute(f"PRAGMA table_info({name})")}
+                for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    finally:
+        conn.close()
+
+
+_OTHER_TABLES = ("phrases", "phrases_fts")
+
+
+def verify(path: Path) -> Optional[str]:
+    """None if the index at ``path`` is sound, else what is wrong. Cheap when the file has not
+    changed since it was last found sound (a stamp beside it); otherwise SQLite's
+    ``quick_check`` and the tables and columns are checked, and a sound file is stamped."""
+    stamp = _stamp(path)
+    try:
+        if stamp is not None and _verified_path(path).read_text(encoding="utf-8").strip() == stamp:
+            return None
+    except (OSError, UnicodeDecodeError):
+        pass
+    try:
+        conn = _connect_ro(path)
+        try:
+            result = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
+            if result != ["ok"]:
+                detail = [str(r).strip() for r in result if not str(r).startswith("*** in database")]
+                return ("数据库结构损坏：" + " ".join(detail).replace("\n", " "))[:120]
+            have = {name: {c[1] for c in conn.execute(f"PRAGMA table_info({name})")}
+                    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    for name, columns in _expected_tables().items():
+        if name not in have:
+            return f"缺少表 {name}"
+        if not columns <= have[name]:
+            return f"表 {name} 缺少列 {'、'.join(sorted(columns - have[name]))}"
+    for name in _OTHER_TABLES:
+        if name not in have:
+            return f"缺少表 {name}"
+    _record_sound(path)
+    return None
 
 
 def sentence_spans(text: str) -> Iterable[tuple[int, str]]:
@@ -321,12 +430,30 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _worker_init(keep_words: bool) -> None:
+def _die_with_parent(parent: int) -> None:
+    """End this (worker) process when its parent ends, even by kill -9: on Linux the kernel
+    sends it SIGKILL then (``prctl(PR_SET_PDEATHSIG)``). A parent already gone: exit now."""
+    import signal
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError, ImportError):  # pragma: no cover - no prctl
+        return
+    if os.getppid() != parent:  # the parent died before the call above
+        os._exit(1)
+
+
+def _worker_init(keep_words: bool, parent: Optional[int] = None) -> None:
     import signal
 
     from assistant import segment
     from assistant.suggest.neutral import NAME_TAGS, local_name
 
+    if parent is not None and sys.platform.startswith("linux"):
+        _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _worker.update(known={}, tokens={}, keep_words=keep_words,
                    tags=segment.word_tags(local_name, NAME_TAGS))
@@ -386,7 +513,8 @@ def _analysed(files: list[Path], known: dict, tags: Optional[WordTags], phrase_t
         # or in the caller, which closes this generator) the runs not started are dropped and
         # the workers finish the one in hand (killing a worker as it sends a result could
         # leave the pool's reader thread waiting for the rest of it forever).
-        with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), _worker_init, (keep_words,)) as pool:
+        with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), _worker_init,
+                                 (keep_words, os.getpid())) as pool:
             try:
                 for results, run_df, new_known, new_tokens, run_stats in pool.map(_analyse_run, runs):
                     df.update(run_df)
@@ -408,13 +536,49 @@ def _analysed(files: list[Path], known: dict, tags: Optional[WordTags], phrase_t
         yield doc, sections
 
 
+def unique_files(files: list[Path], warn: Callable[[str], None]) -> list[Path]:
+    """``files`` without those whose ``id:`` an earlier file already has (a copy of a report
+    made to start an edited version): each one is named, with the file kept, through
+    ``warn``. The id is read as ``store.parse`` reads it."""
+    seen: dict[str, Path] = {}
+    out = []
+    for path in files:
+        doc_id = store.load(path).id
+        first = seen.setdefault(doc_id, path)
+        if first is path:
+            out.append(path)
+        else:
+            warn(f"语料文件 {path} 的 id「{doc_id}」与 {first} 相同：保留 {first.name}，跳过 {path.name}"
+                 "（请修改其中一个文件开头的 id:）")
+    return out
+
+
+def remove_stale_builds(folder: Path) -> list[Path]:
+    """Remove the ``.building`` files of killed builds in the cache ``folder`` (any corpus):
+    those whose process is gone (``atomic.remove_stale``)."""
+    from assistant import atomic
+
+    names = set()
+    with contextlib.suppress(OSError):
+        for p in folder.glob(".index-*.building"):
+            m = re.fullmatch(r"\.(index-[0-9a-f]+\.sqlite)\..*\.building", p.name)
+            if m:
+                names.add(m.group(1))
+    removed = []
+    for name in sorted(names):
+        removed += atomic.remove_stale(folder, name, ".building")
+    return removed
+
+
 def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress] = None,
-          train_model: bool = True, jobs: Optional[int] = None) -> BuildStats:
+          train_model: bool = True, jobs: Optional[int] = None,
+          warn: Optional[Callable[[str], None]] = None) -> BuildStats:
     """Build the index for ``dirs`` into ``target`` atomically.
 
     ``train_model``: with labels in the corpus (labels.tsv), train the section classifier,
     store it in the index and fill sections.kind. ``jobs``: worker processes for the
-    analysis of a large corpus (``default_jobs()`` when None; 1: none).
+    analysis of a large corpus (``default_jobs()`` when None; 1: none). ``warn``: where the
+    files skipped for a duplicate id are named (standard error by default).
     """
     if jobs is None:
         jobs = default_jobs()
@@ -424,7 +588,9 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
     from assistant.suggest.neutral import NAME_TAGS, local_name
 
     t0 = time.perf_counter()
-    files = corpus_files(dirs)
+    check_index_path(target)
+    remove_stale_builds(target.parent)
+    files = unique_files(corpus_files(dirs), warn or _to_stderr)
     origins = _origins(dirs)
     for d in _dict_files(dirs):
         segment.load_userdict(d)
@@ -496,6 +662,7 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
             conn.commit()
         finally:
             conn.close()
+    _record_sound(target)
     return BuildStats(target, len(files), len(sec_rows), len(sent_rows), sum(r[8] for r in doc_rows),
                       time.perf_counter() - t0, True)
 
