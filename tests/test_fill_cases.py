@@ -1,12 +1,16 @@
-"""The fill cases: real report sentences from corpus/sources with figures replaced by marks.
+"""The fill cases: report passages with figures replaced by marks, and a clerk's data for them.
 
 Each folder of tests/data/fill holds report.txt, one data file (yaml/json/csv/xlsx) and
 expect.yaml listing every placeholder in order with the value it must get, or null and the
 kind of reason it must be left open with (none: no field matches; ambiguous: two fields
-fit; missing: {{ name }} names a field the data lacks). The bar (issue 6): ≥ 90% of the
-fillable placeholders filled right, none wrong.
+fit; missing: {{ name }} names a field the data lacks; conflict: the data contradicts the
+text's own arithmetic). Cases 01–16 are real report sentences (``source:`` names the corpus
+file); the later ones were written for the benchmark (``written:`` says by whom: ``self``
+by the matcher's author, ``blind`` by someone who had not seen the matcher), on topics
+beyond epidemic control, with data named the way a clerk names spreadsheet columns.
+The bar (issues 6, 16): ≥ 90% of the fillable placeholders filled right, none wrong.
 
-``python tests/test_fill_cases.py [-v]`` prints the per-case table.
+``python bench/bench_fill.py [-v]`` prints the per-case table.
 """
 
 from __future__ import annotations
@@ -19,9 +23,17 @@ import pytest
 import yaml
 
 CASES = Path(__file__).parent / "data" / "fill"
-CASE_DIRS = sorted(p for p in CASES.iterdir() if p.is_dir() and (p / "expect.yaml").is_file())
 
-REASON_WORDS = {"none": "没有匹配的字段", "ambiguous": "无法确定", "empty": "还没有值", "missing": "数据中没有字段"}
+
+def case_dirs(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_dir() and (p / "expect.yaml").is_file()) \
+        if folder.is_dir() else []
+
+
+CASE_DIRS = case_dirs(CASES)
+
+REASON_WORDS = {"none": "没有匹配的字段", "ambiguous": "无法确定", "empty": "还没有值", "missing": "数据中没有字段",
+                "conflict": "对不上"}
 
 
 def data_file(case: Path) -> Path:
@@ -42,7 +54,11 @@ def judge(case: Path, result, expect: list[list]) -> list[dict]:
     for p, item in zip(places, expect):
         mark, want = item[0], item[1]
         why = item[2] if len(item) > 2 else None
-        assert p.raw_mark == mark, f"{case.name}: mark {p.raw_mark!r} where expect.yaml has {mark!r}"
+        # a unit's name takes its generic word along (××学校 → 城关镇第一小学); a matcher that
+        # leaves the word in place (×× → 城关镇第一小, 学校 kept) reads the same
+        kept = mark[len(p.raw_mark):] if mark.startswith(p.raw_mark) else ""
+        assert p.raw_mark + kept == mark, f"{case.name}: mark {p.raw_mark!r} where expect.yaml has {mark!r}"
+        got = None if p.text is None else p.text + kept
         if want is None:
             status = "open-ok" if p.text is None else "wrong"
             if status == "open-ok" and why and REASON_WORDS[why] not in p.reason:
@@ -50,7 +66,7 @@ def judge(case: Path, result, expect: list[list]) -> list[dict]:
         elif p.text is None:
             status = "left"
         else:
-            status = "right" if p.text == str(want) else "wrong"
+            status = "right" if got == str(want) else "wrong"
         s = p.decision.slot
         rows.append({"mark": mark, "want": want, "got": p.text, "field": p.decision.field, "reason": p.reason,
                      "status": status, "context": s.near_left + "【" + mark + "】" + s.near_right})
@@ -77,16 +93,22 @@ def results() -> dict[str, list[dict]]:
 
 
 def test_there_are_enough_cases() -> None:
-    assert len(CASE_DIRS) >= 12
+    assert len(CASE_DIRS) >= 30
     kinds = set()
+    written = 0
     for case in CASE_DIRS:
         expect = yaml.safe_load((case / "expect.yaml").read_text(encoding="utf-8"))
-        assert expect.get("source"), f"{case.name}: say which corpus source the sentences come from"
-        assert (Path(__file__).parents[1] / "corpus" / "sources" / expect["source"]).is_file()
+        if expect.get("written"):
+            assert expect["written"] in ("self", "blind"), case.name
+            written += 1
+        else:
+            assert expect.get("source"), f"{case.name}: say which corpus source the sentences come from"
+            assert (Path(__file__).parents[1] / "corpus" / "sources" / expect["source"]).is_file()
         fillable = [e for e in expect["expect"] if e[1] is not None]
-        assert 3 <= len(fillable) <= 9, case.name
+        assert len(fillable) >= 3, case.name
         kinds.add(data_file(case).suffix)
     assert kinds >= {".yaml", ".json", ".csv", ".xlsx"}
+    assert written >= 15
 
 
 @pytest.mark.parametrize("case", [c.name for c in CASE_DIRS])
@@ -234,22 +256,3 @@ def _round_trip(path: Path) -> None:
             assert p.text.startswith("甲乙"), p.text
         else:
             assert p.text == expected, (p.raw_mark, p.decision.slot.near_left, p.text, expected)
-
-
-if __name__ == "__main__":  # python tests/test_fill_cases.py [-v]: the table for the report
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).parents[1]))
-    all_rows = {case.name: run_case(case) for case in CASE_DIRS}
-    for name, rows in all_rows.items():
-        c = tally({name: rows})
-        print(f"{name:24} right {c['right']:2}  wrong {c['wrong']}  left {c['left']}  open-as-expected {c['open-ok']}"
-              f"{'  BAD-REASON ' + str(c['open-bad-reason']) if c['open-bad-reason'] else ''}")
-        if "-v" in sys.argv:
-            for r in rows:
-                if r["status"] not in ("right", "open-ok"):
-                    print(f"    {r['status']:6} want={r['want']} got={r['got']} field={r['field']} {r['reason']}  {r['context']}")
-    t = tally(all_rows)
-    fillable = t["right"] + t["wrong"] + t["left"]
-    print(f"TOTAL fillable {fillable}: right {t['right']} ({t['right'] / fillable:.0%}), wrong {t['wrong']}, "
-          f"left {t['left']}; must-stay-open {t['open-ok'] + t['open-bad-reason']} (bad reason {t['open-bad-reason']})")
