@@ -17,9 +17,9 @@ Run: python bench/bench_fill.py [--cases DIR ...] [-v] [--speed] [--runs 5]
    who has not seen the matcher). ``-v`` lists every miss with its context and reason.
    The bar (issue 16): ≥ 90% of fillable placeholders right, 0 wrong.
 
-2. Speed (``--speed``): a 10-page report (shipped corpus reports joined, about
-   6,500 characters, with their placeholders) and a 200-field data file (the report's
-   own skeleton fields with values, plus clerk-style fields from the cases' data files),
+2. Speed (``--speed``): a 10-page report (the shipped cases' passages joined, about
+   6,200 characters and 130 placeholders) and a 200-field data file (the cases' own
+   clerk-style fields, then skeleton fields of shipped corpus reports),
    filled by the `assist fill` console script in a fresh process. The first run warms
    the caches (segmentation dictionary); the median of the next ``--runs`` is the
    figure. Budget: under 1 s warm. The bare interpreter start-up (``python -c pass``)
@@ -88,51 +88,45 @@ def _total(label: str, t: dict[str, int]) -> None:
 
 # ------------------------------------------------------------------ speed
 def build_speed_inputs(tmp: Path, n_fields: int = 200, pages: int = 10) -> tuple[Path, Path, int, int]:
-    """A ~10-page report from the shipped corpus and a data file of ``n_fields`` fields."""
+    """A ~10-page report and a data file of ``n_fields`` fields, from the shipped cases.
+
+    The report is the cases' passages one after the other (dense in placeholders, as a
+    draft is) up to ten pages; the data is the union of their data files (clerk-style
+    names; a name met twice keeps its first value), then skeleton fields of shipped corpus
+    reports, up to ``n_fields``."""
     import yaml
 
     from assistant.fill.apply import normalized
+    from assistant.fill.data import load_data
     from assistant.fill.skeleton import build_skeleton
 
     chars = pages * 22 * 28  # GB/T 9704: 22 lines of 28 characters a page
+    cases = sorted(p for p in (ROOT / "tests" / "data" / "fill").iterdir() if (p / "report.txt").is_file())
     parts: list[str] = []
-    total = 0
-    for p in sorted((ROOT / "corpus" / "reports").glob("*.txt")):
-        body = p.read_text(encoding="utf-8").split("\n\n", 1)[-1]  # after the metadata header
-        if not any(m in body for m in ("xx", "××", "XX", "＊")):
-            continue
-        parts.append(body.strip())
-        total += len(body)
-        if total >= chars:
+    data: dict[str, object] = {}
+    for case in cases:
+        if sum(map(len, parts)) >= chars:
             break
-    text = "\n\n".join(parts)[: int(chars * 1.05)]
+        parts.append((case / "report.txt").read_text(encoding="utf-8").strip())
+        src = next(p for p in sorted(case.iterdir()) if p.name.startswith("data."))
+        for name, value in load_data(src).fields.items():
+            if len(data) < n_fields and name not in data and not value.empty:
+                data[name] = value.raw if not hasattr(value.raw, "isoformat") else value.raw.isoformat()
+    text = "\n\n".join(parts)
+    for p in sorted((ROOT / "corpus" / "reports").glob("*.txt")):
+        if len(data) >= n_fields:
+            break
+        body = p.read_text(encoding="utf-8").split("\n\n", 1)[-1]
+        for f in build_skeleton(normalized(body, "txt").text):
+            if len(data) < n_fields and not f.pin and f.name not in data:
+                data[f.name] = {"number": 100 + len(data), "date": "2023-07-05"}.get(f.kind, f"甲乙{len(data)}")
     report = tmp / "report.txt"
     report.write_text(text + "\n", encoding="utf-8")
-    mapped = normalized(text + "\n", "txt")
-    fields = build_skeleton(mapped.text)
-    data: dict[str, object] = {}
-    for n, f in enumerate(fields, start=1):
-        if f.pin:
-            continue
-        data[f.name] = {"number": 100 + n, "date": "2023-07-05"}.get(f.kind, f"甲乙{n}")
-    for case in sorted((ROOT / "tests" / "data" / "fill").iterdir()):
-        for src in sorted(case.glob("data.*")):
-            if src.suffix not in (".yaml", ".json"):
-                continue
-            loaded = yaml.safe_load(src.read_text(encoding="utf-8")) or {}
-            for k, v in loaded.items():
-                if len(data) >= n_fields:
-                    break
-                if isinstance(k, str) and k not in data and "xx" not in k:
-                    data[k] = v if not hasattr(v, "isoformat") else v.isoformat()
-    k = 0
-    while len(data) < n_fields:  # more columns of a clerk's sheet
-        k += 1
-        data[f"其他事项{k}数量"] = k
     path = tmp / "data.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    marks = len(mapped.text) and sum(len(g) for f in fields for g in f.groups)
-    return report, path, len(text), marks
+    from assistant.fill.slots import find_slots
+
+    return report, path, len(text), len(find_slots(normalized(text + "\n", "txt").text))
 
 
 def speed(runs: int) -> float:
@@ -156,14 +150,16 @@ def speed(runs: int) -> float:
     rep = json.loads(out.stdout or "{}")
     # in process, the library alone (after one warm call)
     from assistant.fill.apply import fill_document
+    from assistant.fill.data import load_data
 
     fill_document(report, data)
     t0 = time.perf_counter()
     fill_document(report, data)
     inproc = time.perf_counter() - t0
     med = statistics.median(times)
+    n_fields = len(load_data(data).fields)
     print(f"\nspeed: report {n_chars} characters (~{n_chars / (22 * 28):.1f} pages), {n_marks} placeholders; "
-          f"data 200 fields")
+          f"data {n_fields} fields")
     print(f"  assist fill (fresh process, warm caches): median {med:.3f} s over {runs} runs "
           f"(min {min(times):.3f}, max {max(times):.3f}); budget 1 s")
     print(f"  filled {len(rep.get('filled', []))}, open {len(rep.get('unfilled', []))}")

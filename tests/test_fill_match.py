@@ -60,8 +60,11 @@ def test_ten_thousands_must_be_said() -> None:
     report = "社区现住居民xx余户，人口xx万人。\n"
     assert [t for t, _ in fill(report, "社区居民户数: 5500\n社区人口（万人）: 3.4\n")] == ["5500", "3.4"]
     assert [t for t, _ in fill(report, "社区居民户数: 5500\n社区人口: 3.4万\n")] == ["5500", "3.4"]
-    got = fill(report, "社区居民户数: 5500\n社区人口: 34000\n")
-    assert got[1][0] is None and "万" in got[1][1]
+    # a figure in the field's own unit is converted when exact (53600 辆次 → 5.36万辆次) …
+    assert [t for t, _ in fill(report, "社区居民户数: 5500\n社区人口: 34000\n")] == ["5500", "3.4"]
+    # … and left to the user, with the exact figure, when it would need rounding
+    got = fill(report, "社区居民户数: 5500\n社区人口: 34567\n")
+    assert got[1][0] is None and "3.4567万" in got[1][1] and "小数" in got[1][1]
 
 
 def test_ambiguity_is_reported_with_both_fields() -> None:
@@ -82,7 +85,12 @@ def test_one_field_fills_several_places_when_contexts_agree() -> None:
 def test_a_field_is_not_spread_over_places_that_say_different_things() -> None:
     report = "排查全县冷库xx家，并分类做好相关台账；目前城区范围内挂冷库制度公示牌xx家。\n"
     got = fill(report, "冷库数量: 32\n")
-    assert got[1][0] is None and "多处" in got[1][1]
+    assert got[0][0] is None and got[1][0] is None  # both places fit about as well
+    assert "字段「冷库数量」放在这里和第 1 行「围内挂冷库制度公示牌xx家」都说得通" in got[0][1]
+    assert "字段「冷库数量」放在这里和第 1 行「排查全县冷库xx家」都说得通" in got[1][1]
+    # with the field of the other place in the data, each place is clear
+    got = fill(report, "冷库数量: 32\n挂牌冷库: 10\n")
+    assert [t for t, _ in got] == ["32", "10"]
 
 
 def test_the_counted_thing_after_de_must_be_named() -> None:

@@ -56,6 +56,7 @@ _NUM = re.compile(
 _DATE_FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(?:\s+(\d{1,2})[:：时点](\d{2})?分?)?$")
 _DATE_YM = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 _DATE_MD = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]$")
+_TIME = re.compile(r"^(\d{1,2})\s*(?:[:：](\d{2})|[时点](?:(\d{1,2})分)?|[时点]整)$")
 _SENTENCE_PUNCT = re.compile(r"[。；;！!？?\n]")
 
 
@@ -168,6 +169,9 @@ def parse_value(raw: Any) -> Value:
     if m and 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31:
         mo, d = int(m.group(1)), int(m.group(2))
         return Value(raw, _date_text(None, mo, d), "date", month=mo, day=d)
+    m = _TIME.match(compact)
+    if m and int(m.group(1)) <= 24:  # 10:00 / 10点: a time of day (for 上午xx点前)
+        return Value(raw, f"{int(m.group(1))}时", "date", hour=int(m.group(1)))
     m = _NUM.match(compact)
     if m and (not m.group("unit") or re.fullmatch(r"[\u4e00-\u9fff%％]{1,3}", m.group("unit"))):
         unit = m.group("unit") or ""
