@@ -130,3 +130,21 @@ def test_unit_fields_add_labels_and_measures() -> None:
     data = load_yaml("households: 226\nteams: 3\n")  # the unit's own field names, no Chinese at all
     assert [p.text for p in fill_text(report, data).placements] == [None, None]
     assert [p.text for p in fill_text(report, data, unit=get_unit("village")).placements] == ["3", "226"]
+
+
+def test_data_that_breaks_the_texts_arithmetic_is_not_filled() -> None:
+    """共计380人 in the text, 23 + 145 + 213 in the data: the parts stay open, with the sum."""
+    report = "其中武汉返回xx人，省内其他地区返回xx人，省外返回xx人，共计380人。\n"
+    ok = fill(report, "武汉返回人数: 23\n省内其他返回人数: 145\n省外返回人数: 212\n")
+    assert [t for t, _ in ok] == ["23", "145", "212"]
+    bad = fill(report, "武汉返回人数: 23\n省内其他返回人数: 145\n省外返回人数: 213\n")
+    assert [t for t, _ in bad] == [None, None, None]
+    assert all("对不上" in why and "381人" in why and "380人" in why for _, why in bad)
+    # a rate the data's own figures contradict
+    rate = fill("排查隐患xx处，整改xx处，整改率xx%。\n", "隐患数: 120\n已整改隐患: 96\n整改率: 85%\n")
+    assert [t for t, _ in rate] == [None, None, None] and "96÷120 是 80%" in rate[2][1]
+
+
+def test_a_negative_figure_is_never_written_into_a_count() -> None:
+    got = fill("共排查xx户。\n", "排查户数: -12\n")
+    assert got[0][0] is None and "负数" in got[0][1] and "-12" in got[0][1]

@@ -174,18 +174,27 @@ def _check_arithmetic(text: str, decisions: list[Decision]) -> None:
         return
     from assistant.check.numbers import inconsistencies
 
-    spans = [(d.slot.start, d.slot.end, d.text) for d in decisions if d.filled]
-    before = {f.key for f in inconsistencies(text)}
+    spans = [(d.slot.start, d.slot.end + d.consume, d.text) for d in decisions if d.filled]
     out, offsets = _apply(text, spans)
-    for f in inconsistencies(out):
-        if f.key in before:
-            continue  # the report's own figures, not the data's
+    for f in inconsistencies(out, _numbers_options()):
         # the filled figures this finding is made of
         hit = [d for d, (s, e) in zip([d for d in decisions if d.filled], offsets)
-               if any(a < e and s < b for a, b in f.spans) and d.via != "explicit"]
+               if any(a < e and s < b for a, b in f.spans)]
         for d in hit:
             d.reason = f"数据与报告中的数对不上：{f.message}（未填，请核对数据）"
             d.text = None
+
+
+_OPTIONS: list = []
+
+
+def _numbers_options() -> dict:
+    """The numbers rule's vocabulary (rules.yaml), read once."""
+    if not _OPTIONS:
+        from assistant.check.numbers import builtin_options
+
+        _OPTIONS.append(builtin_options())
+    return _OPTIONS[0]
 
 
 def _apply(text: str, spans: list[tuple[int, int, str]]) -> tuple[str, list[tuple[int, int]]]:
