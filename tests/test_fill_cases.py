@@ -79,7 +79,7 @@ def judge(case: Path, result, expect: list[list]) -> list[dict]:
             status = "open-ok" if all(t is None for t in texts) else "wrong"
             if status == "open-ok" and why and REASON_WORDS[why] not in reasons:
                 status = "open-bad-reason"
-            got = None
+            got = None if status != "wrong" else "|".join(str(t) for t in texts)
         elif any(t is None for t in texts):
             status = "left" if all(t is None for t in texts) else "wrong"
             got = None
