@@ -141,8 +141,11 @@ def test_data_that_breaks_the_texts_arithmetic_is_not_filled() -> None:
     assert [t for t, _ in bad] == [None, None, None]
     assert all("对不上" in why and "381人" in why and "380人" in why for _, why in bad)
     # a rate the data's own figures contradict
+    # a rate the data's own figures contradict: the rate (what the author derives) stays open
     rate = fill("排查隐患xx处，整改xx处，整改率xx%。\n", "隐患数: 120\n已整改隐患: 96\n整改率: 85%\n")
-    assert [t for t, _ in rate] == [None, None, None] and "96÷120 是 80%" in rate[2][1]
+    assert [t for t, _ in rate] == ["120", "96", None] and "96÷120 是 80%" in rate[2][1]
+    total = fill("共立案xx起，其中一般程序xx起、简易程序xx起。\n", "立案总数: 62\n一般程序: 41\n简易程序: 17\n")
+    assert [t for t, _ in total] == [None, "41", "17"] and "58起" in total[0][1]
 
 
 def test_a_negative_figure_is_never_written_into_a_count() -> None:

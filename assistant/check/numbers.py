@@ -30,7 +30,7 @@ _FIXED: dict = {
                     "减少 下降 上升 增长 提高 降低 第 首 尚 未 还 再 又 每 平均 人均 户均 最 半年 季度 计划 目标 力争 预计 "
                     "确保 争取 将 要 拟 其中 分别 不少于 不低于 至少 以上",
 }
-_VOCAB_KEYS = ("measures", "totals", "bounded_rates", "overlap_words")
+_VOCAB_KEYS = ("measures", "totals", "bounded_rates", "overlap_words", "complements", "rate_verbs")
 
 
 def builtin_options() -> dict:
@@ -91,6 +91,11 @@ class Vocabulary:
         self.totals = sorted(_words(opts["totals"]), key=len, reverse=True)
         self.bounded = sorted(_words(opts["bounded_rates"]), key=len, reverse=True)
         self.overlap = _words(opts["overlap_words"])
+        self.complements = [tuple(w.split("/")) for w in _words(opts.get("complements")) if "/" in w]
+        self.rate_verbs = {}
+        for w in _words(opts.get("rate_verbs")):
+            stem, _, verbs = w.partition("=")
+            self.rate_verbs[stem] = tuple(verbs.split("|")) if verbs else (stem,)
         self.approx = _words(opts["approx_words"])
         self.change = _words(opts["change_words"])
         self.figure = re.compile(
@@ -316,7 +321,13 @@ def _sub_parts(text: str, total: Figure, rest: list[Figure], vocab: Vocabulary, 
     if any(w in words for w in vocab.overlap if w != "其中"):
         return  # 女党员、少数民族党员: categories that overlap
     sub = sum(p.value for p in subs)
-    if sub > total.value:
+    said = [text[_clause_start(text, 0, p.start):p.start] for p in subs]
+    whole = len(subs) >= 2 and any(all(any(w in d for d in said) for w in pair) for pair in vocab.complements)
+    if whole and sub != total.value:  # 一般程序41起、简易程序17起: complementary kinds cover the total
+        out.append(Inconsistency(
+            "sum", total.start, total.end, [(total.start, total.end)] + [(p.start, p.end) for p in subs],
+            f"“其中”各项相加是 {_plain(sub)}{total.measure}，与总数 {_plain(total.value)}{total.measure} 不符"))
+    elif sub > total.value:
         last = subs[-1]
         out.append(Inconsistency(
             "sum", last.start, last.end, [(total.start, total.end)] + [(p.start, p.end) for p in subs],
@@ -338,16 +349,18 @@ def _rates(text: str, s0: int, s1: int, figs: list[Figure], vocab: Vocabulary, o
             continue
         if m.group("word") != "率" or rate is None or rate.approx or not bounded:
             continue  # only rates of a part in its whole (整改率, 合格率 …): 完成率 may pass 100%
-        verb = m.group("stem")[-2:]
+        stem = m.group("stem")
+        verb = stem[-2:]
         if len(verb) < 2 or verb in ("增长", "下降", "提高", "降低", "使用", "利用", "发生", "死亡", "出生", "增幅"):
             continue
+        verbs = next((v for k, v in vocab.rate_verbs.items() if stem.endswith(k)), (verb,))
         # the part: a figure before the rate in a clause that says the verb (not 不合格 for 合格率)
         part = None
         for f in reversed([f for f in figs if f.end <= m.start() and f.measure != "%"]):
             cs = _clause_start(text, s0, f.start)
             ce = _CLAUSE_SPLIT.search(text, f.end, m.start())
             clause = text[cs:f.start] + text[f.end:ce.start() if ce else m.start()]
-            i = clause.find(verb)
+            i = next((clause.find(v) for v in verbs if v in clause), -1)
             if i >= 0 and not (i > 0 and clause[i - 1] in "不未非"):
                 part = f
                 break
@@ -356,7 +369,7 @@ def _rates(text: str, s0: int, s1: int, figs: list[Figure], vocab: Vocabulary, o
         base = None
         for f in reversed([f for f in figs if f.end <= part.start and f.measure == part.measure]):
             bcs = _clause_start(text, s0, f.start)
-            if verb in text[bcs:f.start]:
+            if any(v in text[bcs:f.start] for v in verbs):
                 break  # 办复建议216件、提案186件: two figures of the same verb are no part and whole
             if f.value >= part.value and not f.approx:
                 base = f

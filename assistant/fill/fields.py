@@ -121,7 +121,8 @@ def make_candidate(name: str, value: Value, extra_names: Sequence[str] = (), mea
         for tok in cut(st):
             if tok in lex.stop or re.fullmatch(r"[\d\W_]+", tok):
                 continue
-            toks[tok] = 0.3 if tok in lex.generic else 1.0
+            # generic words, and single characters (新, 总 …), count only where they are found
+            toks[tok] = 0.3 if tok in lex.generic or len(tok) == 1 else 1.0
             if tok in lex.modifiers:
                 modifiers.add(tok)
         for mod in lex.modifiers:

@@ -176,10 +176,12 @@ def _check_arithmetic(text: str, decisions: list[Decision]) -> None:
 
     spans = [(d.slot.start, d.slot.end + d.consume, d.text) for d in decisions if d.filled]
     out, offsets = _apply(text, spans)
+    filled = [d for d in decisions if d.filled]
     for f in inconsistencies(out, _numbers_options()):
-        # the filled figures this finding is made of
-        hit = [d for d, (s, e) in zip([d for d in decisions if d.filled], offsets)
-               if any(a < e and s < b for a, b in f.spans)]
+        # the figure the author derives (the total, the rate) is what is left open when it came
+        # from the data; when it is written in the text, the data's parts are
+        shown = [d for d, (s, e) in zip(filled, offsets) if s < f.end and f.start < e]
+        hit = shown or [d for d, (s, e) in zip(filled, offsets) if any(a < e and s < b for a, b in f.spans)]
         for d in hit:
             d.reason = f"数据与报告中的数对不上：{f.message}（未填，请核对数据）"
             d.text = None

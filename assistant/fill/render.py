@@ -192,7 +192,10 @@ def _render_number(slot: Slot, cand: Candidate) -> Rendered:
         text = text.rstrip("%％")
     elif slot.measure in ("%", "％") and v.unit != "%":
         d = _decimal(text)
-        if d is not None and 0 < d < 1 and "." in text:
+        decimals = len(text.split(".")[1]) if "." in text else 0
+        if d is not None and (0 < d < 1 and decimals >= 2 or 1 <= d < 10 and decimals >= 3):
+            text = _plain(d * 100)  # 0.1289 / 1.073: a rate kept as a fraction (as Excel keeps it) → 12.89 / 107.3
+        elif d is not None and 0 < d < 1:
             return Rendered(None, f"字段「{cand.name}」的值 {text} 是小数，报告中是百分数；请写成百分数（如 {_plain(d * 100)}%）")
     elif v.unit and not slot.measure and not slot.after.startswith(v.unit):
         text = text + v.unit

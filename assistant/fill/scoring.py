@@ -364,9 +364,13 @@ def score(slot: Slot, cand: Candidate, ctx_tokens: Optional[list[tuple[str, floa
         s *= 0.6
         out.notes.append(f"修饰词“{mod}”不一致")
         out.penalized = True
-    if slot.part and cand.total:
+    if slot.part and cand.total and not slot.total:
         s *= 0.6
         out.notes.append("“其中”之后不应是总数")
+        out.penalized = True
+    if slot.total and slot.inherit and not cand.total:
+        s *= 0.7  # 武汉返回xx人，省外返回xx人，共计xx人: the total is no part
+        out.notes.append("这里是前面各项的合计")
         out.penalized = True
     quals = qualifiers(slot, cand)
     if len(quals) >= 2:  # 最美巾帼扶贫志愿者 is not every 志愿者
@@ -377,6 +381,16 @@ def score(slot: Slot, cand: Candidate, ctx_tokens: Optional[list[tuple[str, floa
             out.penalized = True
         else:
             s *= 0.85  # 新增校园高清监控摄像头 for 新增监控数: a clerk's name is short
+    conj = _coordinated(slot, cand)
+    if conj:  # 其中三、四级手术xx台次 with 四级手术台次: the figure counts both kinds
+        s *= 0.4
+        out.notes.append(f"这里是“{conj}”两类合计")
+        out.penalized = True
+    acts = _unexplained_actions(slot, cand)
+    if len(acts) >= 2:  # 60岁以上老年人完成全程接种xx人 is not 60岁以上老年人口
+        s *= 0.6
+        out.notes.append("计数的是做了“" + "".join(acts) + "”的人或事")
+        out.penalized = True
     if _already_written(slot, cand):
         s *= 0.5
         out.notes.append(f"值 {cand.value.text} 已写在这句话里")
@@ -392,6 +406,46 @@ def score(slot: Slot, cand: Candidate, ctx_tokens: Optional[list[tuple[str, floa
             out.penalized = True
     out.total = s
     return out
+
+
+_COORD = re.compile(r"([\u4e00-\u9fff]{1,3})、([\u4e00-\u9fff]{1,3})$")
+
+
+def _coordinated(slot: Slot, cand: Candidate) -> str:
+    """``三、四级手术`` right before the mark: two kinds of one thing. When the field names one
+    of the two kinds only, the figure is both together ('' when that is not so)."""
+    left = slot.near_left.rstrip()
+    name = "".join(cand.names)
+    for head, w in cand.tokens:
+        if w < 1.0 or len(head) < 2 or not left.endswith(head):
+            continue
+        m = _COORD.search(left[: -len(head)])
+        if not m or "等" in m.group(0):
+            continue
+        first, kind2 = m.group(1), m.group(2)
+        names_first = any(ch in name for ch in re.sub(r"[级类种项个]", "", first) or first)
+        names_second = all(ch in name for ch in kind2)
+        if names_first != names_second or not names_first:
+            return first + "、" + kind2 + head
+    return ""
+
+
+def _unexplained_actions(slot: Slot, cand: Candidate) -> list[str]:
+    """Verbs around the mark that a population field (no verb in its name) does not account for."""
+    lex = lexicon()
+    if cand.measure_class not in ("person", "household"):
+        return []  # only a population (老年人口, 户籍人口) is mistaken for the people who did something
+    field_verbs = [t for t, _w in cand.tokens if any(tg.startswith("v") for _w2, tg in tag(t)) or t in lex.action_words]
+    if field_verbs:
+        return []
+    acts = []
+    for part in (slot.near_left,):  # what the counted did, said before the figure
+        for w, t in tag(part) if part.strip() else ():
+            if (t.startswith("v") or w in lex.action_words) and len(w) >= 2 \
+                    and (w not in lex.generic or w == "完成") \
+                    and w not in ("现有", "共有", "达到", "累计", "合计", "共计", "总计") and explained(w, cand) < 0.8:
+                acts.append(w)
+    return acts
 
 
 def _already_written(slot: Slot, cand: Candidate) -> bool:

@@ -225,6 +225,10 @@ def name_for(slot: Slot, wide: bool = False) -> tuple[str, str]:
             core = slot.list_head.split()[0] + core
     else:
         core = _object_phrase(slot.near_left, limit)
+        kinds = re.search(r"(?:其中)?([\u4e00-\u9fff]{1,2})、([\u4e00-\u9fff]{1,3})" + re.escape(core[:2]), slot.near_left) \
+            if len(core) >= 2 else None
+        if kinds and kinds.group(1) != "其中":  # 其中三、四级手术 → 三四级手术: both kinds are counted
+            core = kinds.group(1).replace("其中", "") + kinds.group(2) + core
     if not core:  # 合计xx人参与防控工作: what follows says what is counted
         core = "".join(w for w, _ in _words(slot.head_right))[:8]
     if not core:
