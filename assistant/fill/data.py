@@ -56,6 +56,8 @@ _NUM = re.compile(
 _DATE_FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(?:\s+(\d{1,2})[:：时点](\d{2})?分?)?$")
 _DATE_YM = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 _DATE_MD = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]$")
+_ONE_DAY = r"(?:\d{4}\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日号]?"
+_RANGE = re.compile(r"^(" + _ONE_DAY + r")\s*(?:至|到|—+|－|~|～|-)\s*(" + _ONE_DAY + r")$")
 _TIME = re.compile(r"^(\d{1,2})\s*(?:[:：](\d{2})|[时点](?:(\d{1,2})分)?|[时点]整)$")
 _SENTENCE_PUNCT = re.compile(r"[。；;！!？?\n]")
 
@@ -72,6 +74,8 @@ class Value:
     month: Optional[int] = None
     day: Optional[int] = None
     hour: Optional[int] = None
+    start: Optional["Value"] = None  # a period (kind "range"): its first and last day
+    end: Optional["Value"] = None
 
     @property
     def empty(self) -> bool:
@@ -169,6 +173,13 @@ def parse_value(raw: Any) -> Value:
     if m and 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31:
         mo, d = int(m.group(1)), int(m.group(2))
         return Value(raw, _date_text(None, mo, d), "date", month=mo, day=d)
+    m = _RANGE.match(compact)
+    if m:  # 2024.09.28-2024.10.08, 4月10日至4月28日: a period
+        a, b = parse_value(m.group(1)), parse_value(m.group(2))
+        if a.kind == "date" and b.kind == "date" and a.day is not None and b.day is not None:
+            if b.year is None and a.year is not None:
+                b = Value(b.raw, _date_text(a.year, b.month, b.day), "date", year=a.year, month=b.month, day=b.day)
+            return Value(raw, f"{a.text}至{b.text}", "range", start=a, end=b)
     m = _TIME.match(compact)
     if m and int(m.group(1)) <= 24:  # 10:00 / 10点: a time of day (for 上午xx点前)
         return Value(raw, f"{int(m.group(1))}时", "date", hour=int(m.group(1)))

@@ -34,6 +34,7 @@ class Lexicon:
     unit_family: dict[str, str]  # a unit's generic word or name ending → family
     unit_words: tuple[str, ...]  # every such word, longest first
     unit_name_fields: frozenset[str]
+    institutions: tuple[tuple[str, str], ...]  # (word, family), longest first
     class_nouns: dict[str, str]  # 人口 → person: a noun the measure word says
     action_words: frozenset[str]
     org_words: tuple[str, ...]
@@ -53,6 +54,22 @@ class Lexicon:
     def unit_word_at(self, text: str) -> str:
         """The unit's generic word that ``text`` starts with (学校关于… → 学校), or ''."""
         return next((w for w in self.unit_words if text.startswith(w)), "")
+
+    def unit_phrase(self, after: str) -> tuple[str, str]:
+        """The unit a name mark stands in (its words after the mark, and their family):
+        ××学校 → (学校, school); ××县人民医院 → (县人民医院, hospital); ××司法所 → (司法所, bureau);
+        ××镇人民政府 → (镇人民政府, town)."""
+        word = self.unit_word_at(after)
+        rest = after[len(word):]
+        for inst, fam in self.institutions:
+            if rest.startswith(inst) and (word in ("县", "区", "市", "镇", "乡", "街道") or not word):
+                return word + inst, (self.unit_family.get(word, fam) if fam == "town" else fam)
+        if not word:
+            for inst, fam in self.institutions:  # 中心卫生院 / 司法所 straight after the mark
+                if after.startswith(inst):
+                    return inst, fam
+            return "", ""
+        return word, self.unit_family.get(word, "")
 
     def unit_word_ending(self, text: str) -> str:
         """The unit ending of a full name (城关镇第一小学 → 小学), or ''."""
@@ -113,6 +130,8 @@ def lexicon() -> Lexicon:
         unit_family=family,
         unit_words=tuple(sorted(family, key=len, reverse=True)),
         unit_name_fields=frozenset(_words(raw["unit_name_fields"])),
+        institutions=tuple(sorted(((w, fam) for fam, ws in raw["institutions"].items() for w in _words(ws)),
+                                  key=lambda x: -len(x[0]))),
         action_words=frozenset(_words(raw["action_words"])),
         org_words=tuple(sorted(_words(raw["org_words"]), key=len, reverse=True)),
         class_nouns={w: cls for cls, words in raw["class_nouns"].items() for w in _words(words)},

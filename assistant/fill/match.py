@@ -147,6 +147,7 @@ def match(text: str, data: FillData, *, fmt: str = "txt", unit: object = None,
                                                   via="match", runner_up=st.runner_up)
 
     ordered = [decisions[s.index] for s in slots]
+    _split_names(text, ordered)
     if check_arithmetic:
         _check_arithmetic(text, ordered)
     used = {d.field for d in ordered if d.filled and d.field}
@@ -156,6 +157,28 @@ def match(text: str, data: FillData, *, fmt: str = "txt", unit: object = None,
 
 _KIND_WORD = {"number": "数字", "year": "年份", "month": "月份", "day": "日期", "hour": "时间", "date": "日期",
               "name": "名称", "other": "内容"}
+
+
+def _split_names(text: str, decisions: list[Decision]) -> None:
+    """One name over two marks: 「××银行××支行」 with 江南农商银行城东支行 → 江南农商 + 城东."""
+    from assistant.fill.render import _strip_overlap
+
+    for a, b in zip(decisions, decisions[1:]):
+        sa, sb = a.slot, b.slot
+        if a.value is None or sa.shape not in ("name", "other") or sb.shape not in ("name", "other"):
+            continue
+        if b.filled and b.field != a.field:
+            continue
+        between = text[sa.end:sb.start]
+        value = a.value.text
+        if not re.fullmatch(r"[\u4e00-\u9fff]{1,4}", between) or between not in value[1:]:
+            continue
+        i = value.index(between, 1)
+        first, second = value[:i], _strip_overlap(value[i + len(between):], sb.after)
+        if not first or not second or second == value[i + len(between):]:
+            continue
+        a.text, a.consume, a.reason = first, 0, ""
+        b.field, b.value, b.text, b.consume, b.reason, b.via = a.field, a.value, second, 0, "", a.via
 
 
 def _where(text: str, slot: Slot) -> str:

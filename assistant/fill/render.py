@@ -118,6 +118,9 @@ def render(slot: Slot, cand: Candidate) -> Rendered:
             return Rendered(_strip_lead(stripped, slot.before))  # 新绛县第二中学 at ××中学 → 新绛县第二
         if ending and lex.same_family(ending, slot.unit_word):
             return Rendered(_strip_lead(text, slot.before), "", len(slot.unit_word))  # ××学校 → 城关镇第一小学
+        place = text.find(slot.unit_word) if lex.unit_family.get(slot.unit_word) in ("town", "county", "village") else -1
+        if place > 0 and stripped == text:  # 石门镇中心卫生院 at ××镇卫生院 → 石门
+            return Rendered(_strip_lead(text[:place], slot.before))
     text = _strip_overlap(text, slot.after)
     text = _strip_lead(text, slot.before)
     if shape == "explicit" and v.kind == "number" and v.unit:

@@ -108,7 +108,9 @@ def _credit1(tok: str, slot: Slot) -> float:
         return W_SUBSEQ
     best = 0.0
     # a date at the head of a sentence dates the whole clause: its far right is near
-    far_right_w = 0.8 if slot.shape in DATE_SHAPES and not slot.near_left.strip("截至止自从于在 ") else W_FAR_RIGHT
+    heads = slot.shape in DATE_SHAPES and (len(slot.near_left.strip()) <= 4 or slot.near_left.rstrip().endswith(
+        ("自", "于", "从", "在")))
+    far_right_w = 0.8 if heads else W_FAR_RIGHT
     for text, w in ((slot.far_left, W_FAR_LEFT), (slot.far_right, far_right_w), (slot.para_left, W_PARA)):
         if _has(tok, text) or any(_has(x, text) for x in syns):
             best = max(best, w)
@@ -293,13 +295,16 @@ def _unit_name_score(slot: Slot, cand: Candidate) -> Optional[float]:
     if not cand.unit_family or slot.shape not in ("name", "other"):
         return None
     lex = lexicon()
-    fam = lex.unit_family.get(slot.unit_word, "") if slot.unit_word else ""
+    fam = slot.unit_family if slot.unit_word else ""
     if cand.unit_family == "any":
         if slot.own_unit:
             return 0.9
         return None
     if fam and cand.unit_family == fam:
         return 0.95 if slot.own_unit else 0.8
+    place = lex.unit_family.get(lex.unit_word_at(slot.after), "")
+    if place and cand.unit_family == place:
+        return 0.8  # ××县人民医院 with 县名: the mark is the county's name
     if fam:
         return 0.0  # 村名称 at ××学校
     return None
@@ -328,6 +333,8 @@ def score(slot: Slot, cand: Candidate, ctx_tokens: Optional[list[tuple[str, floa
     if not cand.tokens and not cand.alt_tokens:
         return out
     out.recall = recall = max([recall_of(cand.tokens, slot)] + [0.97 * recall_of(t, slot) for t in cand.alt_tokens])
+    if slot.shape in DATE_SHAPES:
+        return _date_score(slot, cand, out)
     if recall < 0.5:
         out.total = 0.5 * recall
         out.notes.append("字段名的词在上下文中找不全")
@@ -411,6 +418,32 @@ def score(slot: Slot, cand: Candidate, ctx_tokens: Optional[list[tuple[str, floa
 _COORD = re.compile(r"([\u4e00-\u9fff]{1,3})、([\u4e00-\u9fff]{1,3})$")
 
 
+def _date_score(slot: Slot, cand: Candidate, out: Score) -> Score:
+    """Few fields are dates, so the role of a date matters more than the words around it: the
+    start of 「x月x日至x月x日」 takes a start date (排查起始日期) or a period (国庆安保时段),
+    the end an end date; a date on its own takes a date the words around it name (报告日期 on
+    the date line, 统计截止日期 after 截至)."""
+    r = out.recall
+    period = cand.value.kind == "range"
+    if slot.range_role:
+        if period or cand.range_part == slot.range_role:
+            out.total = 0.55 + 0.35 * r
+        elif not cand.range_part:
+            out.total = 0.3 + 0.4 * r if r >= 0.5 else 0.0
+        else:
+            out.total = 0.0
+    elif period:
+        out.total = 0.0
+        out.notes.append("这里只要一个日期")
+    elif r < 0.4:
+        out.total = 0.5 * r
+        out.notes.append("字段名的词在上下文中找不全")
+    else:
+        since = cand.range_part == "start" and re.match(r"\s*[日号]?\s*(以来|起|开始)", slot.near_right)
+        out.total = 0.3 + 0.55 * r + (0.1 if since else 0.0)
+    return out
+
+
 def _coordinated(slot: Slot, cand: Candidate) -> str:
     """``三、四级手术`` right before the mark: two kinds of one thing. When the field names one
     of the two kinds only, the figure is both together ('' when that is not so)."""
@@ -469,6 +502,13 @@ def name_suffix_fit(slot: Slot, cand: Candidate) -> Optional[float]:
     if v.empty or v.kind not in ("name", "text"):
         return 0.0
     lex = lexicon()
+    from assistant.fill.render import _strip_overlap
+
+    if _strip_overlap(v.text, slot.after) != v.text:
+        return 1.0  # 平川县应急管理局 before 县应急管理局: the name ends with what the report writes
+    if slot.unit_word and slot.after.startswith(slot.unit_word) and v.text.find(slot.unit_word) > 0 \
+            and lex.unit_family.get(slot.unit_word) in ("town", "county", "village"):
+        return 1.0  # 石门镇中心卫生院 at ××镇卫生院: the place before 镇 is what goes there
     after_suffix = next((s for s in NAME_SUFFIXES if slot.after.startswith(s)), None)
     value_suffix = next((s for s in NAME_SUFFIXES if v.text.endswith(s)), None)
     if slot.unit_word:

@@ -77,6 +77,7 @@ class Slot:
     range_role: str = ""  # "start" / "end" for the dates of x月x日至x月x日
     range_id: Optional[int] = None
     unit_word: str = ""  # the unit's generic word right after a name mark (××学校 → 学校)
+    unit_family: str = ""  # the kind of unit the mark names (××县人民医院 → hospital)
     own_unit: bool = False  # the name of the writing unit (title or signature)
     line_pos: str = ""  # "title", "signature" or ""
 
@@ -152,6 +153,8 @@ def _shape(s: Slot) -> None:
         s.shape = "hour"
     elif re.match(r"年度", s.after) and re.search(r"\d\d$", s.before):
         s.shape = "year"
+    elif m and len(lex.unit_word_at(s.after)) > len(m.group(0)):
+        s.shape = "name"  # ××支行, ××所: a unit's word that starts like a measure (支, 所)
     elif m:
         s.shape = "number"
         s.measure = m.group("measure")
@@ -257,7 +260,7 @@ def read_context(text: str, slots: list[Slot]) -> None:
         if i + 1 < len(slots) and slots[i + 1].start < sent_end:
             nb = [x.end() for x in _BOUNDARY.finditer(text, r_end, slots[i + 1].start)]
             far_end = nb[-1] if nb else r_end
-        far = text[r_end:far_end]
+        far = text[min(r_end, r_start + len(head)):far_end]
         if re.match(r"\s*[（(]\s*(含|其中|包括)", far):
             s.total = True
         far = re.sub(r"[（(][^（）()]*[)）]", "", far)
@@ -306,7 +309,8 @@ def _position(text: str, s: Slot, first_line: tuple[int, int]) -> None:
     tail = not text[line_end:].strip() or len(text) - line_end < 60
     lex = lexicon()
     if s.shape in ("name", "other"):
-        s.unit_word = lex.unit_word_at(s.after)
+        phrase, s.unit_family = lex.unit_phrase(s.after)
+        s.unit_word = lex.unit_word_at(s.after) or phrase
     if first_line[0] <= s.start < first_line[1] and first_line[1] - first_line[0] <= 60:
         s.line_pos = "title"
     if tail and s.shape in DATE_SHAPES and re.fullmatch(r"[\d年月日号xXｘＸ×*＊_＿\-－○〇□\s]+", line):
@@ -320,7 +324,7 @@ def _position(text: str, s: Slot, first_line: tuple[int, int]) -> None:
         s.own_unit = True  # ××学校关于……的汇报: the title opens with the writing unit
         s.extra = "单位名称报告单位"
     if s.own_unit and s.unit_word:
-        fam = lex.unit_family.get(s.unit_word)
+        fam = s.unit_family
         s.extra += " " + " ".join(w for w, f in lex.unit_family.items() if f == fam and len(w) >= 1)
 
 
@@ -328,16 +332,16 @@ def _own_unit_elsewhere(slots: list[Slot]) -> None:
     """Where the report names itself in the body: a name mark before the writing unit's
     kind of word (××学校 in a school's report) or before 领导班子/党委 …"""
     lex = lexicon()
-    families = {lex.unit_family.get(s.unit_word) for s in slots if s.own_unit and s.unit_word}
+    families = {s.unit_family for s in slots if s.own_unit and s.unit_word}
     for s in slots:
         if s.own_unit or s.shape not in ("name", "other"):
             continue
         rest = s.after[len(s.unit_word):]
         org = any(rest.startswith(w) or s.after.startswith(w) for w in lex.org_words)
-        if (s.unit_word and lex.unit_family.get(s.unit_word) in families) or (org and not s.unit_word) or \
+        if (s.unit_word and s.unit_family in families) or (org and not s.unit_word) or \
                 (org and s.unit_word and not families):
             s.own_unit = True
-            fam = lex.unit_family.get(s.unit_word)
+            fam = s.unit_family
             s.extra = ("单位名称报告单位 " + " ".join(w for w, f in lex.unit_family.items() if f == fam)).strip()
 
 
