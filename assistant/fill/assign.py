@@ -146,7 +146,9 @@ def _solve(states: list[GroupState], names: list[str]) -> dict[tuple, str]:
         weights = [[0.0] * len(names) for _ in states]
         for i, st in enumerate(states):
             for o in st.options:
-                weights[i][col[o.cand.name]] = o.score
+                # strong pairs weigh more than two weak ones: one sure place for 党员总数 beats
+                # two doubtful places for 党员总数 and 离退休党员
+                weights[i][col[o.cand.name]] = ((o.score - FLOOR) / (1 - FLOOR)) ** 2 + 1e-6
         picks = hungarian(weights)
         return {st.key: names[j] for st, j in zip(states, picks) if j >= 0}
     # greedy: best pairs first
@@ -199,7 +201,9 @@ def decide(groups: dict[tuple, list[Slot]], cands: list[Candidate],
     for g, fname in assigned.items():
         st = states[g]
         opt = next(o for o in st.options if o.cand.name == fname)
-        if opt.score < MIN_SCORE and not _mutual_best(st, opt, states):
+        if (opt.score < MIN_SCORE and not _mutual_best(st, opt, states)) or "字段名的词在上下文中找不全" in opt.parts.notes:
+            # a field whose own words are not all around the figure (对公存款余额 at 各项存款余额xx亿元)
+            # is never sure, however alone it is
             st.reason = f"没有匹配的字段（最接近的是「{fname}」，但不够确定）"
             continue
         rival = _field_rival(st, opt, holder, states)

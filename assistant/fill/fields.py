@@ -118,7 +118,14 @@ def make_candidate(name: str, value: Value, extra_names: Sequence[str] = (), mea
     for nm in names:
         st = parse_name(nm)[0] if nm != name else stem
         toks: dict[str, float] = {}
-        for tok in cut(st):
+        words: list[str] = []
+        for tok in cut(st):  # 加强 + 针 → 加强针: a character the segmenter left alone ends the word before
+            if len(tok) == 1 and words and tok not in lex.stop and words[-1] not in lex.stop \
+                    and re.match(r"[\u4e00-\u9fff]", tok) and re.match(r"[\u4e00-\u9fff]", words[-1]):
+                words[-1] += tok
+            else:
+                words.append(tok)
+        for tok in words:
             if tok in lex.stop or re.fullmatch(r"[\d\W_]+", tok):
                 continue
             # generic words, and single characters (新, 总 …), count only where they are found

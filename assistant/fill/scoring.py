@@ -102,18 +102,21 @@ def _credit1(tok: str, slot: Slot) -> float:
     if slot.list_head and (_has(tok, slot.list_head) or any(_has(x, slot.list_head) for x in syns)):
         return W_SYN
     cls = lexicon().class_nouns.get(tok)
-    if cls is not None and cls == slot.measure_class:
-        return W_SYN  # 脱贫人口 at 脱贫户xx户xxx人: 人 says 人口
+    if cls is not None and cls == slot.measure_class and slot.chained:
+        return W_SYN  # 脱贫人口 at 脱贫户xx户xxx人: 人 says 人口 of what was just counted
     if _subsequence(tok, near):
         return W_SUBSEQ
     best = 0.0
+    far_syn = 0.75  # a synonym further away says less than the word itself
     # a date at the head of a sentence dates the whole clause: its far right is near
     heads = slot.shape in DATE_SHAPES and (len(slot.near_left.strip()) <= 4 or slot.near_left.rstrip().endswith(
         ("自", "于", "从", "在")))
     far_right_w = 0.8 if heads else W_FAR_RIGHT
     for text, w in ((slot.far_left, W_FAR_LEFT), (slot.far_right, far_right_w), (slot.para_left, W_PARA)):
-        if _has(tok, text) or any(_has(x, text) for x in syns):
+        if _has(tok, text):
             best = max(best, w)
+        elif any(_has(x, text) for x in syns):
+            best = max(best, w * far_syn)
     if best:
         return best
     if len(tok) >= 3:
@@ -398,6 +401,16 @@ def score(slot: Slot, cand: Candidate, ctx_tokens: Optional[list[tuple[str, floa
         s *= 0.6
         out.notes.append("计数的是做了“" + "".join(acts) + "”的人或事")
         out.penalized = True
+    clash = _other_action(slot, cand)
+    if clash:  # 共排查矛盾纠纷xx起 is not 矛盾纠纷化解数
+        s *= 0.6
+        out.notes.append(f"这里说的是“{clash}”")
+        out.penalized = True
+    head = _counted_head(slot, cand)
+    if head:  # 和xx名在职党员到社区报到 is not 报到共驻单位数
+        s *= 0.6
+        out.notes.append(f"计数的是“{head}”")
+        out.penalized = True
     if _already_written(slot, cand):
         s *= 0.5
         out.notes.append(f"值 {cand.value.text} 已写在这句话里")
@@ -479,6 +492,47 @@ def _unexplained_actions(slot: Slot, cand: Candidate) -> list[str]:
                     and w not in ("现有", "共有", "达到", "累计", "合计", "共计", "总计") and explained(w, cand) < 0.8:
                 acts.append(w)
     return acts
+
+
+def _is_action(word: str, tagged: str) -> bool:
+    lex = lexicon()
+    return (tagged.startswith("v") or word in lex.action_words) and len(word) >= 2 and word not in lex.generic \
+        and word not in lex.stop
+
+
+def _other_action(slot: Slot, cand: Candidate) -> str:
+    """The field names an action that is not done near the figure, and another action is
+    (共排查各类矛盾纠纷xx起 with 矛盾纠纷化解数): the verb near the figure, or ''."""
+    field_acts = [t for t, w in cand.tokens if w >= 1.0 and any(_is_action(x, tg) for x, tg in tag(t))]
+    if not field_acts or any(_credit1(t, slot) >= W_SUBSEQ for t in field_acts):
+        return ""
+    for w, t in tag(slot.near_left) if slot.near_left.strip() else ():
+        if _is_action(w, t) and explained(w, cand) < 0.8:
+            return w
+    return ""
+
+
+def _counted_head(slot: Slot, cand: Candidate) -> str:
+    """The noun right after the measure word says what is counted (xx名在职党员); a field whose
+    own nouns are not near the figure and that does not name that noun counts something else."""
+    if not slot.measure:
+        return ""
+    lex = lexicon()
+    toks = [(w, t) for w, t in tag(slot.head_right) if re.search(r"[\u4e00-\u9fff]", w)][:2]
+    if toks and (toks[0][0] in lex.generic or _is_action(*toks[0])):
+        toks = []  # 户开展地毯式排查: what follows is what was done, not what is counted
+    noun = next((w for w, t in toks if t.startswith("n") and len(w) >= 2), "")
+    if not noun and slot.measure_class == "person":  # 抽调医护人员xx名: the people are named before
+        people = [n for n, c in lex.noun_classes if c == "person" and len(n) >= 2]
+        left = slot.near_left.rstrip()
+        noun = next((w for w, _t in reversed(tag(left)) if len(w) >= 2), "") if any(
+            left.endswith(n) for n in people) else ""
+    if not noun or explained(noun, cand) >= 0.5:
+        return ""
+    nouns = [t for t, w in cand.tokens if w >= 1.0 and not any(_is_action(x, tg) for x, tg in tag(t))]
+    if any(_credit1(t, slot) >= W_SUBSEQ for t in nouns):
+        return ""
+    return noun
 
 
 def _already_written(slot: Slot, cand: Candidate) -> bool:

@@ -79,6 +79,7 @@ class Slot:
     unit_word: str = ""  # the unit's generic word right after a name mark (××学校 → 学校)
     unit_family: str = ""  # the kind of unit the mark names (××县人民医院 → hospital)
     own_unit: bool = False  # the name of the writing unit (title or signature)
+    chained: bool = False  # right after another figure: 脱贫户xx户xxx人 (the second counts the first's thing)
     line_pos: str = ""  # "title", "signature" or ""
 
     @property
@@ -227,6 +228,7 @@ def read_context(text: str, slots: list[Slot]) -> None:
         s.near_left = text[nl_start:s.start]
         s.far_left = text[sent_start:nl_start] if nl_start > sent_start else ""
         if chained:  # 脱贫户xx户xxx人: the second figure counts what the first counts
+            s.chained = True
             s.near_left = prev.near_left
             s.far_left = prev.far_left
             s.list_head = prev.list_head
@@ -268,7 +270,7 @@ def read_context(text: str, slots: list[Slot]) -> None:
         if digit:  # stop before the clause of another figure
             cuts = [x.start() for x in _BOUNDARY.finditer(far, 0, digit.start())]
             far = far[: cuts[-1]] if cuts else ""
-        s.far_right = far
+        s.far_right = far.split("其中", 1)[0]  # what follows 其中 is about a part, not this figure
         # 共检查车辆xx台次、人员xx人次: a list item shares the verb of the first item
         item_start = s.start - len(s.near_left) if not chained else nl_start
         if not chained and text[max(0, item_start - 1):item_start] == "、" or s.near_left.startswith("、"):
