@@ -225,3 +225,21 @@ def test_a_units_full_name_replaces_its_generic_word(cli, tmp_path):
     assert r.exit_code == 1
     assert "“城关镇”接上后面的“学校”读不通" in r.stderr
     assert (tmp_path / "out.txt").read_text(encoding="utf-8").startswith("××学校")
+
+
+@pytest.mark.parametrize("name", ["out.pdf", "out.html", "out"])
+def test_an_output_fill_cannot_write_is_refused(cli, tmp_path: Path, name: str) -> None:
+    """Like draft: -o out.pdf is one line and exit 2, nothing written (not plain text called .pdf)."""
+    report, data = copy_case(VILLAGE, tmp_path)
+    r = cli("fill", str(report), "--data", str(data), "-o", str(tmp_path / name))
+    assert r.exit_code == 2 and "不支持的输出格式" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / name).exists()
+
+
+def test_a_negative_figure_is_reported_not_filled(cli, tmp_path: Path) -> None:
+    report = tmp_path / "r.txt"
+    report.write_text("共排查xx户。\n", encoding="utf-8")
+    data = tmp_path / "d.yaml"
+    data.write_text("排查户数: -12\n", encoding="utf-8")
+    r = cli("fill", str(report), "--data", str(data), "-o", "-")
+    assert r.exit_code == 1 and "共排查xx户" in r.stdout and "负数（-12）" in r.stderr

@@ -228,7 +228,8 @@ def _add(data: FillData, key: Any, raw: Any, where: str, seen: dict[str, str]) -
     name = str(key).strip()
     norm = re.sub(r"\s+", "", name)
     if norm in seen:
-        raise InputError(f"{_name(data)}：字段「{name}」出现了两次（{seen[norm]}和{where}）")
+        where_both = f"（{seen[norm]}和{where}）" if where and seen[norm] else ""
+        raise InputError(f"{_name(data)}：字段「{name}」出现了两次{where_both}")
     seen[norm] = where
     pieces = pin_pieces(name)
     if pieces is not None:
@@ -296,14 +297,21 @@ def _yaml_loader():
         pass
 
     def construct_mapping(loader, node, deep=False):  # noqa: ANN001
-        seen: dict[Any, int] = {}
+        # keys are told apart as written: 1 and true are two keys (in Python 1 == True)
+        seen: dict[str, int] = {}
         for key_node, _ in node.value:
-            key = loader.construct_object(key_node, deep=deep)
+            written = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node.value)
             line = key_node.start_mark.line + 1
-            if key in seen:
-                raise InputError(f"字段「{key}」出现了两次（第 {seen[key]} 行和第 {line} 行）")
-            seen[key] = line
-        return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+            if written in seen:
+                raise InputError(f"字段「{written}」出现了两次（第 {seen[written]} 行和第 {line} 行）")
+            seen[written] = line
+        pairs = []
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            if isinstance(key, bool) or key is None:
+                key = key_node.value  # true / null / 是: a field name as written, not a truth value
+            pairs.append((key, loader.construct_object(value_node, deep=deep)))
+        return dict(pairs)
 
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
     return Loader
@@ -349,7 +357,7 @@ def _from_mapping(data: FillData, obj: Any) -> FillData:
         raise InputError(f"{_name(data)} 的内容应是“字段: 值”的映射，而不是{_kind_name(obj)}")
     seen: dict[str, str] = {}
     for key, raw in obj.items():
-        _add(data, key, raw, f"字段「{key}」处", seen)
+        _add(data, key, raw, "", seen)
     if not data.fields and not data.pins:
         raise InputError(f"{_name(data)} 中没有数据")
     return data
