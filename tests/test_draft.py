@@ -245,6 +245,8 @@ def test_fields_skeleton_filled_back_leaves_nothing(unit: str, tmp_path: Path) -
             values[f.name] = [100 + i * 10 + k for k in range(f.marks)]
         elif f.kind == "date":
             values[f.name] = f"2020-03-{1 + i % 28:02d}"
+        elif f.kind == "time":
+            values[f.name] = "10:00"
         elif f.kind == "number":
             values[f.name] = 100 + i
         else:

@@ -208,12 +208,38 @@ def test_interactive_keeps_a_gbk_csv_gbk(cli, tmp_path: Path) -> None:
     assert "劝停酒席桌数,420".encode("gbk") in raw and "项目,数量".encode("gbk") in raw
 
 
-def test_name_that_clashes_with_the_following_word_is_left_with_a_clear_reason(cli, tmp_path):
+def test_a_units_full_name_replaces_its_generic_word(cli, tmp_path):
+    """××学校 + 城关第一小学 → 城关第一小学 (never 城关第一小学学校); a name of another kind of
+    unit (城关镇 at ××学校) is left open with a reason."""
     report = tmp_path / "r.txt"
-    report.write_text("××学校疫情防控工作情况汇报\n一、加强领导。成立领导小组。\n", encoding="utf-8")
+    report.write_text("××学校疫情防控工作情况汇报\n一、加强领导。成立领导小组。\n\n××学校\n", encoding="utf-8")
     data = tmp_path / "d.yaml"
     data.write_text("学校名称: 城关第一小学\n", encoding="utf-8")
     r = cli("fill", str(report), "--data", str(data), "-o", str(tmp_path / "out.txt"))
+    assert r.exit_code == 0, r.stderr
+    out = (tmp_path / "out.txt").read_text(encoding="utf-8")
+    assert out.startswith("城关第一小学疫情防控工作情况汇报") and out.rstrip().endswith("\n城关第一小学")
+    assert "已填 ××学校 → 城关第一小学" in r.stderr
+    data.write_text("学校名称: 城关镇\n", encoding="utf-8")
+    r = cli("fill", str(report), "--data", str(data), "-o", str(tmp_path / "out.txt"))
     assert r.exit_code == 1
-    assert "“城关第一小学”接上后面的“学校”读不通" in r.stderr
-    assert (tmp_path / "out.txt").read_text(encoding="utf-8").startswith("××学校")  # never 城关第一小学学校
+    assert "“城关镇”接上后面的“学校”读不通" in r.stderr
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8").startswith("××学校")
+
+
+@pytest.mark.parametrize("name", ["out.pdf", "out.html", "out"])
+def test_an_output_fill_cannot_write_is_refused(cli, tmp_path: Path, name: str) -> None:
+    """Like draft: -o out.pdf is one line and exit 2, nothing written (not plain text called .pdf)."""
+    report, data = copy_case(VILLAGE, tmp_path)
+    r = cli("fill", str(report), "--data", str(data), "-o", str(tmp_path / name))
+    assert r.exit_code == 2 and "不支持的输出格式" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / name).exists()
+
+
+def test_a_negative_figure_is_reported_not_filled(cli, tmp_path: Path) -> None:
+    report = tmp_path / "r.txt"
+    report.write_text("共排查xx户。\n", encoding="utf-8")
+    data = tmp_path / "d.yaml"
+    data.write_text("排查户数: -12\n", encoding="utf-8")
+    r = cli("fill", str(report), "--data", str(data), "-o", "-")
+    assert r.exit_code == 1 and "共排查xx户" in r.stdout and "负数（-12）" in r.stderr

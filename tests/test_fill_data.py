@@ -170,3 +170,33 @@ def test_xlsx_errors(tmp_path: Path) -> None:
     (tmp_path / "bad.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(InputError, match="xlsx"):
         load_data(tmp_path / "bad.xlsx")
+
+
+# ---------------------------------------------------------------- issue 18 item 10
+def test_a_bad_value_is_named_once(tmp_path) -> None:
+    from assistant.errors import InputError
+    from assistant.fill.data import load_data
+
+    p = tmp_path / "d.yaml"
+    p.write_text("排查户数: !!binary aGVsbG8=\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_data(p)
+    msg = str(exc.value)
+    assert msg.count("排查户数") == 1 and "值无法识别" in msg
+
+
+def test_yaml_keys_1_and_true_are_two_keys(tmp_path) -> None:
+    from assistant.errors import InputError
+    from assistant.fill.data import load_data
+
+    p = tmp_path / "d.yaml"
+    p.write_text("true: 5\n排查户数: 3\n", encoding="utf-8")
+    assert set(load_data(p).fields) == {"true", "排查户数"}  # a name as written, not True
+    p.write_text("1: 5\ntrue: 6\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_data(p)
+    assert "出现了两次" not in str(exc.value) and "「1」是数字" in str(exc.value)
+    p.write_text("true: 5\ntrue: 6\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_data(p)
+    assert "字段「true」出现了两次（第 1 行和第 2 行）" in str(exc.value)

@@ -60,8 +60,11 @@ def test_ten_thousands_must_be_said() -> None:
     report = "社区现住居民xx余户，人口xx万人。\n"
     assert [t for t, _ in fill(report, "社区居民户数: 5500\n社区人口（万人）: 3.4\n")] == ["5500", "3.4"]
     assert [t for t, _ in fill(report, "社区居民户数: 5500\n社区人口: 3.4万\n")] == ["5500", "3.4"]
-    got = fill(report, "社区居民户数: 5500\n社区人口: 34000\n")
-    assert got[1][0] is None and "万" in got[1][1]
+    # a figure in the field's own unit is converted when exact (53600 辆次 → 5.36万辆次) …
+    assert [t for t, _ in fill(report, "社区居民户数: 5500\n社区人口: 34000\n")] == ["5500", "3.4"]
+    # … and left to the user, with the exact figure, when it would need rounding
+    got = fill(report, "社区居民户数: 5500\n社区人口: 34567\n")
+    assert got[1][0] is None and "3.4567万" in got[1][1] and "小数" in got[1][1]
 
 
 def test_ambiguity_is_reported_with_both_fields() -> None:
@@ -82,7 +85,12 @@ def test_one_field_fills_several_places_when_contexts_agree() -> None:
 def test_a_field_is_not_spread_over_places_that_say_different_things() -> None:
     report = "排查全县冷库xx家，并分类做好相关台账；目前城区范围内挂冷库制度公示牌xx家。\n"
     got = fill(report, "冷库数量: 32\n")
-    assert got[1][0] is None and "多处" in got[1][1]
+    assert got[0][0] is None and got[1][0] is None  # both places fit about as well
+    assert "字段「冷库数量」放在这里和第 1 行「围内挂冷库制度公示牌xx家」都说得通" in got[0][1]
+    assert "字段「冷库数量」放在这里和第 1 行「排查全县冷库xx家」都说得通" in got[1][1]
+    # with the field of the other place in the data, each place is clear
+    got = fill(report, "冷库数量: 32\n挂牌冷库: 10\n")
+    assert [t for t, _ in got] == ["32", "10"]
 
 
 def test_the_counted_thing_after_de_must_be_named() -> None:
@@ -122,3 +130,24 @@ def test_unit_fields_add_labels_and_measures() -> None:
     data = load_yaml("households: 226\nteams: 3\n")  # the unit's own field names, no Chinese at all
     assert [p.text for p in fill_text(report, data).placements] == [None, None]
     assert [p.text for p in fill_text(report, data, unit=get_unit("village")).placements] == ["3", "226"]
+
+
+def test_data_that_breaks_the_texts_arithmetic_is_not_filled() -> None:
+    """共计380人 in the text, 23 + 145 + 213 in the data: the parts stay open, with the sum."""
+    report = "其中武汉返回xx人，省内其他地区返回xx人，省外返回xx人，共计380人。\n"
+    ok = fill(report, "武汉返回人数: 23\n省内其他返回人数: 145\n省外返回人数: 212\n")
+    assert [t for t, _ in ok] == ["23", "145", "212"]
+    bad = fill(report, "武汉返回人数: 23\n省内其他返回人数: 145\n省外返回人数: 213\n")
+    assert [t for t, _ in bad] == [None, None, None]
+    assert all("对不上" in why and "381人" in why and "380人" in why for _, why in bad)
+    # a rate the data's own figures contradict
+    # a rate the data's own figures contradict: the rate (what the author derives) stays open
+    rate = fill("排查隐患xx处，整改xx处，整改率xx%。\n", "隐患数: 120\n已整改隐患: 96\n整改率: 85%\n")
+    assert [t for t, _ in rate] == ["120", "96", None] and "96÷120 是 80%" in rate[2][1]
+    total = fill("共立案xx起，其中一般程序xx起、简易程序xx起。\n", "立案总数: 62\n一般程序: 41\n简易程序: 17\n")
+    assert [t for t, _ in total] == [None, "41", "17"] and "58起" in total[0][1]
+
+
+def test_a_negative_figure_is_never_written_into_a_count() -> None:
+    got = fill("共排查xx户。\n", "排查户数: -12\n")
+    assert got[0][0] is None and "负数" in got[0][1] and "-12" in got[0][1]

@@ -554,3 +554,12 @@ def _enumerations(ctx: Context, heading_offsets: list[int]) -> Iterator[tuple]:
             if group or n == 1:
                 group.append((n, s))
         yield from close(group)
+
+
+# --- figures that do not add up ------------------------------------------------
+
+@engine("numbers")
+def numbers_engine(ctx: Context, rule) -> list:
+    from assistant.check.numbers import inconsistencies
+
+    return [(f.start, f.end, f.message, None, ()) for f in inconsistencies(ctx.text, rule.options)]

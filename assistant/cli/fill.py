@@ -67,12 +67,18 @@ def _unit(name: Optional[str]):
     return get_unit(name)
 
 
+_OUTPUT_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".docx")
+
+
 def _output_path(path: str, output: Optional[str], fmt: str, default_output) -> Optional[Path]:
     """Where the filled report goes; None means standard output."""
     if output == "-" or (output is None and path == "-"):
         return None
     if output is not None:
-        return Path(output)
+        out = Path(output)
+        if out.suffix.lower() not in _OUTPUT_SUFFIXES:
+            raise InputError(f"不支持的输出格式：{output}（可用 .txt .md .docx，或用 - 输出到屏幕）")
+        return out
     out = default_output(path, fmt)
     if out.exists():
         raise InputError(f"{out} 已存在，为免覆盖未写入；请用 -o 指定输出文件（指定的文件会被覆盖）")

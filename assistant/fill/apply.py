@@ -78,11 +78,16 @@ def normalized(raw: str, fmt: str):
     return normalize(raw, fmt=fmt)
 
 
-def fill_text(raw: str, data: FillData, *, fmt: str = "txt", unit: object = None, path: str = "-") -> FillResult:
-    """Fill the placeholders of ``raw`` (a report as written) from ``data``."""
+def fill_text(raw: str, data: FillData, *, fmt: str = "txt", unit: object = None, path: str = "-",
+              check_arithmetic: bool = True) -> FillResult:
+    """Fill the placeholders of ``raw`` (a report as written) from ``data``.
+
+    ``check_arithmetic=False`` skips the check of the filled figures against the text's own
+    arithmetic (for tests of the naming contract, whose stand-in values add up to nothing)."""
     mapped = normalized(raw, fmt)
     text = mapped.text
-    result: MatchResult = match(text, data, fmt="md" if fmt == "md" else "txt", unit=unit)
+    result: MatchResult = match(text, data, fmt="md" if fmt == "md" else "txt", unit=unit,
+                                check_arithmetic=check_arithmetic)
     placements: list[Placement] = []
     taken: list[tuple[int, int]] = []
     for d in result.decisions:
@@ -94,6 +99,13 @@ def fill_text(raw: str, data: FillData, *, fmt: str = "txt", unit: object = None
         txt, reason = d.text, d.reason
         if txt is not None and not _same_mark(raw_mark, s.mark):
             txt, reason = None, f"无法在原文中准确定位此占位符（原文为“{raw_mark[:20]}”）"
+        if txt is not None and d.consume:  # ××学校 → 城关镇第一小学: the unit's word goes too
+            word_end = mapped.raw_offset(s.end + d.consume - 1) + 1
+            if len(raw[raw_end:word_end]) == d.consume:
+                raw_end = word_end
+                raw_mark = raw[raw_start:raw_end]
+            else:
+                txt, reason = None, f"无法在原文中准确定位此占位符后的“{mapped.text[s.end:s.end + d.consume]}”"
         if txt is not None and any(a < raw_end and raw_start < b for a, b in taken):
             txt, reason = None, "与另一处占位符重叠"
         if txt is not None:

@@ -56,6 +56,9 @@ _NUM = re.compile(
 _DATE_FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(?:\s+(\d{1,2})[:：时点](\d{2})?分?)?$")
 _DATE_YM = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 _DATE_MD = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]$")
+_ONE_DAY = r"(?:\d{4}\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日号]?"
+_RANGE = re.compile(r"^(" + _ONE_DAY + r")\s*(?:至|到|—+|－|~|～|-)\s*(" + _ONE_DAY + r")$")
+_TIME = re.compile(r"^(\d{1,2})\s*(?:[:：](\d{2})|[时点](?:(\d{1,2})分)?|[时点]整)$")
 _SENTENCE_PUNCT = re.compile(r"[。；;！!？?\n]")
 
 
@@ -71,6 +74,8 @@ class Value:
     month: Optional[int] = None
     day: Optional[int] = None
     hour: Optional[int] = None
+    start: Optional["Value"] = None  # a period (kind "range"): its first and last day
+    end: Optional["Value"] = None
 
     @property
     def empty(self) -> bool:
@@ -168,6 +173,16 @@ def parse_value(raw: Any) -> Value:
     if m and 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31:
         mo, d = int(m.group(1)), int(m.group(2))
         return Value(raw, _date_text(None, mo, d), "date", month=mo, day=d)
+    m = _RANGE.match(compact)
+    if m:  # 2024.09.28-2024.10.08, 4月10日至4月28日: a period
+        a, b = parse_value(m.group(1)), parse_value(m.group(2))
+        if a.kind == "date" and b.kind == "date" and a.day is not None and b.day is not None:
+            if b.year is None and a.year is not None:
+                b = Value(b.raw, _date_text(a.year, b.month, b.day), "date", year=a.year, month=b.month, day=b.day)
+            return Value(raw, f"{a.text}至{b.text}", "range", start=a, end=b)
+    m = _TIME.match(compact)
+    if m and int(m.group(1)) <= 24:  # 10:00 / 10点: a time of day (for 上午xx点前)
+        return Value(raw, f"{int(m.group(1))}时", "date", hour=int(m.group(1)))
     m = _NUM.match(compact)
     if m and (not m.group("unit") or re.fullmatch(r"[\u4e00-\u9fff%％]{1,3}", m.group("unit"))):
         unit = m.group("unit") or ""
@@ -213,7 +228,8 @@ def _add(data: FillData, key: Any, raw: Any, where: str, seen: dict[str, str]) -
     name = str(key).strip()
     norm = re.sub(r"\s+", "", name)
     if norm in seen:
-        raise InputError(f"{_name(data)}：字段「{name}」出现了两次（{seen[norm]}和{where}）")
+        where_both = f"（{seen[norm]}和{where}）" if where and seen[norm] else ""
+        raise InputError(f"{_name(data)}：字段「{name}」出现了两次{where_both}")
     seen[norm] = where
     pieces = pin_pieces(name)
     if pieces is not None:
@@ -281,14 +297,21 @@ def _yaml_loader():
         pass
 
     def construct_mapping(loader, node, deep=False):  # noqa: ANN001
-        seen: dict[Any, int] = {}
+        # keys are told apart as written: 1 and true are two keys (in Python 1 == True)
+        seen: dict[str, int] = {}
         for key_node, _ in node.value:
-            key = loader.construct_object(key_node, deep=deep)
+            written = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node.value)
             line = key_node.start_mark.line + 1
-            if key in seen:
-                raise InputError(f"字段「{key}」出现了两次（第 {seen[key]} 行和第 {line} 行）")
-            seen[key] = line
-        return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+            if written in seen:
+                raise InputError(f"字段「{written}」出现了两次（第 {seen[written]} 行和第 {line} 行）")
+            seen[written] = line
+        pairs = []
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            if isinstance(key, bool) or key is None:
+                key = key_node.value  # true / null / 是: a field name as written, not a truth value
+            pairs.append((key, loader.construct_object(value_node, deep=deep)))
+        return dict(pairs)
 
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
     return Loader
@@ -349,7 +372,7 @@ def _from_mapping(data: FillData, obj: Any) -> FillData:
         raise InputError(f"{_name(data)} 的内容应是“字段: 值”的映射，而不是{_kind_name(obj)}")
     seen: dict[str, str] = {}
     for key, raw in obj.items():
-        _add(data, key, raw, f"字段「{key}」处", seen)
+        _add(data, key, raw, "", seen)
     if not data.fields and not data.pins:
         raise InputError(f"{_name(data)} 中没有数据")
     return data

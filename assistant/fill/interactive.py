@@ -22,7 +22,10 @@ from typing import Callable, Optional
 
 from assistant.errors import InputError
 from assistant.fill.data import FillData, Pin, parse_value, pin_pieces
-from assistant.fill.match import Slot, _group_key, _probe, match
+from assistant.fill.match import match
+from assistant.fill.slots import Slot
+from assistant.fill.slots import group_key as _group_key
+from assistant.fill.slots import probe as _probe
 from assistant.fill.skeleton import _pin_for, name_for, place_text
 
 

@@ -1,17 +1,20 @@
-"""A data skeleton for a report: one field per placeholder group, named as a user would.
+"""A data skeleton for a report: one field per placeholder group, named as a person would.
 
 ``assist fill --fields report.txt -o 数据.yaml`` writes a YAML mapping of field name
 → empty value, with a comment per field quoting the sentence(s) it stands for.
-Placeholders whose contexts agree share a field (the same figure repeated, or the
-month and day of one date). Names come from the context: the words before the
-mark and the measure word after it (排查户数, 返乡人员人数, 发放倡议书份数), or
-what a date or a name is (截止日期, 报告日期, 县名, 单位名称).
+Placeholders that say the same thing share a field (the same figure repeated, the
+month and day of one date, the writing unit's name in the title and the signature).
 
-The skeleton is verified before it is written: it is filled in memory with
-stand-in values and matched against the report exactly like real data would be.
-A field that does not come back to its own placeholders gets a longer name, and
-failing that becomes a sentence pin (``"共排查xx户":``) — so filling the skeleton
-always fills exactly those placeholders.
+Names say what is counted and in what (发放宣传资料份数, 返乡人员合计, 检查车辆数（万辆次）),
+what a date is (报告日期, 截止日期, 设立监测点日期, 汛前检查开始日期) or what a name names
+(单位名称 for the writing unit — in the title, the signature and wherever the report
+names itself — 街道名, 县名); never placeholder characters or a clause cut in the middle.
+Two places that say different things never share a name: a longer name first, then a
+place number (…（第2处）).
+
+The names are a contract with :func:`assistant.fill.match.match`: a field named exactly
+as the skeleton names a group fills that group, so a filled skeleton always fills its
+own places (:func:`group_names` is what both use).
 """
 
 from __future__ import annotations
@@ -22,27 +25,20 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from assistant.fill.data import FillData, Pin, Value, parse_value, pin_pieces
-from assistant.fill.match import (
-    _GENERIC,
-    _PREP_CHARS,
-    _MODIFIERS,
-    _NAME_SUFFIX_SET,
-    _STOP,
-    Slot,
-    _group_key,
-    _pin_hits,
-    _probe,
-    _tag,
-    candidates_from,
-    find_slots,
-    match,
-    rank,
-)
+from assistant.fill.fields import candidates_from
+from assistant.fill.lexicon import lexicon
+from assistant.fill.lexicon import tag as _tag
+from assistant.fill.scoring import rank, same_quantity
+from assistant.fill.slots import NAME_SUFFIXES as _NAME_SUFFIX_SET
+from assistant.fill.slots import Slot, find_slots
+from assistant.fill.slots import group_key as _group_key
+from assistant.fill.slots import probe as _probe
 
 _SCOPE = re.compile(r"^(我|全|本|该|各|此)[\u4e00-\u9fff]{0,2}$")
 _DROP_TAGS = ("d", "t", "r", "m", "u", "p", "c", "x", "f", "q", "y", "e", "o", "w", "z")
 _PLACE_NAMES = ("省", "市", "县", "区", "镇", "乡", "村", "街道")
 _PERSON_MEASURES = ("名", "人", "位")
+_MARKS = re.compile(r"[xX×ｘＸ*＊_＿○〇□\d]+")
 
 
 @dataclass
@@ -50,7 +46,7 @@ class SkeletonField:
     """One field of the skeleton and the placeholders it fills."""
 
     name: str
-    kind: str  # number, date, name or text
+    kind: str  # number, date, time, name or text
     groups: list[list[Slot]] = field(default_factory=list)
     pin: bool = False
     marks: int = 1  # a pin over several marks takes a list of values
@@ -61,20 +57,24 @@ def _words(text: str) -> list[tuple[str, str]]:
     """Content words of ``text`` with POS tags (modifiers such as 其他 kept, filler dropped)."""
     if not text.strip():
         return []
-    return [(w, t) for w, t in _tag(re.sub(r"[xX×*＊_＿○〇□\d]+", " ", text))
-            if (w in _MODIFIERS or (w not in _STOP and not _SCOPE.match(w) and not t.startswith(_DROP_TAGS)))
+    lex = lexicon()
+    return [(w, t) for w, t in _tag(_MARKS.sub(" ", text))
+            if (w in lex.modifiers or (w not in lex.stop and not _SCOPE.match(w) and not t.startswith(_DROP_TAGS)))
             and re.search(r"[\u4e00-\u9fff]", w)]
 
 
 def _object_phrase(text: str, limit: int) -> str:
     """What a clause before a figure counts: from its last verb that takes an object to the end
     (我镇深入排查湖北返乡人员 → 排查湖北返乡人员; 分局配合做好居家观察 → 居家观察)."""
+    lex = lexicon()
+    if "等" in text:  # 水果、猪肉等生活物资: the category after 等 is what is counted
+        text = text.rsplit("等", 1)[1] or text
     words = _words(text)
     for i in range(len(words) - 1):
-        if words[i][1].startswith("v") and not words[i + 1][1].startswith("v"):
-            j = i + 1 if words[i][0] in _GENERIC or len(words[i][0]) == 1 else i
+        if (words[i][1].startswith("v") or words[i][0] in lex.action_words) and not words[i + 1][1].startswith("v"):
+            j = i + 1 if words[i][0] in lex.generic or len(words[i][0]) == 1 or words[i][0][-1] in "有是" else i
             # adjectives and modifiers just before the verb belong to the phrase (日最大接种能力)
-            while j > 0 and (words[j - 1][1].startswith(("a", "b")) or words[j - 1][0] in _MODIFIERS):
+            while j > 0 and (words[j - 1][1].startswith(("a", "b")) or words[j - 1][0] in lex.modifiers):
                 j -= 1
             words = words[j:]
             break
@@ -83,7 +83,12 @@ def _object_phrase(text: str, limit: int) -> str:
         if out and sum(map(len, out)) + len(w) > limit:
             break
         out.append(w)
-    return "".join(reversed(out))
+    phrase = "".join(reversed(out))
+    # a last character the tagger took for a numeral or measure (交通卡 + 点)
+    tail = re.search(re.escape(out[0]) + r"([\u4e00-\u9fff]{1,2})\s*$", text) if out else None
+    if tail and tail.group(1) not in lex.stop:
+        phrase += tail.group(1)
+    return phrase
 
 
 def _noun_phrase(text: str) -> str:
@@ -95,14 +100,16 @@ def _noun_phrase(text: str) -> str:
     toks = list(_tag(text)) if text.strip() else []
     out = []
     skip_next = False
+    prep = lexicon().prep_chars
     for i, (w, t) in enumerate(toks):
         if skip_next:
             skip_next = False
             continue
-        stop = t.startswith(("v", "p", "c", "u", "d", "x", "f", "t", "r")) or not re.search(r"[\u4e00-\u9fff]", w) \
+        stop = (t.startswith(("v", "p", "c", "u", "d", "x", "f", "t", "r")) and not (t == "vn" and i == 0)) \
+            or not re.search(r"[\u4e00-\u9fff]", w) or w in lexicon().action_words \
             or (t.startswith("m") and not re.fullmatch(r"[\u4e00-\u9fff]{2,}", w))
         if stop and i == 0 and t.startswith("v") and len(toks) > 1 and len(toks[1][0]) == 1 \
-                and re.match(r"[\u4e00-\u9fff]", toks[1][0]) and toks[1][0] not in _PREP_CHARS + "的了着过":
+                and re.match(r"[\u4e00-\u9fff]", toks[1][0]) and toks[1][0] not in prep + "的了着过":
             out.append(w + toks[1][0])  # 接种点, 排查组: a verb and a one-character noun make a noun
             skip_next = True
             continue
@@ -114,10 +121,22 @@ def _noun_phrase(text: str) -> str:
     return "".join(out)
 
 
-def _measure_suffix(slot: Slot, core: str) -> str:
-    m = slot.measure
-    if slot.mag:
-        return f"（{slot.mag}{m}）" if m else f"（{slot.mag}）"
+def _verb_object(text: str, limit: int = 8) -> str:
+    """A clause's verb and what it acts on (设立两个监测点 → 设立监测点; 报送每天排查进展情况 → 报送)."""
+    words = [(w, t) for w, t in _words(text)]
+    out: list[str] = []
+    for w, t in words:
+        if not out and not t.startswith(("v", "n")):
+            continue
+        if out and t.startswith("v") and len(out) >= 2:
+            break
+        out.append(w)
+        if sum(map(len, out)) >= limit:
+            break
+    return "".join(out)
+
+
+def _measure_suffix(m: str, core: str) -> str:
     if m in _PERSON_MEASURES:
         return "" if core.endswith(("人数", "人员数")) else "人数"
     if m in ("%", "％"):
@@ -125,58 +144,98 @@ def _measure_suffix(slot: Slot, core: str) -> str:
     if m == "元":
         return "（元）" if core.endswith(("金", "资金", "经费", "款", "费")) else "金额（元）"
     if m.endswith("次") and len(m) == 2:
-        return m  # 人次 剂次 车次 家次
+        return "" if core.endswith(m) else m  # 人次 剂次 车次 家次
     if m:
         return "" if core.endswith(m + "数") else m + "数"
     return "" if core.endswith("数") else "数"
 
 
+def _with_measure(slot: Slot, core: str) -> str:
+    m = slot.measure
+    if slot.mag:  # 检查车辆数（万辆次）, 资金（万元）
+        if m == "元":
+            return core + ("" if core.endswith(("金", "资金", "经费", "款", "费", "额")) else "金额") + f"（{slot.mag}元）"
+        base = _measure_suffix(m, core)
+        base = base if base.endswith("数") or not m else ""
+        return core + (base or "数") + f"（{slot.mag}{m}）"
+    return core + _measure_suffix(m, core)
+
+
+_ORG_WORDS = ("领导班子", "两委班子", "党委", "党组", "党支部", "党总支", "领导小组", "疫情防控工作领导小组", "全体", "干部职工")
+
+
 def name_for(slot: Slot, wide: bool = False) -> tuple[str, str]:
-    """A field name for a slot (or a date group's probe) as a user would write it, and its kind."""
+    """A field name for a slot (or a date group's probe) as a person would write it, and its kind."""
     limit = 16 if wide else 10
+    if slot.shape == "hour":  # 上午xx点前报送 → 报送时间
+        verb = next((w for w, t in _words(re.sub(r"^[点时]前?", "", slot.near_right))
+                     if t.startswith("v") or w in lexicon().action_words), "")
+        return (verb or _object_phrase(slot.near_left, limit)) + "时间", "date"
     if slot.shape in ("year", "month", "day", "hour", "date"):
         tail = "时间" if "时" in slot.after[:4] or slot.shape == "hour" else "日期"
+        right = re.sub(r"^[年月日号时点]", "", slot.near_right)
         if "落款" in slot.extra:
             return "报告" + tail, "date"
+        if slot.line_pos == "title" and slot.shape == "year":
+            return "年份", "date"
         if "统计截止" in slot.extra and not wide:
             return "截止" + tail, "date"
-        core = _object_phrase(slot.near_left, limit) or _noun_phrase(slot.head_right)
+        core = _object_phrase(slot.near_left, limit)
+        if not core or slot.range_role:
+            vo = _verb_object(right)
+            if vo in ("", "开始", "以来", "起", "结束"):
+                vo = _verb_object(slot.far_right)
+            core = vo or core
         if "统计截止" in slot.extra:
             core = core.replace("截至", "截止") or "截止"
-        return core + tail, "date"
+        role = {"start": "开始", "end": "结束"}.get(slot.range_role, "")
+        if not role and re.match(r"\s*(晚上|上午|下午|起|以来)?\s*(开始|以来|起)", right):
+            role = "开始"  # 从x月x日晚上开始，向封控区……: the start of something
+        if slot.shape == "hour" and not slot.date_group:
+            return (_verb_object(slot.head_right) or core or "") + "时间", "date"
+        return core + role + tail, "date"
     if slot.shape in ("name", "other"):
-        if "落款" in slot.extra:
+        if slot.own_unit:
             return "单位名称", "name"
         suf = next((s for s in _NAME_SUFFIX_SET if slot.after.startswith(s)), "") or _noun_phrase(slot.after[:6])
         if suf == "同志":
             return "姓名", "name"
-        core = ""  # a longer name does not tell two names apart: a pin does
         if suf in _PLACE_NAMES or suf in ("路", "街", "巷"):
-            return core + suf + "名", "name"
+            return suf + "名", "name"
         if suf:
-            return core + suf + "名称", "name"
+            return suf + "名称", "name"
         core = _object_phrase(slot.near_left, limit)
-        return (core or "内容") + "名称", "name"
+        return (core or "") + "名称", "name"
     # numbers: what is counted, then the measure
     noun = _noun_phrase(slot.head_right) if slot.measure else ""
+    if slot.total and slot.inherit and len(re.sub(r"(共计|合计|总计|累计|一共|总共|共)", "", slot.near_left).strip()) <= 1:
+        core = "".join(w for w, _ in _words(slot.inherit.split(" ", 1)[0] or slot.inherit))[:8]
+        core = core or _object_phrase(slot.inherit, limit)
+        if core:  # 武汉返回xx人，省内返回xx人，共计xx人 → 返回人员合计
+            unit = "人员" if slot.measure_class == "person" and not core.endswith(("人员", "人")) else ""
+            return core + unit + "合计", "number"
     if noun:
         core = noun
         if wide:  # 有*位员工常驻单位 → 员工常驻单位
             core = re.split(r"[，,；;。、：:（）()]", slot.head_right.replace("的", ""))[0][:10]
+            core = "".join(w for w, _ in _words(core)) or core
     elif slot.list_head or re.search(r"[xX×*＊_＿\d][^，,；;。：:、]*、\s*$", slot.far_left):
         core = "".join(w for w, _ in _words(slot.near_left))[-12:]  # a list item is one noun phrase
         if slot.list_head and not any(t.startswith("v") for _, t in _words(slot.near_left)):
             core = slot.list_head.split()[0] + core
     else:
         core = _object_phrase(slot.near_left, limit)
+        kinds = re.search(r"(?:其中)?([\u4e00-\u9fff]{1,2})、([\u4e00-\u9fff]{1,3})" + re.escape(core[:2]), slot.near_left) \
+            if len(core) >= 2 else None
+        if kinds and kinds.group(1) != "其中":  # 其中三、四级手术 → 三四级手术: both kinds are counted
+            core = kinds.group(1).replace("其中", "") + kinds.group(2) + core
     if not core:  # 合计xx人参与防控工作: what follows says what is counted
         core = "".join(w for w, _ in _words(slot.head_right))[:8]
     if not core:
         core = _object_phrase(slot.far_left, limit) or "数量"
-    return core + _measure_suffix(slot, core), "number"
+    return _with_measure(slot, core), "number"
 
 
-# ------------------------------------------------------------------ building
 def _dummy(kind: str, n: int, group: list[Slot]) -> Value:
     if kind == "number":
         return parse_value(100 + n)
@@ -236,7 +295,9 @@ def _pin_for(text: str, slots: list[Slot], key_of: dict[int, tuple], gkey: tuple
                     if key is None:
                         continue
                     pin = Pin(key, pin_pieces(key) or [], [parse_value(1)] * len(run))
-                    hits = _pin_hits(text, slots, pin)
+                    from assistant.fill.match import pin_hits
+
+                    hits = pin_hits(text, slots, pin)
                     if not any(h[0].index == run[0].index for h in hits):
                         continue
                     ok = all(_whole_groups(h, key_of) and _same_shape(h, run, key_of) for h in hits)
@@ -257,60 +318,31 @@ def _same_shape(a: list[Slot], b: list[Slot], key_of: dict[int, tuple]) -> bool:
 
 def build_skeleton(text: str, fmt: str = "txt", unit: object = None,
                    slots: Optional[list[Slot]] = None) -> list[SkeletonField]:
-    """Fields for every placeholder group of a normalised text, verified to fill their own places."""
+    """Fields for every placeholder group of a normalised text (in the order of the text)."""
     slots = find_slots(text, fmt) if slots is None else slots
     groups: dict[tuple, list[Slot]] = {}
     for s in slots:
         groups.setdefault(_group_key(s), []).append(s)
-    key_of = {s.index: _group_key(s) for s in slots}
-    unit_cands = _unit_candidates(unit)
-    names: dict[tuple, tuple[str, str]] = {}
-    explicit: dict[tuple, str] = {}
-    for key, members in groups.items():
-        if members[0].explicit:
-            explicit[key] = members[0].explicit
-            continue
-        probe = _probe(members)
-        names[key] = _unit_name(probe, unit_cands) or name_for(probe)
-    pinned: dict[tuple, str] = {}
-    pin_runs: dict[str, list[list[Slot]]] = {}
-    for attempt in range(4):
-        bad = _verify(text, slots, groups, names, explicit, pinned, pin_runs, unit)
-        if not bad:
-            break
-        for key in bad:
-            if key in pinned:
-                continue
-            if attempt == 0:
-                names[key] = name_for(_probe(groups[key]), wide=True)
-                continue
-            found = _pin_for(text, slots, key_of, key)
-            if found is None:
-                continue
-            pkey, hits = found
-            pin_runs[pkey] = hits
-            for run in hits:
-                for s in run:
-                    pinned[key_of[s.index]] = pkey
+    names = group_names(text, slots, unit)
     fields: dict[str, SkeletonField] = {}
     for key, members in groups.items():
-        if key in explicit:
-            name, kind, is_pin = explicit[key], "", False
-        elif key in pinned:
-            name, kind, is_pin = pinned[key], names[key][1], True
+        if members[0].explicit:
+            name, kind = members[0].explicit, ""
         else:
-            name, kind = names[key]
-            is_pin = False
-        f = fields.setdefault(name, SkeletonField(name, kind, pin=is_pin))
+            name, kind = names[key], _kind_of(_probe(members))
+        f = fields.setdefault(name, SkeletonField(name, kind))
         f.groups.append(members)
-        if is_pin:
-            f.marks = len(pin_runs[name][0])
-            if f.kind != kind:
-                f.kind = "list"
-    for f in fields.values():
-        if f.pin and f.marks > 1 and not (len(f.groups) >= 1 and len(f.groups[0]) == f.marks):
-            f.kind = "list"
     return list(fields.values())
+
+
+def _kind_of(slot: Slot) -> str:
+    if slot.shape == "hour":
+        return "time"  # 上午xx点前: a time of day
+    if slot.shape in ("year", "month", "day", "hour", "date"):
+        return "date"
+    if slot.shape in ("name", "other"):
+        return "name"
+    return "number"
 
 
 def _unit_candidates(unit: object):
@@ -329,7 +361,7 @@ def _unit_name(probe: Slot, cands) -> Optional[tuple[str, str]]:
     """The unit's own label for this placeholder, when one of its fields clearly fits."""
     if not cands:
         return None
-    from assistant.fill.match import MARGIN, MIN_SCORE
+    from assistant.fill.scoring import MARGIN, MIN_SCORE
 
     ranked = rank(probe, cands)
     if ranked and ranked[0][0] >= MIN_SCORE and (len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= MARGIN):
@@ -338,46 +370,6 @@ def _unit_name(probe: Slot, cands) -> Optional[tuple[str, str]]:
     return None
 
 
-def _verify(text: str, slots: list[Slot], groups: dict[tuple, list[Slot]], names: dict[tuple, tuple[str, str]],
-            explicit: dict[tuple, str], pinned: dict[tuple, str], pin_runs: dict[str, list[list[Slot]]],
-            unit: object) -> list[tuple]:
-    """Groups that stand-in values for the skeleton would not fill from their own field."""
-    data = FillData(None)
-    owner: dict[int, str] = {}
-    n = 0
-    for pkey, hits in pin_runs.items():
-        run = hits[0]
-        values = []
-        for s in run:
-            n += 1
-            members = groups[_group_key(s)]
-            values.append(_dummy(names[_group_key(s)][1], n, members))
-        data.pins.append(Pin(pkey, pin_pieces(pkey) or [], values))
-    for key, members in groups.items():
-        n += 1
-        if key in explicit:
-            data.fields.setdefault(explicit[key], _dummy("number", n, members))
-            want = explicit[key]
-        elif key in pinned:
-            want = pinned[key]
-        else:
-            name, kind = names[key]
-            if name not in data.fields:
-                data.fields[name] = _dummy(kind, n, members)
-            want = name
-        for s in members:
-            owner[s.index] = want
-    result = match(text, data, unit=unit, slots=slots)
-    bad = []
-    for d in result.decisions:
-        if d.field != owner[d.slot.index] or not d.filled:
-            key = _group_key(d.slot)
-            if key not in bad and key not in explicit:
-                bad.append(key)
-    return bad
-
-
-# ------------------------------------------------------------------ writing
 def _yaml_key(key: str) -> str:
     if re.fullmatch(r"[\u4e00-\u9fff\w（）()、·]+", key) and not key[0].isdigit():
         return key
@@ -420,6 +412,8 @@ def skeleton_yaml(fields: list[SkeletonField], text: str, mapped=None, source: s
             lines.append(f"# ……共 {len(f.groups)} 处")
         if f.kind == "list":
             lines.append(f"# 按顺序填写 {f.marks} 个值，写成列表：[值1, 值2, …]")
+        elif f.kind == "time":
+            lines.append("# 填时刻，如 10:00")
         lines.append(f"{_yaml_key(f.name)}:")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -433,3 +427,51 @@ def _group_text(text: str, members: list[Slot]) -> str:
     if 0 <= nl < end:
         end = nl
     return (text[start:first.start] + "【" + text[first.start:last.end] + "】" + text[last.end:end]).strip()
+
+
+def group_names(text: str, slots: list[Slot], unit: object = None) -> dict[tuple, str]:
+    """The field name the skeleton gives each placeholder group (the contract: a field of
+    this name in the data fills exactly these places)."""
+    groups: dict[tuple, list[Slot]] = {}
+    for s in slots:
+        groups.setdefault(_group_key(s), []).append(s)
+    unit_cands = _unit_candidates(unit)
+    out: dict[tuple, str] = {}
+    probes: dict[tuple, Slot] = {}
+    for key, members in groups.items():
+        if members[0].explicit:
+            continue
+        pr = probes[key] = _probe(members)
+        out[key] = (_unit_name(pr, unit_cands) or name_for(pr))[0]
+    return _distinct(out, probes)
+
+
+def _distinct(names: dict[tuple, str], probes: dict[tuple, Slot]) -> dict[tuple, str]:
+    """One name for one quantity: groups that share a name but say different things get a
+    longer name, then a place number (报告日期 twice in a signature is one date)."""
+    for wide in (True, False):
+        by_name: dict[str, list[tuple]] = {}
+        for key, name in names.items():
+            by_name.setdefault(name, []).append(key)
+        changed = False
+        for name, keys in by_name.items():
+            if len(keys) < 2:
+                continue
+            first = probes[keys[0]]
+            if all(_same(first, probes[k]) for k in keys[1:]):
+                continue
+            changed = True
+            for n, k in enumerate(keys, start=1):
+                if wide:
+                    names[k] = name_for(probes[k], wide=True)[0]
+                elif n > 1:
+                    names[k] = f"{name}（第{n}处）"
+        if not changed:
+            break
+    return names
+
+
+def _same(a: Slot, b: Slot) -> bool:
+    if a.own_unit and b.own_unit:
+        return True  # the writing unit, wherever the report names itself
+    return same_quantity(a, b)

@@ -1,0 +1,418 @@
+"""Figures that do not add up: the ``numbers`` rule of ``assist check`` (also used by fill).
+
+Four things a reader checks at once, looked for sentence by sentence in Arabic figures:
+
+- **a total and its parts**: parts listed and then summed (``武汉返回23人，省内返回145人，
+  共计380人``) must add up; parts after 其中 (``共排查120人，其中A 50人、B 80人``) must not
+  add up to more than the total — unless their words show they overlap (女, 党员 …);
+- **a rate and its figures**: ``排查隐患120处，整改96处，整改率85%`` — the rate's verb
+  (整改) names the part, the figure before it in the same measure is the base; 96/120 is
+  80%, to within the last digit written;
+- **a share over 100%**: 覆盖率, 占比, 合格率 … above 100%;
+- **the same quantity twice with different figures**: the same words right before a
+  figure in the same measure (``共排查返乡人员120人`` … ``共排查返乡人员125人``), with no
+  date, comparison or change that would explain it.
+
+Approximate figures (余, 多, 约, 近, 超过 …) are never summed. The vocabulary (measure
+words, total words, rates that cannot pass 100%, words of overlapping categories) lives in
+the rule's entry in rules.yaml (:func:`builtin_options` reads it for fill). Importing this module costs only ``re``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+# Words the engine needs that are no vocabulary of a report (the rest is in rules.yaml).
+_FIXED: dict = {
+    "approx_words": "余 多 约 近 超过 超 逾 以上 左右 上下",
+    "change_words": "截至 截止 当日 当天 今日 昨日 本周 上周 本月 上月 今年 去年 上年 同比 环比 同期 较 比 增 减 新增 "
+                    "减少 下降 上升 增长 提高 降低 第 首 尚 未 还 再 又 每 平均 人均 户均 最 半年 季度 计划 目标 力争 预计 "
+                    "确保 争取 将 要 拟 其中 分别 不少于 不低于 至少 以上",
+}
+_VOCAB_KEYS = ("measures", "totals", "bounded_rates", "overlap_words", "complements", "rate_verbs")
+
+
+def builtin_options() -> dict:
+    """The ``numbers`` rule's vocabulary as rules.yaml gives it (for callers outside check)."""
+    from assistant.check.engine import RULES_FILE, _cached_rule_dicts
+
+    rule = next((r for r in _cached_rule_dicts(RULES_FILE) if r.get("id") == "numbers"), {})
+    return {k: rule[k] for k in _VOCAB_KEYS if k in rule}
+
+
+_CLAUSE_SPLIT = re.compile(r"[，,、：:]")
+# a heading starts a part of the report: 一、 / （一） / # … / a short line without a full stop
+_SECTION = re.compile(r"^[ \t\u3000]*(?:#|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|[^\n。；;]{1,30}$)",
+                      re.M)
+REPEAT_SPAN = 2000  # characters: a figure said again further away is another passage's business
+_PAREN = re.compile(r"[（(][^（）()\n]{0,80}[）)]")
+
+
+def _words(value) -> list[str]:
+    if value is None:
+        return []
+    return value.split() if isinstance(value, str) else [str(v) for v in value]
+
+
+class Figure:
+    """A figure: offsets of the number (not the measure), value, measure word, approximate?"""
+
+    __slots__ = ("start", "end", "value", "measure", "approx", "decimals")
+
+    def __init__(self, start: int, end: int, value: int, measure: str, approx: bool, decimals: int) -> None:
+        self.start, self.end, self.value = start, end, value
+        self.measure, self.approx, self.decimals = measure, approx, decimals
+
+
+class Inconsistency:
+    """What does not add up: shown at ``start``–``end`` (the wrong figure), made of ``spans``.
+    (Plain classes: ``dataclasses`` costs check more to import than this rule's work.)"""
+
+    __slots__ = ("kind", "start", "end", "spans", "message")
+
+    def __init__(self, kind: str, start: int, end: int, spans: list, message: str) -> None:
+        self.kind, self.start, self.end, self.spans, self.message = kind, start, end, spans, message
+
+    @property
+    def key(self) -> tuple:
+        return (self.kind, self.message)
+
+
+class Vocabulary:
+    def __init__(self, options: Optional[Mapping] = None) -> None:
+        opts = dict(_FIXED)
+        opts.update({k: v for k, v in (options or {}).items() if k in _VOCAB_KEYS})
+        if any(k not in opts for k in _VOCAB_KEYS):
+            opts = {**builtin_options(), **opts}
+        measures = sorted(set(_words(opts["measures"])), key=len, reverse=True)
+        self.measures = frozenset(measures) | {"%", "％"}
+        self.longest = max(map(len, self.measures))
+        self.totals = sorted(_words(opts["totals"]), key=len, reverse=True)
+        self.bounded = sorted(_words(opts["bounded_rates"]), key=len, reverse=True)
+        self.overlap = _words(opts["overlap_words"])
+        self.complements = [tuple(w.split("/")) for w in _words(opts.get("complements")) if "/" in w]
+        self.rate_verbs = {}
+        for w in _words(opts.get("rate_verbs")):
+            stem, _, verbs = w.partition("=")
+            self.rate_verbs[stem] = tuple(verbs.split("|")) if verbs else (stem,)
+        self.approx = _words(opts["approx_words"])
+        self.change = _words(opts["change_words"])
+        self.figure = re.compile(
+            r"(\d+(?:\.\d+)?) ?(万|亿)?(余|多)?(%|％|" + "|".join(map(re.escape, measures)) + r")")
+        self.total_rx = re.compile("(?:" + "|".join(map(re.escape, self.totals)) + r")(?![享同建治青产性识赢创谋商筑护抓管用])"
+                                   r"[^，,；;。\d]{0,8}$")
+        self.rate_rx = re.compile(
+            r"(?P<stem>[\u4e00-\u9fff]{1,6}?)(?P<word>率|占比|比例)(?:为|达|达到|是|约|近)?\s*(?P<num>\d+(?:\.\d+)?)\s*[%％]")
+
+
+_VOCAB: dict[int, Vocabulary] = {}
+
+
+def vocabulary(options: Optional[Mapping] = None) -> Vocabulary:
+    key = id(options) if options is not None else 0
+    v = _VOCAB.get(key)
+    if v is None:
+        v = _VOCAB[key] = Vocabulary(options)
+    return v
+
+
+SCALE = 10000  # figures are kept as integers in ten-thousandths: sums stay exact without decimal
+
+
+def _dec(text: str) -> Optional[int]:
+    try:
+        return round(float(text) * SCALE)
+    except ValueError:
+        return None
+
+
+_APPROX_BEFORE = ("约", "近", "超过", "逾", "超", "大约", "将近")
+_APPROX_AFTER = ("余", "多", "以上", "左右")
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def all_figures(text: str, vocab: Vocabulary) -> list[Figure]:
+    """Every figure with a measure word in the text: one pass of a plain digit pattern (a
+    regex with the measures in it scans several times slower), the measure looked up."""
+    out = []
+    measures = vocab.measures
+    longest = vocab.longest
+    n = len(text)
+    for m in _NUMBER.finditer(text):
+        s, e = m.span()
+        if s and text[s - 1] in ".．":
+            continue
+        j = e + 1 if e < n and text[e] == " " else e
+        mag = text[j] if j < n and text[j] in "万亿" else ""
+        j += len(mag)
+        more = text[j] if j < n and text[j] in "余多" else ""
+        j += len(more)
+        for k in range(longest, 0, -1):
+            measure = text[j:j + k]
+            if measure in measures:
+                break
+        else:
+            continue
+        num = m.group()
+        v = _dec(num)
+        if v is None:
+            continue
+        if mag:
+            v *= 10000 if mag == "万" else 100000000
+        approx = bool(more) or text.startswith(_APPROX_AFTER, j + len(measure)) or \
+            text[max(0, s - 2):s].endswith(_APPROX_BEFORE)
+        out.append(Figure(s, e, v, "%" if measure == "％" else measure, approx,
+                          len(num) - num.index(".") - 1 if "." in num else 0))
+    return out
+
+
+def _plain(v: float) -> str:
+    """A scaled figure as written (53600000 → 5360)."""
+    s = f"{v / SCALE:.4f}".rstrip("0").rstrip(".")
+    return s
+
+
+_LAST_CUT = re.compile(r"[，,、：:][^，,、：:]*$")
+
+
+def _clause_start(text: str, sent_start: int, pos: int) -> int:
+    m = _LAST_CUT.search(text, max(sent_start, pos - 200), pos)
+    return m.start() + 1 if m else max(sent_start, pos - 200)
+
+
+_TRIGGER = re.compile(r"共计|合计|总计|总共|一共|共有|其中|率|占比|比例|共(?![享同建治青产性识赢创谋商筑护抓管用])")
+_ENDS = "。；;！？!?\n"
+
+
+_LAST_END = re.compile(r"[。；;！？!?\n][^。；;！？!?\n]*$")
+_NEXT_END = re.compile(r"[。；;！？!?\n]")
+_SENT_MAX = 600  # a sentence longer than this is read in a window of this size around the figure
+
+
+def _sentence(text: str, pos: int) -> tuple[int, int]:
+    lo = max(0, pos - _SENT_MAX)
+    m = _LAST_END.search(text, lo, pos)
+    s0 = m.start() + 1 if m else lo
+    m = _NEXT_END.search(text, pos, pos + _SENT_MAX)
+    return s0, (m.end() if m else min(len(text), pos + _SENT_MAX))
+
+
+def inconsistencies(text: str, options: Optional[Mapping] = None) -> list[Inconsistency]:
+    """Every place where the text's own figures do not agree (see the module docstring).
+
+    Only what can hold a finding is looked at closely: sentences with a total word, 其中
+    or a rate, and figures whose eight characters before them occur again."""
+    vocab = vocabulary(options)
+    out: list[Inconsistency] = []
+    if not re.search(r"\d", text):
+        return out
+    # 1. totals and rates, sentence by sentence (a note in brackets is masked: it is no part of
+    #    a list — （由退伍军人、党员组成）, （含16家旅行社）)
+    last_end = -1
+    for m in _TRIGGER.finditer(text):
+        if m.start() < last_end:
+            continue
+        s0, s1 = _sentence(text, m.start())
+        last_end = s1
+        sent = text[s0:s1]
+        if not re.search(r"\d", sent):
+            continue
+        masked = _PAREN.sub(lambda x: "\u3000" * len(x.group()), sent)
+        figs = all_figures(masked, vocab)
+        if not figs:
+            continue
+        found: list[Inconsistency] = []
+        if len(figs) > 1:
+            _sums(masked, 0, figs, vocab, found)
+        _rates(masked, 0, len(masked), figs, vocab, found)
+        for f in found:
+            f.start += s0
+            f.end += s0
+            f.spans = [(a + s0, b + s0) for a, b in f.spans]
+        out += found
+    # 2. the same words before a figure twice: only figures whose last eight characters before
+    #    them repeat are read closely
+    windows: dict[str, list[int]] = {}
+    for m in _NUMBER.finditer(text):
+        s = m.start()
+        if s >= 8:
+            windows.setdefault(text[s - 8:s], []).append(s)
+    starts = sorted(x for xs in windows.values() if len(xs) > 1 for x in xs)
+    if starts:
+        sections = [m.start() for m in _SECTION.finditer(text)]
+        seen: dict[tuple, tuple[Figure, int]] = {}
+        for s in starts:
+            s0, s1 = _sentence(text, s)
+            figs = [f for f in all_figures(text[s:s1], vocab) if f.start == 0]
+            for f in figs:
+                f.start += s
+                f.end += s
+            _repeats(text, s0, figs, vocab, seen, out, bisect.bisect_right(sections, s0))
+    out.sort(key=lambda f: f.start)
+    return out
+
+
+def _sums(text: str, s0: int, figs: list[Figure], vocab: Vocabulary, out: list[Inconsistency]) -> None:
+    counts = [f for f in figs if f.measure != "%"]
+    for k, total in enumerate(counts):
+        cs = _clause_start(text, s0, total.start)
+        lead = text[cs:total.start]
+        said_total = bool(vocab.total_rx.match(lead.lstrip()))
+        if not said_total:
+            # 全年受理信访件64件，其中…: a figure that 其中 follows is a total too (unless it ends a
+            # list: 引入企业11家、公司1家，其中… speaks of the whole list)
+            if k + 1 < len(counts) and re.match(r"[^，,；;。]{0,4}[，,]\s*其中", text[total.end:counts[k + 1].start]) \
+                    and text[cs - 1:cs] != "、" and not re.search(r"[\d%][^，,；;。]{0,3}[，,]\s*$", text[s0:cs]):
+                _sub_parts(text, total, counts[k + 1:], vocab, out)
+            continue
+        # parts listed before: the clauses just before, one figure each in the same measure
+        parts: list[Figure] = []
+        edge = cs  # the clause before this one must end with the next part
+        for f in reversed(counts[:k]):
+            if f.measure != total.measure:
+                break
+            fcs = _clause_start(text, s0, f.start)
+            if vocab.total_rx.match(text[fcs:f.start].lstrip()):
+                break  # another total
+            if parts and _clause_start(text, s0, parts[-1].start) <= f.start:
+                break  # two figures in one clause: not a plain list
+            if re.search(r"[\u4e00-\u9fff\d]", re.sub(r"[余多]?" + re.escape(f.measure), "", text[f.end:edge], count=1)):
+                break  # a clause without a figure between: not one list
+            parts.append(f)
+            edge = fcs
+            if "其中" in text[fcs:f.start]:
+                break
+        parts.reverse()
+        if len(parts) >= 2 and not total.approx and not any(p.approx for p in parts):
+            sub = sum(p.value for p in parts)
+            if sub != total.value:
+                out.append(Inconsistency(
+                    "sum", total.start, total.end, [(p.start, p.end) for p in parts] + [(total.start, total.end)],
+                    f"前面各项相加是 {_plain(sub)}{total.measure}，这里写的合计是 {_plain(total.value)}{total.measure}"))
+                continue
+        # parts after 其中: together they cannot exceed the total
+        rest = counts[k + 1:]
+        after = text[total.end:rest[0].start] if rest else ""
+        if not rest or "其中" not in after or re.search(r"[。；;]", after):
+            continue
+        _sub_parts(text, total, rest, vocab, out)
+
+
+def _sub_parts(text: str, total: Figure, rest: list[Figure], vocab: Vocabulary, out: list[Inconsistency]) -> None:
+    """共排查120人，其中A 70人、B 65人: the parts after 其中 cannot add up to more than the total."""
+    subs: list[Figure] = []
+    sep = None
+    for f in rest:
+        if f.measure != total.measure:
+            break
+        if subs:  # the list goes on with the separator it started with (、 or ，)
+            gap = re.sub(r"[^、，,；;。]", "", text[subs[-1].end:f.start])
+            if sep is None:
+                sep = gap
+            if gap != sep or not gap or gap[0] in "；;。":
+                break
+        subs.append(f)
+    if not subs or total.approx or any(p.approx for p in subs):
+        return
+    words = text[total.end:subs[-1].end]
+    if any(w in words for w in vocab.overlap if w != "其中"):
+        return  # 女党员、少数民族党员: categories that overlap
+    sub = sum(p.value for p in subs)
+    said = [text[_clause_start(text, 0, p.start):p.start] for p in subs]
+    whole = len(subs) >= 2 and any(all(any(w in d for d in said) for w in pair) for pair in vocab.complements)
+    if whole and sub != total.value:  # 一般程序41起、简易程序17起: complementary kinds cover the total
+        out.append(Inconsistency(
+            "sum", total.start, total.end, [(total.start, total.end)] + [(p.start, p.end) for p in subs],
+            f"“其中”各项相加是 {_plain(sub)}{total.measure}，与总数 {_plain(total.value)}{total.measure} 不符"))
+    elif sub > total.value:
+        last = subs[-1]
+        out.append(Inconsistency(
+            "sum", last.start, last.end, [(total.start, total.end)] + [(p.start, p.end) for p in subs],
+            f"“其中”各项相加是 {_plain(sub)}{total.measure}，超过了总数 {_plain(total.value)}{total.measure}"))
+
+
+def _rates(text: str, s0: int, s1: int, figs: list[Figure], vocab: Vocabulary, out: list[Inconsistency]) -> None:
+    for m in vocab.rate_rx.finditer(text, s0, s1):
+        stated = _dec(m.group("num"))
+        if stated is None:
+            continue
+        num_start = m.start("num")
+        name = m.group("stem") + m.group("word")
+        rate = next((f for f in figs if f.start == num_start), None)
+        bounded = next((b for b in vocab.bounded if name.endswith(b)), None)
+        if bounded and stated > 100 * SCALE and (rate is None or not rate.approx):
+            out.append(Inconsistency("share", num_start, m.end("num"), [(num_start, m.end("num"))],
+                                     f"{bounded}不会超过 100%，这里写的是 {_plain(stated)}%"))
+            continue
+        if m.group("word") != "率" or rate is None or rate.approx or not bounded:
+            continue  # only rates of a part in its whole (整改率, 合格率 …): 完成率 may pass 100%
+        stem = m.group("stem")
+        verb = stem[-2:]
+        if len(verb) < 2 or verb in ("增长", "下降", "提高", "降低", "使用", "利用", "发生", "死亡", "出生", "增幅"):
+            continue
+        verbs = next((v for k, v in vocab.rate_verbs.items() if stem.endswith(k)), (verb,))
+        # the part: a figure before the rate in a clause that says the verb (not 不合格 for 合格率)
+        part = None
+        for f in reversed([f for f in figs if f.end <= m.start() and f.measure != "%"]):
+            cs = _clause_start(text, s0, f.start)
+            ce = _CLAUSE_SPLIT.search(text, f.end, m.start())
+            clause = text[cs:f.start] + text[f.end:ce.start() if ce else m.start()]
+            i = next((clause.find(v) for v in verbs if v in clause), -1)
+            if i >= 0 and not (i > 0 and clause[i - 1] in "不未非"):
+                part = f
+                break
+        if part is None or part.approx:
+            continue
+        base = None
+        for f in reversed([f for f in figs if f.end <= part.start and f.measure == part.measure]):
+            bcs = _clause_start(text, s0, f.start)
+            if any(v in text[bcs:f.start] for v in verbs):
+                break  # 办复建议216件、提案186件: two figures of the same verb are no part and whole
+            if f.value >= part.value and not f.approx:
+                base = f
+                break
+        if base is None or base.value == 0:
+            continue
+        computed = part.value / base.value * 100 * SCALE
+        unit = SCALE / 10 ** rate.decimals
+        if abs(computed - stated) > unit + SCALE * 0.05:
+            shown = round(computed / SCALE, 1) * SCALE
+            out.append(Inconsistency(
+                "rate", num_start, m.end("num"), [(base.start, base.end), (part.start, part.end), (num_start, m.end("num"))],
+                f"{_plain(part.value)}÷{_plain(base.value)} 是 {_plain(shown)}%，这里写的{name}是 {_plain(stated)}%"))
+
+
+_LEFT_CUT = re.compile(r"^(?:共计|合计|总计|累计|共有|共|一共|总共|全年|目前|现有|已|达到|达)+")
+
+
+def _repeats(text: str, s0: int, figs: list[Figure], vocab: Vocabulary,
+             seen: dict[tuple, tuple[Figure, int]], out: list[Inconsistency], section: int) -> None:
+    """The same words right before a figure, twice in one section, with different figures."""
+    for f in figs:
+        if f.approx or f.measure == "%":
+            continue
+        cs = _clause_start(text, s0, f.start)
+        left = re.sub(r"\s+", "", text[cs:f.start])
+        left = _LEFT_CUT.sub("", left)
+        if len(re.findall(r"[\u4e00-\u9fff]", left)) < 8 or re.search(r"[\dxX×*＊_“”《》]", left):
+            continue
+        near = text[cs:f.end + 6]
+        if any(w in near for w in vocab.change) or re.search(r"\d+\s*[年月日号时]", text[s0:f.start]):
+            continue
+        key = (section, left, f.measure)
+        prev = seen.get(key)
+        if prev is None:
+            seen[key] = (f, text.count("\n", 0, f.start) + 1)
+            continue
+        pf, line = prev
+        if f.start - pf.start > REPEAT_SPAN or re.search(r"[；;]", text[pf.end:f.start]) and \
+                "\n" not in text[pf.end:f.start]:  # 面向X，……；面向Y，……: parallel items
+            seen[key] = (f, text.count("\n", 0, f.start) + 1)
+            continue
+        if pf.value != f.value:
+            out.append(Inconsistency(
+                "repeat", f.start, f.end, [(pf.start, pf.end), (f.start, f.end)],
+                f"第 {line} 行“{left}”写的是 {_plain(pf.value)}{f.measure}，这里是 {_plain(f.value)}{f.measure}"))

@@ -1,0 +1,205 @@
+"""Values into slots: the text that replaces a mark, written as a person would write it.
+
+- Figures keep the user's writing; a value in the field's own unit goes into a slot
+  written in 万 or 亿 converted when exact (53600 辆次 → 「5.36万辆次」, 3800000 元 →
+  「380万元」); a conversion that needs rounding is left to the user, with the exact
+  figure in the reason. 余/多 after the mark are not repeated; a rate goes into 「xx%」
+  without its sign. A negative figure is never written into a count.
+- Dates give the part the slot asks for (year, month, day, hour) and must agree with
+  the parts the report writes out; a period (``4月10日至4月28日``) gives its start to the
+  first date of 「x月x日至x月x日」 and its end to the second.
+- A name that already ends with the words after the mark is not doubled (翁源县 at
+  「XX县」 → 翁源); a full name of a unit replaces the unit's generic word too
+  (城关镇第一小学 at 「××学校」 → 城关镇第一小学, never 城关镇第一小学学校).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Optional
+
+from assistant.fill.fields import Candidate
+from assistant.fill.lexicon import lexicon
+from assistant.fill.slots import Slot
+
+PART_NAME = {"year": "年份", "month": "月份", "day": "日", "hour": "时"}
+
+
+class Rendered(tuple):
+    """(text or None, reason, consume): consume is how many characters after the mark
+    the text replaces too (the unit's generic word of ××学校)."""
+
+    def __new__(cls, text: Optional[str], reason: str = "", consume: int = 0):
+        return super().__new__(cls, (text, reason, consume))
+
+
+def _strip_overlap(value: str, following: str) -> str:
+    """Drop the end of a value that the report writes right after the mark (120户 + 户… → 120),
+    whole words only (城关镇第一小学 before 学校 keeps its 学)."""
+    lex = lexicon()
+    for k in range(min(len(value) - 1, len(following)), 0, -1):
+        tail = value[-k:]
+        if following.startswith(tail) and not re.search(r"\d", tail):
+            if lex.unit_word_at(tail) or tail in lex.measure_class or k >= 2 or not re.match(r"[\u4e00-\u9fff]", tail):
+                if k == 1 and lex.unit_word_at(following) and lex.unit_word_at(following) != tail:
+                    continue  # 学 of 小学 before 学校: not the same word
+                return value[:-k]
+    return value
+
+
+def _strip_lead(value: str, preceding: str) -> str:
+    for k in range(min(len(value) - 1, len(preceding)), 0, -1):
+        head = value[:k]
+        if preceding.endswith(head) and not re.search(r"\d", head):
+            return value[k:]
+    return value
+
+
+def _decimal(text: str) -> Optional[Decimal]:
+    try:
+        return Decimal(text.replace(",", "").replace("，", ""))
+    except InvalidOperation:
+        return None
+
+
+def _plain(d: Decimal) -> str:
+    s = format(d.normalize(), "f")
+    return s.rstrip("0").rstrip(".") if "." in s else s
+
+
+def convert(text: str, from_mag: str, to_mag: str) -> tuple[Optional[str], Optional[Decimal]]:
+    """A figure from one magnitude to another: (text if exact within two decimals, exact value)."""
+    mags = lexicon().magnitudes
+    d = _decimal(text)
+    if d is None:
+        return None, None
+    f = Decimal(mags.get(from_mag, 1)) / Decimal(mags.get(to_mag, 1))
+    exact = d * f
+    if exact == exact.quantize(Decimal("0.01")) or exact == exact.to_integral_value():
+        return _plain(exact), exact
+    return None, exact
+
+
+def render(slot: Slot, cand: Candidate) -> Rendered:
+    """The text that replaces the mark, or (None, why not)."""
+    v = cand.value
+    if v.empty:
+        return Rendered(None, f"字段「{cand.name}」还没有值")
+    shape = slot.shape
+    if v.kind == "range":
+        if not slot.range_role:
+            return Rendered(None, f"字段「{cand.name}」是一段日期（{v.text}），这里只需要一个日期")
+        part = v.start if slot.range_role == "start" else v.end
+        if part is None:
+            return Rendered(None, f"字段「{cand.name}」的起止日期不完整")
+        from dataclasses import replace
+
+        return render(slot, replace(cand, value=part))
+    if shape in ("year", "month", "day", "hour"):
+        return _render_date_part(slot, cand)
+    text = v.text
+    if shape == "number":
+        return _render_number(slot, cand)
+    if shape == "date":
+        if v.kind == "date":
+            return Rendered(v.text)
+        return Rendered(None, f"字段「{cand.name}」的值不是日期")
+    # names, other, explicit
+    if v.kind == "date" and shape == "explicit":
+        return Rendered(v.text)
+    if shape == "explicit" and v.kind == "number" and v.text.startswith("-"):
+        return Rendered(None, f"字段「{cand.name}」的值是负数（{v.text}），请核对")
+    if shape in ("name", "other") and slot.unit_word and v.kind in ("name", "text"):
+        lex = lexicon()
+        ending = lex.unit_word_ending(text)
+        stripped = _strip_overlap(text, slot.after)
+        if stripped != text and lex.unit_word_at(text[len(stripped):]):
+            return Rendered(_strip_lead(stripped, slot.before))  # 新绛县第二中学 at ××中学 → 新绛县第二
+        if ending and lex.same_family(ending, slot.unit_word):
+            return Rendered(_strip_lead(text, slot.before), "", len(slot.unit_word))  # ××学校 → 城关镇第一小学
+        place = text.find(slot.unit_word) if lex.unit_family.get(slot.unit_word) in ("town", "county", "village") else -1
+        if place > 0 and stripped == text:  # 石门镇中心卫生院 at ××镇卫生院 → 石门
+            return Rendered(_strip_lead(text[:place], slot.before))
+    text = _strip_overlap(text, slot.after)
+    text = _strip_lead(text, slot.before)
+    if shape == "explicit" and v.kind == "number" and v.unit:
+        text = text + v.unit
+    return Rendered(text)
+
+
+def _render_date_part(slot: Slot, cand: Candidate) -> Rendered:
+    v = cand.value
+    shape = slot.shape
+    if v.kind == "number":
+        n = v.text
+        if not re.fullmatch(r"\d{1,4}", n):
+            return Rendered(None, f"字段「{cand.name}」的值不是{PART_NAME[shape]}")
+        num = int(n)
+        ok = {"year": 1900 <= num <= 2100, "month": 1 <= num <= 12, "day": 1 <= num <= 31, "hour": 0 <= num <= 24}
+        if not ok[shape]:
+            return Rendered(None, f"字段「{cand.name}」的值不像{PART_NAME[shape]}")
+        return Rendered(n)
+    part = v.part(shape)
+    if part is None:
+        return Rendered(None, f"字段「{cand.name}」的值没有{PART_NAME[shape]}")
+    for key, lit in slot.literal_date.items():
+        have = getattr(v, key, None)
+        if have is not None and have != lit:
+            return Rendered(None, f"字段「{cand.name}」的日期与报告中写明的{PART_NAME[key]}（{lit}）不一致")
+    if shape == "year":
+        digits = re.search(r"(\d+)$", slot.before)
+        if digits:
+            if not part.startswith(digits.group(1)):
+                return Rendered(None, f"字段「{cand.name}」的年份与报告中的“{digits.group(1)}”对不上")
+            part = part[len(digits.group(1)):]
+    return Rendered(part)
+
+
+def _render_number(slot: Slot, cand: Candidate) -> Rendered:
+    v = cand.value
+    lex = lexicon()
+    if v.kind != "number":
+        return Rendered(None, f"字段「{cand.name}」的值不是数字")
+    text = v.text
+    if text.startswith("-"):
+        return Rendered(None, f"字段「{cand.name}」的值是负数（{text}），报告中的这个数不能为负，请核对")
+    if v.unit and v.unit != "%" and slot.measure and v.unit != slot.measure:
+        unit_mag = v.unit[0] if v.unit[0] in lex.magnitudes and len(v.unit) > 1 else ""
+        unit_rest = v.unit[len(unit_mag):]
+        if lex.measure_class.get(unit_rest or v.unit) != lex.measure_class.get(slot.measure) \
+                and unit_rest not in ("件套", "台套"):
+            return Rendered(None, f"字段「{cand.name}」的单位“{v.unit}”与报告中的“{slot.measure}”不符")
+    has_mag = re.search(r"(万|亿|千|百)余?多?$", text)
+    value_mag = has_mag.group(1) if has_mag else cand.mag
+    if has_mag:
+        text = text[: has_mag.start()]
+    if slot.more:
+        text = re.sub(r"(余|多)$", "", text)
+    elif re.search(r"(余|多)$", v.text):
+        text = re.sub(r"(余|多)$", "", text)
+    if slot.mag != value_mag:
+        if slot.mag:  # 53600 (辆次) into xx万辆次 → 5.36
+            conv, exact = convert(text, value_mag, slot.mag)
+            if conv is None:
+                if exact is None:
+                    return Rendered(None, f"字段「{cand.name}」的值“{v.text}”不是数字")
+                return Rendered(None, f"报告中是“{slot.mag}{slot.measure}”，字段「{cand.name}」的值 {v.text}"
+                                      f" 换算后是 {_plain(exact)}{slot.mag}，请确定保留几位小数后填写")
+            text = conv
+        else:  # 3.4 (万人) into xx人: keep the magnitude in the text
+            text = text + value_mag
+    elif has_mag and not slot.mag:
+        text = text + value_mag
+    if v.unit == "%" and slot.measure in ("%", "％"):
+        text = text.rstrip("%％")
+    elif slot.measure in ("%", "％") and v.unit != "%":
+        d = _decimal(text)
+        decimals = len(text.split(".")[1]) if "." in text else 0
+        if d is not None and (0 < d < 1 and decimals >= 2 or 1 <= d < 10 and decimals >= 3):
+            text = _plain(d * 100)  # 0.1289 / 1.073: a rate kept as a fraction (as Excel keeps it) → 12.89 / 107.3
+        elif d is not None and 0 < d < 1:
+            return Rendered(None, f"字段「{cand.name}」的值 {text} 是小数，报告中是百分数；请写成百分数（如 {_plain(d * 100)}%）")
+    elif v.unit and not slot.measure and not slot.after.startswith(v.unit):
+        text = text + v.unit
+    return Rendered(text)
