@@ -79,11 +79,11 @@ def subkind_for(kind: str, heading: str | None, body: str, unit: str | None = No
 def classify_text(conn: sqlite3.Connection, norm, single: bool = False, unit: str | None = None):  # noqa: ANN001
     """Predictions for the sections of a normalised report (or the whole text with ``single``)."""
     from assistant import outline
-    from assistant.classify.features import section_contexts
+    from assistant.classify.features import SINGLE_ROLE, section_contexts
 
     if single:
         line = norm.raw_line_col(0)[0] if norm.text else 1
-        items = [(None, norm.text, "section", line, None)]
+        items = [(None, norm.text, SINGLE_ROLE, line, None)]
         tree = None
     else:
         tree = outline.parse(norm)

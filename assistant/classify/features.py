@@ -24,6 +24,14 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _PLAN = re.compile(r"进一步|继续|持续|将|要|下一步|下步|计划|力争|确保")
 _PROBLEM = re.compile(r"不足|不够|不强|不高|不到位|薄弱|欠缺|难以|困难|问题|未|缺乏|滞后|压力")
 MAX_BODY_TOKENS = 800
+# Only the start of a long body is segmented when its tokens are not given: the first
+# MAX_BODY_TOKENS tokens come from far fewer characters than this.
+MAX_BODY_CHARS = 4000
+# Parts whose items take the part's kind whatever their topic (LABELLING.md: an item of a
+# plans part is next_steps, an item of a problems part is a problem): the section's place
+# decides, not its words (classify.model.LinearModel.predict).
+PART_RULE = ("next_steps", "problems")
+RULE = "rule:"
 BLOCK_WEIGHTS = {"heading": 1.0, "body": 1.0, "cues": 1.0}
 
 
@@ -82,8 +90,12 @@ def context_of(numbers: Sequence[str | None], containers: Sequence[object] | Non
 
 
 def section_contexts(secs: Sequence) -> list[dict]:
-    """``context_of`` for the ``outline.sections()`` of one report."""
-    return context_of([s.number for s in secs], [s.container_line for s in secs])
+    """``context_of`` for the ``outline.sections()`` of one report, with what the heading of
+    the part each section stands in says of it (``part``: next_steps, problems, review, None)."""
+    out = context_of([s.number for s in secs], [s.container_line for s in secs])
+    for c, s in zip(out, secs):
+        c["part"] = s.part
+    return out
 
 
 def raw_features(heading: str | None, body: str, role: str, tokens: list[str] | None = None,
@@ -101,7 +113,7 @@ def raw_features(heading: str | None, body: str, role: str, tokens: list[str] | 
     for g in _bigrams(heading):
         head["hc:" + g] = head.get("hc:" + g, 0.0) + 1.0
     counts: dict[str, int] = {}
-    toks = tokens if tokens is not None else segment.cut(body)
+    toks = tokens if tokens is not None else segment.cut(body[:MAX_BODY_CHARS])
     for t in toks[:MAX_BODY_TOKENS]:
         n = _norm_token(t)
         if n:
@@ -127,14 +139,38 @@ def raw_features(heading: str | None, body: str, role: str, tokens: list[str] | 
             ctx[f"runof:{min(context['run'], 2)}/{min(runs, 3)}"] = 1.0
             if context.get("last"):
                 ctx["last_run"] = 1.0
+        part = context.get("part")
+        if part:
+            # the heading of the part it stands in (2023年工作安排, 存在的问题, 工作回顾)
+            ctx["part:" + part] = 1.0
+            if part in PART_RULE:
+                ctx[RULE + part] = 1.0
     per100 = max(len(body) / 100, 1.0)
     ctx["plan"] = min(len(_PLAN.findall(body)) / per100, 3.0) / 3.0
     ctx["problem"] = min(len(_PROBLEM.findall(body)) / per100, 3.0) / 3.0
     from assistant.classify.keywords import predict as keyword_kind
 
-    # the keyword baseline's own answer is one more feature (the model learns when to trust it)
-    feats = {f"role:{role}": 1.0, "base:" + keyword_kind(heading, body, role): 1.0}
+    # the keyword baseline's own answer is one more feature (the model learns when to trust it);
+    # not for a text alone (the rules take openings and closings from the place only)
+    feats = {f"role:{role}": 1.0}
+    if role != SINGLE_ROLE:
+        feats["base:" + keyword_kind(heading, body, role)] = 1.0
     for name, block in (("heading", head), ("body", bodyf), ("cues", cues)):
         feats.update(_normalised(block, BLOCK_WEIGHTS[name]))
     feats.update(ctx)  # one-hot and [0, 1] values: already on the scale of the blocks
     return feats
+
+
+# Features of a section's place in its report (role, position, numbering runs, part): what a
+# section classified alone (``assist classify --single``) does not have.
+_PLACE = ("role:", "pos:", "run:", "runof:", "last_run", "part:", RULE, "base:")
+SINGLE_ROLE = "single"
+
+
+def alone(feats: dict[str, float]) -> dict[str, float]:
+    """The features of the same text classified alone: without its place in a report
+    (training adds these so that an opening paragraph alone still reads as an opening), nor
+    the keyword rules' answer (which takes an opening or closing from the place)."""
+    out = {k: v for k, v in feats.items() if not k.startswith(_PLACE)}
+    out["role:" + SINGLE_ROLE] = 1.0
+    return out

@@ -30,6 +30,10 @@ CREATE TABLE IF NOT EXISTS model_features(feature TEXT PRIMARY KEY, weights BLOB
 
 C = 0.3
 FOLDS = 5
+# The part rule (features.PART_RULE): its kinds, feature prefix, and the confidence it gives.
+RULE_KINDS = ("next_steps", "problems")
+RULE_PREFIX = "rule:"
+RULE_CONFIDENCE = 0.9
 
 
 @dataclass
@@ -52,8 +56,14 @@ class LinearModel:
         return softmax([v / self.temperature for v in self.decision(feats)])
 
     def predict(self, feats: dict[str, float]) -> tuple[str, float, list[float]]:
+        """(kind, confidence, probabilities). A section inside a plans or problems part
+        (a ``rule:`` feature, features.PART_RULE) takes that kind, whatever the scores."""
         p = self.proba(feats)
         j = max(range(len(p)), key=p.__getitem__)
+        for kind in RULE_KINDS:
+            if RULE_PREFIX + kind in feats and kind in self.classes:
+                j = self.classes.index(kind)
+                return kind, max(p[j], RULE_CONFIDENCE), p
         return self.classes[j], p[j], p
 
     # --- storage ---------------------------------------------------------------------------
@@ -122,6 +132,11 @@ def _fit(samples: list[dict[str, float]], labels: list[str]):
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.svm import LinearSVC
 
+    from assistant.classify.features import alone
+
+    # each section also as it reads alone (classify --single): same kind, no place in a report
+    samples = list(samples) + [alone(f) for f in samples]
+    labels = list(labels) + list(labels)
     vec = DictVectorizer()
     X = vec.fit_transform(samples).tocsr()
     # liblinear accepts 32-bit indices only; DictVectorizer may hand out 64-bit ones

@@ -33,7 +33,7 @@ from assistant.corpus import store
 if TYPE_CHECKING:
     from assistant.segment import WordTags
 
-SCHEMA_VERSION = "9"  # bump when the index content changes: tables, outline, features, model
+SCHEMA_VERSION = "10"  # bump when the index content changes: tables, outline, features, model
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
