@@ -28,9 +28,10 @@ MAX_BODY_TOKENS = 800
 # MAX_BODY_TOKENS tokens come from far fewer characters than this.
 MAX_BODY_CHARS = 4000
 # Parts whose items take the part's kind whatever their topic (LABELLING.md: an item of a
-# plans part is next_steps, an item of a problems part is a problem): the section's place
-# decides, not its words (classify.model.LinearModel.predict).
-PART_RULE = ("next_steps", "problems")
+# plans part is next_steps): the section's place decides, not its words
+# (classify.model.LinearModel.predict). A problems part is never split into its items
+# (outline.sections keeps it whole), so it needs no rule.
+PART_RULE = ("next_steps",)
 RULE = "rule:"
 BLOCK_WEIGHTS = {"heading": 1.0, "body": 1.0, "cues": 1.0}
 
@@ -89,12 +90,30 @@ def context_of(numbers: Sequence[str | None], containers: Sequence[object] | Non
     return out
 
 
+def plan_density(text: str) -> float:
+    """Plan words (将, 继续, 进一步, 下一步…) per hundred characters."""
+    return len(_PLAN.findall(text)) / max(len(text) / 100, 1.0)
+
+
 def section_contexts(secs: Sequence) -> list[dict]:
     """``context_of`` for the ``outline.sections()`` of one report, with what the heading of
-    the part each section stands in says of it (``part``: next_steps, problems, review, None)."""
+    the part each section stands in says of it (``part``: next_steps, problems, review, None).
+
+    The last run is flagged only when it speaks more of plans than the rest of the report's
+    body does: numbering that starts again in an excerpt, or in a list of measures, is not
+    the plans part of a report."""
     out = context_of([s.number for s in secs], [s.container_line for s in secs])
     for c, s in zip(out, secs):
         c["part"] = s.part
+    last = [i for i, c in enumerate(out) if c["last"]]
+    rest = [i for i, (c, s) in enumerate(zip(out, secs)) if not c["last"] and s.role == "section"]
+    if last and rest:
+        def mean(idx: list[int]) -> float:
+            return sum(plan_density(secs[i].text) for i in idx) / len(idx)
+
+        if mean(last) <= mean(rest):
+            for i in last:
+                out[i]["last"] = False
     return out
 
 

@@ -148,7 +148,24 @@ class Piece:
     @property
     def raw_line(self) -> int:
         """The line of the file as written where the body starts."""
+        if self.text is None:
+            return self._line
         return self.text.raw_line_col(0)[0] if self.text.text else 1
+
+    @property
+    def body(self) -> str:
+        return self._body if self.text is None else self.text.text
+
+    def freeze(self) -> None:
+        """Keep the body and its first line, drop the map back to the file (a per-character
+        table, several times the text's size: an import of many files keeps only what it
+        writes)."""
+        if self.text is not None:
+            self._line, self._body = self.raw_line, self.text.text
+            self.text = None  # type: ignore[assignment]
+
+    _line: int = 1
+    _body: str = ""
 
 
 # --- unit guess -------------------------------------------------------------
@@ -258,6 +275,8 @@ def classify_piece(text: str) -> tuple[str, str]:
         return "survey", "问卷调查"
     if len(set(GARBLED_CUES.findall(text))) >= 3:
         return "other", "机器改写的文字"
+    if _reporting_speech(text):
+        return "report", ""
     essay = len(ESSAY_CUES.findall(text)) * 1000 / n
     report = len(REPORT_CUES.findall(text)) * 1000 / n
     headings = sum(1 for line in text.split("\n") if HEADING_START.match(line) or LIST_START.match(line))
@@ -269,6 +288,19 @@ def classify_piece(text: str) -> tuple[str, str]:
     if len(text) < 60:
         return "other", "篇幅过短"
     return "report", ""
+
+
+# A speech that says it reports (各位代表：现在，我代表市人民政府向大会报告工作 / 各位领导：现将……汇报如下):
+# a 工作报告 or 汇报发言, whatever its rhetoric.
+REPORTING = re.compile(r"报告工作|汇报工作|汇报如下|报告如下|作(?:工作)?汇报|汇报.{0,12}情况")
+
+
+def _reporting_speech(text: str) -> bool:
+    lines = [ln.strip() for ln in text[:400].split("\n") if ln.strip()]
+    for k, line in enumerate(lines[:4]):
+        if SPEECH_SALUTATION.match(line):
+            return bool(REPORTING.search(" ".join(lines[k:k + 3])[:300]))
+    return False
 
 
 def paragraph_essay_score(text: str) -> float:
@@ -486,7 +518,9 @@ def split_reports(norm: MappedText, whole: bool = False, title: str = "") -> lis
             continue
         title, part = _title_of(seg.titles)
         body = [texts[i] for i in seg.lines]
-        cuts = [0] + _glued_starts(body) + [len(body)]
+        # a speech that reports (各位代表：……报告工作) is one report, its rhetoric included
+        glued = [] if _reporting_speech("\n".join(body[:4])) else _glued_starts(body)
+        cuts = [0] + glued + [len(body)]
         for a, b in zip(cuts, cuts[1:]):
             first, last = seg.lines[a], seg.lines[b - 1]
             start = entries[first][0]
@@ -621,6 +655,8 @@ def import_paths(paths: Sequence[str | Path], corpus_dir: str | Path, unit: Opti
                 p.unit = unit
         if not pieces:
             raise InputError(f"{path} 中没有可导入的正文")
+        for p in pieces:
+            p.freeze()
         prepared.append((str(path), sha, pieces))
 
     # 2. what is already there
@@ -656,7 +692,7 @@ def import_paths(paths: Sequence[str | Path], corpus_dir: str | Path, unit: Opti
         prefix = doc_prefix(path, sha)
         position = 0
         for p in pieces:
-            key = _body_key(p.text.text)
+            key = _body_key(p.body)
             if key in known_body:
                 fr.skipped.append({"title": p.title, "position": p.position, "reason": "内容重复"})
                 continue
@@ -678,7 +714,7 @@ def import_paths(paths: Sequence[str | Path], corpus_dir: str | Path, unit: Opti
             if p.back_matter_line:
                 extra["back_matter_line"] = str(p.back_matter_line)
             sd = store.StoredDoc(id=doc_id, title=p.title or _title_from_name(path), unit=p.unit,
-                                 body=p.text.text, type=p.type, source=_source_name(path),
+                                 body=p.body, type=p.type, source=_source_name(path),
                                  position=position, source_sha256=sha, extra=extra)
             plan.append(sd)
             fr.added.append({"id": doc_id, "title": sd.title, "unit": sd.unit, "type": sd.type,
