@@ -181,7 +181,7 @@ def test_fast_phrase_table_is_the_reference_one(tmp_path: Path) -> None:
     conn = sqlite3.connect(db)
     fast = _phrase_dump(conn)
     conn.executescript("DROP TABLE phrases_fts; DROP TABLE phrases;")
-    assert phrases.build(conn) == len(fast[0])
+    assert len(set(phrases.build(conn).values())) == len(fast[0])
     assert _phrase_dump(conn) == fast
     texts = {r[2] for r in fast[0]}
     assert {"严格落实 居家隔离\u3000措施，每日测量体温两次以上。", "加强消杀防疫，每天对公共区域进行消毒消杀。"} <= texts

@@ -92,18 +92,29 @@ def _root(
     ctx: typer.Context,
     plugins: Optional[list[Path]] = typer.Option(
         None, "--plugins", envvar="ASSIST_PLUGINS", file_okay=False, metavar="DIR",
-        help="再从这个文件夹加载单位类型插件（可重复；也可用环境变量 ASSIST_PLUGINS，多个用系统路径分隔符隔开）。",
+        help="再从这个文件夹加载插件（单位类型、主题及其范文；可重复；也可用环境变量 ASSIST_PLUGINS，多个用系统路径分隔符隔开）。",
+    ),
+    run_plugin_code: Optional[bool] = typer.Option(
+        None, "--run-plugin-code/--no-plugin-code", envvar="ASSIST_RUN_PLUGIN_CODE",
+        help="运行插件文件夹里的 plugin.py（默认不运行：文件夹插件只作为数据加载；pip 安装的插件照常运行）。"
+             "只对信得过的文件夹使用。",
     ),
 ) -> None:
-    # Hand the plugin folders to the unit registry (loaded lazily, only by commands
-    # that need unit types); forget them when the command ends.
-    from assistant.units import set_plugin_dirs
+    # Hand the plugin folders to the registry (loaded lazily, only by commands that need
+    # unit types or topics); forget them when the command ends.
+    from assistant.units import set_plugin_code, set_plugin_dirs
 
     for folder in plugins or ():
         if not folder.is_dir():
             raise InputError(f"插件文件夹不存在：{folder}")
     set_plugin_dirs(plugins or None)
-    ctx.call_on_close(lambda: set_plugin_dirs(None))
+    set_plugin_code(run_plugin_code)
+
+    def forget() -> None:
+        set_plugin_dirs(None)
+        set_plugin_code(None)
+
+    ctx.call_on_close(forget)
 
 
 class Format(str, enum.Enum):

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Sequen
 from assistant import paths
 from assistant.atomic import atomic_path
 from assistant.corpus import store
+from assistant.units.fitness import DocStats
 
 if TYPE_CHECKING:
     from assistant.segment import WordTags
@@ -39,15 +40,21 @@ SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE documents(
   id INTEGER PRIMARY KEY, doc_id TEXT UNIQUE, title TEXT, unit TEXT, type TEXT,
-  source TEXT, position INTEGER, path TEXT, chars INTEGER);
+  source TEXT, position INTEGER, path TEXT, chars INTEGER,
+  topic TEXT,   -- the topic plugin's name (from the file's header, else inferred)
+  origin TEXT); -- shipped (the corpus that ships), fanwen (a plugin's 范文) or user
 CREATE TABLE sections(
   id INTEGER PRIMARY KEY, doc INTEGER REFERENCES documents(id), ord INTEGER, role TEXT,
   level INTEGER, number TEXT, heading TEXT, line INTEGER, kind TEXT, text TEXT, tokens TEXT,
   container INTEGER);  -- line of the heading whose children it is (outline.Section.container)
 CREATE TABLE sentences(
   id INTEGER PRIMARY KEY, doc INTEGER REFERENCES documents(id), section INTEGER REFERENCES sections(id),
-  ord INTEGER, line INTEGER, text TEXT, tokens TEXT);
+  ord INTEGER, line INTEGER, text TEXT, tokens TEXT,
+  phrase INTEGER);  -- phrases.id of its neutral form (NULL: it makes no phrase)
 CREATE TABLE tokens(token TEXT PRIMARY KEY, df INTEGER) WITHOUT ROWID;
+-- assistant.units.fitness: the words that mark a unit type's or a topic's text (scope
+-- 'unit' or 'topic'), with the types they belong to (comma-separated)
+CREATE TABLE marks(scope TEXT, word TEXT, types TEXT, PRIMARY KEY(scope, word)) WITHOUT ROWID;
 """
 
 POST_INDEX = """
@@ -95,6 +102,14 @@ def _dict_files(dirs: Iterable[Path]) -> list[Path]:
     return out
 
 
+def _plugin_files() -> list[Path]:
+    """The data files of the plugins in use: their words decide what a sentence serves."""
+    from assistant.units import all_topics, all_units
+
+    found = [x.source for x in (*all_units(), *all_topics()) if x.source is not None]
+    return sorted({Path(p) for p in found if Path(p).is_file()}, key=str)
+
+
 def signature(dirs: list[Path]) -> str:
     """Content hash of everything the index is built from."""
     from assistant.classify import KINDS_FILE
@@ -103,7 +118,7 @@ def signature(dirs: list[Path]) -> str:
     h = hashlib.sha256(f"schema {SCHEMA_VERSION}\n".encode())
     labels = [Path(d) / LABELS for d in dirs if (Path(d) / LABELS).is_file()]  # what the model learns
     # and the cue lists its features count
-    for p in corpus_files(dirs) + _dict_files(dirs) + labels + [KINDS_FILE]:
+    for p in corpus_files(dirs) + _dict_files(dirs) + labels + [KINDS_FILE] + _plugin_files():
         h.update(str(p.name).encode() + b"\0")
         h.update(p.read_bytes())
         h.update(b"\0")
@@ -211,6 +226,10 @@ def analyse_file(path: Path, known: Optional[dict] = None, tags: Optional[WordTa
         if tags is None:
             known = None  # no tagger that cuts as the cutter: the phrase table tags its sentences itself
     doc = store.load(path)
+    if not doc.topic:
+        from assistant.units import guess_topic
+
+        doc.topic = guess_topic(doc.body, doc.title) or ""
     tree = outline.parse(MappedText(doc.body), title_hint=doc.title or None)
     doc_secs = outline.sections(tree)
     contexts = section_contexts(doc_secs)
@@ -309,7 +328,7 @@ def _worker_init(keep_words: bool) -> None:
                    tags=segment.word_tags(local_name, NAME_TAGS))
 
 
-def _analyse_run(paths: list[Path]) -> tuple[list, Counter, list, list]:
+def _analyse_run(paths: list[Path]) -> tuple[list, Counter, list, list, tuple]:
     """In a worker: analyse_file for each path, with the worker's own tables of known
     sentences and word tags. Returns the results, the run's document frequencies, and the
     phrase entries the run added. What is sent back is kept small (unpickling is on the
@@ -320,16 +339,26 @@ def _analyse_run(paths: list[Path]) -> tuple[list, Counter, list, list]:
     k0, t0 = len(known), len(tokens)
     out = []
     df: Counter[str] = Counter()
+    stats = DocStats()
     for path in paths:
         doc, sections = analyse_file(path, known, tags, tokens)
+        vocab: set[str] = set()
         for sec in sections:
             df.update(sec[9])
+            vocab |= sec[9]
+        _count_doc(doc, vocab, stats)
         out.append((doc, [sec[:6] + (sec[6] if keep_words else None,) + sec[7:9] + (None,) + sec[10:] for sec in sections]))
-    return out, df, list(islice(known.items(), k0, None)), list(islice(tokens.items(), t0, None))
+    return (out, df, list(islice(known.items(), k0, None)), list(islice(tokens.items(), t0, None)), stats)
+
+
+def _count_doc(doc: store.StoredDoc, vocab: set[str], stats: DocStats) -> None:
+    """A report's words, counted for its unit type and topic."""
+    if doc.type == "report":
+        stats.add(doc.unit, doc.topic, vocab)
 
 
 def _analysed(files: list[Path], known: dict, tags: Optional[WordTags], phrase_tokens: dict,
-              df: Counter, keep_words: bool, jobs: int) -> Iterator[tuple]:
+              df: Counter, keep_words: bool, jobs: int, stats: DocStats) -> Iterator[tuple]:
     """``analyse_file`` for each file, in order, filling ``known`` and ``phrase_tokens``;
     a section's vocabulary is None when it has already been counted into ``df``.
 
@@ -355,8 +384,9 @@ def _analysed(files: list[Path], known: dict, tags: Optional[WordTags], phrase_t
         # leave the pool's reader thread waiting for the rest of it forever).
         with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), _worker_init, (keep_words,)) as pool:
             try:
-                for results, run_df, new_known, new_tokens in pool.map(_analyse_run, runs):
+                for results, run_df, new_known, new_tokens, run_stats in pool.map(_analyse_run, runs):
                     df.update(run_df)
+                    stats.merge(run_stats)
                     for text, value in new_known:
                         known.setdefault(text, value)
                     for text, value in new_tokens:
@@ -366,7 +396,12 @@ def _analysed(files: list[Path], known: dict, tags: Optional[WordTags], phrase_t
                 pool.shutdown(cancel_futures=True)
         return
     for path in files:
-        yield analyse_file(path, known, tags, phrase_tokens)
+        doc, sections = analyse_file(path, known, tags, phrase_tokens)
+        vocab: set[str] = set()
+        for sec in sections:
+            vocab |= sec[9]
+        _count_doc(doc, vocab, stats)
+        yield doc, sections
 
 
 def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress] = None,
@@ -386,6 +421,7 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
 
     t0 = time.perf_counter()
     files = corpus_files(dirs)
+    origins = _origins(dirs)
     for d in _dict_files(dirs):
         segment.load_userdict(d)
     labels = labels_mod.read_all(dirs) if train_model else {}
@@ -406,16 +442,18 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
             known: dict[str, tuple[str, str, str] | None] = {}  # sentence → phrases.candidate()
             tags = segment.word_tags(local_name, NAME_TAGS)  # after the dictionaries: word → tag
             phrase_tokens: dict[str, str] = {}  # sentence → the tokens the phrase table keeps
-            analysis = _analysed(files, known, tags, phrase_tokens, df, bool(labels), jobs)
+            stats = DocStats()  # words per unit type and topic
+            analysis = _analysed(files, known, tags, phrase_tokens, df, bool(labels), jobs, stats)
             with contextlib.closing(analysis):  # an error below stops the workers at once
                 for doc_no, (doc, sections) in enumerate(analysis, 1):
                     path = files[doc_no - 1]
                     doc_rows.append((doc_no, doc.id, doc.title, doc.unit, doc.type, doc.source, doc.position,
-                                     str(path), len(doc.body)))
+                                     str(path), len(doc.body), doc.topic or None,
+                                     "fanwen" if doc.fanwen else origins.get(path.parent, "user")))
                     for s_ord, (role, level, number, heading, line, text, words, context, sentences,
                                 vocab, container) in enumerate(sections):
                         sec_id += 1
-                        sent_rows += [(sent_id + o, doc_no, sec_id, o - 1, s_line, s_text, s_toks)
+                        sent_rows += [[sent_id + o, doc_no, sec_id, o - 1, s_line, s_text, s_toks, None]
                                       for o, (s_line, s_text, s_toks) in enumerate(sentences, 1)]
                         sent_id += len(sentences)
                         # " ".join(words): no sentence is without tokens
@@ -428,17 +466,20 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
                     if progress:
                         progress(doc_no, len(files))
             model_key = _assign_kinds(conn, labels, sec_rows, sec_info, target) if labels else None
-            insert_rows(conn, "documents", 9, doc_rows)
+            insert_rows(conn, "documents", 11, doc_rows)
             insert_rows(conn, "sections", 12, sec_rows)
-            insert_rows(conn, "sentences", 7, sent_rows)
             insert_rows(conn, "tokens", 2, df.items())
-            conn.executescript(POST_INDEX)
+            fitness = _fitness(conn, stats, doc_rows, sec_rows, tags)
             # The phrase table reads the sentences with their section and document from memory
             # (the same rows as phrases._ROWS in the same order).
             phrase_rows = ((s_text, s_toks, s_line, o, sec_rows[sec - 1][8], sec_rows[sec - 1][3],
-                            sec_rows[sec - 1][6], doc_rows[doc - 1][3], doc_rows[doc - 1][1])
-                           for _, doc, sec, o, s_line, s_text, s_toks in sent_rows)
-            phrases.build(conn, phrase_rows, known, phrase_tokens)
+                            sec_rows[sec - 1][6], doc_rows[doc - 1][3], doc_rows[doc - 1][1], doc_rows[doc - 1][9])
+                           for _, doc, sec, o, s_line, s_text, s_toks, _ in sent_rows)
+            phrase_of = phrases.build(conn, phrase_rows, known, phrase_tokens, fitness)
+            for row in sent_rows:
+                row[7] = phrase_of.get(row[5])
+            insert_rows(conn, "sentences", 8, sent_rows)
+            conn.executescript(POST_INDEX)
             conn.executemany(
                 "INSERT INTO meta VALUES (?,?)",
                 [("signature", sig), ("schema", SCHEMA_VERSION), ("built_at", str(int(time.time()))),
@@ -450,6 +491,62 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
             conn.close()
     return BuildStats(target, len(files), len(sec_rows), len(sent_rows), sum(r[8] for r in doc_rows),
                       time.perf_counter() - t0, True)
+
+
+def _origins(dirs: list[Path]) -> dict[Path, str]:
+    """Where each folder's reports come from: the shipped corpus, a plugin's 范文, the user."""
+    shipped_corpus = paths.shipped("corpus").resolve()
+    out: dict[Path, str] = {}
+    for d in dirs:
+        d = Path(d)
+        origin = "fanwen" if d.name == store.FANWEN else ("shipped" if d.resolve() == shipped_corpus else "user")
+        out[d] = origin
+        out[d / store.REPORTS] = origin
+        out[d / store.OTHER] = origin
+    return out
+
+
+def _fitness(conn: sqlite3.Connection, stats: DocStats, doc_rows: list[tuple], sec_rows: list[list],
+             tags: Optional["WordTags"]):
+    """The unit and topic marks (declared by the plugins, learned from these reports), stored
+    in the ``marks`` table, and what the phrase table needs to tell what each phrase serves."""
+    from assistant.suggest.phrases import Fitness
+    from assistant.units import all_topics, all_units
+    from assistant.units import fitness as fit
+
+    units, topics = all_units(), all_topics()
+    keep = tuple(dict.fromkeys(k for u in units for k in u.keep))
+    reports = {r[0] for r in doc_rows if r[4] == "report"}
+    texts: dict[int, list[str]] = {}
+    for row in sec_rows:
+        if row[1] in reports:
+            texts.setdefault(row[1], []).append(row[9] or "")
+    if tags is not None:
+        stats.tags = _tags_of(stats, tags)
+    declared = {"unit": fit.declared_unit_marks(units), "topic": fit.declared_topic_marks(topics)}
+    safe = fit.safe_words(units)
+    cands = {scope: fit.learned_candidates(stats, declared[scope], scope, safe) for scope in declared}
+    words = set().union(*declared.values(), *cands.values())
+    counts = fit.substring_counts(words, ((doc_rows[d - 1][3], doc_rows[d - 1][9], "\n".join(t))
+                                          for d, t in texts.items()))
+    tables = []
+    for scope, names in (("unit", [u.name for u in units]), ("topic", [t.name for t in topics])):
+        table = fit.build_table(scope, declared[scope], names, keep, cands[scope], counts)
+        insert_rows(conn, "marks", 3, [(scope, w, t) for w, t in table.to_rows()])
+        tables.append(table)
+    return Fitness(*tables)
+
+
+def _tags_of(stats: DocStats, tags: "WordTags") -> dict[str, str]:
+    """Parts of speech of the words seen in enough reports to be learned as marks."""
+    from assistant.units.fitness import MIN_DOCS
+
+    seen: Counter[str] = Counter()
+    for counter in stats.words.values():
+        seen.update(counter)
+    words = [w for w, n in seen.items() if n >= MIN_DOCS]
+    tags.learn(set(words))
+    return {w: tags.tag.get(w, "x") for w in words}
 
 
 def _assign_kinds(conn: sqlite3.Connection, labels: dict, sec_rows: list[list], sec_info: list,
