@@ -181,7 +181,8 @@ def test_eval_grouped_cv_beats_the_plain_keyword_baseline(cli) -> None:
     the plain baseline (the typical cues of section-kinds.md)."""
     from assistant.classify import evaluate
 
-    r = cli("eval", "classify", "--curve-repeats", "0", "--silver", "0", "--format", "json")
+    r = cli("eval", "classify", "--corpus", str(paths.shipped("corpus")), "--curve-repeats", "0", "--silver", "0",
+            "--format", "json")
     assert r.exit_code == 0, r.stderr
     res = json.loads(r.stdout)
     n = sum(1 for _ in corpus_sections())
@@ -264,8 +265,8 @@ def test_eval_repeated_splits(cli) -> None:
     first split's figures are the headline ones."""
     from assistant.classify.evaluate import shuffled_group_folds
 
-    r = cli("eval", "classify", "--folds", "3", "--repeats", "3", "--seed", "5", "--curve-repeats", "0",
-            "--silver", "0", "--format", "json")
+    r = cli("eval", "classify", "--corpus", str(paths.shipped("corpus")), "--folds", "3", "--repeats", "3",
+            "--seed", "5", "--curve-repeats", "0", "--silver", "0", "--format", "json")
     assert r.exit_code == 0, r.stderr
     res = json.loads(r.stdout)
     rep = res["repeated"]
