@@ -351,7 +351,7 @@ def test_source_groups() -> None:
 
     seed = store.StoredDoc(id="002-04", title="t", unit="town", body="", source="002_2830f3087f7c5350.txt")
     fanwen = store.StoredDoc(id="fw-town-safety-01", title="t", unit="town", body="", source="范文",
-                             extra={"fanwen": "yes", "topic": "safety"})
+                             topic="safety", extra={"fanwen": "yes"})
     other = store.StoredDoc(id="ab-01", title="t", unit="city", body="", source="三亚市/2023.md")
     assert [source_group(d) for d in (seed, fanwen, other)] == ["种子002", "范文:safety", "文件:三亚市/2023.md"]
 

@@ -34,8 +34,8 @@ _SEED_PAGE = re.compile(r"^(\d{3})_")
 def source_group(doc) -> str:  # noqa: ANN001 - a store.StoredDoc
     """The source a report comes from, for leave-one-source-out: a seed report's seed page
     (种子000…), a 范文's topic (范文:safety), any other report's source file."""
-    if doc.extra.get("fanwen", "").lower() in ("yes", "true", "1"):
-        return "范文:" + (doc.extra.get("topic") or "?")
+    if doc.fanwen:
+        return "范文:" + (doc.topic or doc.extra.get("topic") or "?")
     m = _SEED_PAGE.match(doc.source or "")
     if m:
         return "种子" + m.group(1)

@@ -27,11 +27,15 @@ MAX_BODY_TOKENS = 800
 # Only the start of a long body is segmented when its tokens are not given: the first
 # MAX_BODY_TOKENS tokens come from far fewer characters than this.
 MAX_BODY_CHARS = 4000
-# Parts whose items take the part's kind whatever their topic (LABELLING.md: an item of a
-# plans part is next_steps): the section's place decides, not its words
-# (classify.model.LinearModel.predict). A problems part is never split into its items
-# (outline.sections keeps it whole), so it needs no rule.
+# Kinds a section's place decides, not its words (classify.model.LinearModel.predict):
+# - next_steps: parts whose items take the part's kind whatever their topic (LABELLING.md: an
+#   item of a plans part is next_steps). A problems part is never split into its items
+#   (outline.sections keeps it whole), so it needs no rule.
+# - opening: the text before the first numbered heading is the opening (section-kinds.md);
+#   a model that also learns texts alone (``alone``) must not take an opening for a closing
+#   because it does not say 现将……汇报如下.
 PART_RULE = ("next_steps",)
+RULE_KINDS = ("opening", "next_steps")
 RULE = "rule:"
 BLOCK_WEIGHTS = {"heading": 1.0, "body": 1.0, "cues": 1.0}
 
@@ -172,6 +176,8 @@ def raw_features(heading: str | None, body: str, role: str, tokens: list[str] | 
     # the keyword baseline's own answer is one more feature (the model learns when to trust it);
     # not for a text alone (the rules take openings and closings from the place only)
     feats = {f"role:{role}": 1.0}
+    if role == "opening":
+        feats[RULE + "opening"] = 1.0
     if role != SINGLE_ROLE:
         feats["base:" + keyword_kind(heading, body, role)] = 1.0
     for name, block in (("heading", head), ("body", bodyf), ("cues", cues)):

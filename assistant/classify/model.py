@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS model_features(feature TEXT PRIMARY KEY, weights BLOB
 
 C = 0.3
 FOLDS = 5
-# The confidence the part rule (features.PART_RULE) gives the kind it decides.
+# The confidence a rule of the section's place (features.RULE_KINDS) gives the kind it decides.
 RULE_CONFIDENCE = 0.9
 
 
@@ -55,12 +55,13 @@ class LinearModel:
 
     def predict(self, feats: dict[str, float]) -> tuple[str, float, list[float]]:
         """(kind, confidence, probabilities). A section inside a plans part
-        (a ``rule:`` feature, features.PART_RULE) takes that kind, whatever the scores."""
+        (a ``rule:`` feature, features.RULE_KINDS: an item of a plans part, an opening) takes
+        that kind, whatever the scores."""
         p = self.proba(feats)
         j = max(range(len(p)), key=p.__getitem__)
-        from assistant.classify.features import PART_RULE, RULE
+        from assistant.classify.features import RULE, RULE_KINDS
 
-        for kind in PART_RULE:
+        for kind in RULE_KINDS:
             if RULE + kind in feats and kind in self.classes:
                 j = self.classes.index(kind)
                 return kind, max(p[j], RULE_CONFIDENCE), p
