@@ -478,14 +478,17 @@ def sections(outline: Outline) -> list[Section]:
 
     def add(node: Node, end: int, container: Node | None = None) -> None:
         body = text[node.start:end].strip("\n")
-        part = part_kind(container.heading) if container is not None else None
+        part = part_kind(container.heading, after_review) if container is not None else None
         out.append(Section(node.role, node.heading, node.number, node.level, node.line, body, node, node.start,
                            container, part))
 
+    after_review = False  # a part that reviews the work done came before (工作回顾)
     for node in outline.sections:
         if node.role != "section":
             add(node, node.end_all)
             continue
+        kind = part_kind(node.heading, after_review)
+        after_review = after_review or kind == "review"
         heading = (node.heading or "").strip("。：:")
         generic = len(node.children) >= 2 and bool(_CONTAINER.match(heading))
         broad = len(node.children) >= 3 and not _KEEP_WHOLE.search(heading)
@@ -508,9 +511,14 @@ _PART_PROBLEMS = re.compile(r"存在的(?:主要)?问题|问题(?:和|与|及)�
 _PART_REVIEW = re.compile(r"回顾|完成情况|开展情况|工作情况|成效|成绩|主要做法|做法(?:和|与|及)|工作总结")
 
 
-def part_kind(heading: str | None) -> str | None:
+_PART_AFTER_REVIEW = re.compile(r"^(?:\d{4}|20[xX×]{2}|[今明]|新的一)年.{0,6}(?:主要|重点)工作")
+
+
+def part_kind(heading: str | None, after_review: bool = False) -> str | None:
     """What a part heading says of its items: next_steps, problems (the kinds they take),
-    review (work done: any body kind or results) or None."""
+    review (work done: any body kind or results) or None. ``after_review``: a part that
+    reviews the work done comes before this one, so a year's 主要工作 is the year ahead
+    (2024年工作回顾 …, then 2025年主要工作)."""
     h = (heading or "").strip("。：:")
     if not h:
         return None
@@ -518,6 +526,6 @@ def part_kind(heading: str | None) -> str | None:
         return "problems"
     if _PART_REVIEW.search(h):
         return "review"
-    if _PART_PLANS.search(h):
+    if _PART_PLANS.search(h) or (after_review and _PART_AFTER_REVIEW.search(h)):
         return "next_steps"
     return None

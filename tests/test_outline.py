@@ -207,6 +207,17 @@ def test_part_kind(heading, part) -> None:
     assert outline.part_kind(heading) == part
 
 
+def test_a_years_main_work_after_the_review_is_the_plans() -> None:
+    """2025年主要工作 says nothing alone (a summary names its year's work so too); after a
+    review part (2024年工作回顾) it is the year ahead."""
+    assert outline.part_kind("2025年主要工作") is None
+    assert outline.part_kind("2025年主要工作", after_review=True) == "next_steps"
+    text = ("现将有关情况报告如下：\n20xx年工作回顾\n（一）稳增长。增长x%。\n（二）惠民生。就业x万人。\n"
+            "20xx年主要工作\n（一）扩大投资。实施项目xx个。\n（二）办好实事。改造小区xx个。\n")
+    secs = outline.sections(parse(text))
+    assert [s.part for s in secs if s.role == "section"] == ["review", "review", "next_steps", "next_steps"]
+
+
 @pytest.mark.parametrize("line, heading", [
     ("一、2025年工作回顾", "2025年工作回顾"), ("二、2026年工作安排", "2026年工作安排"),
 ])
