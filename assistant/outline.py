@@ -469,7 +469,8 @@ def sections(outline: Outline) -> list[Section]:
     """The sections a report is classified by.
 
     Top-level sections, except that a container is replaced by its children: a
-    generic heading (工作开展情况、主要做法…) with two or more children, or any
+    generic heading (工作开展情况、主要做法…) or an unnumbered part heading (20xx年工作安排)
+    with two or more children, or any
     heading with three or more children unless it is about problems or next
     steps (those stay whole: their items are problems or plans, whatever topic).
     """
@@ -490,7 +491,9 @@ def sections(outline: Outline) -> list[Section]:
         kind = part_kind(node.heading, after_review)
         after_review = after_review or kind == "review"
         heading = (node.heading or "").strip("。：:")
-        generic = len(node.children) >= 2 and bool(_CONTAINER.match(heading))
+        # an unnumbered part heading (20xx年工作回顾) is a container, as a generic heading is
+        generic = len(node.children) >= 2 and (bool(_CONTAINER.match(heading)) or
+                                               (node.style == "part" and not _KEEP_WHOLE.search(heading)))
         broad = len(node.children) >= 3 and not _KEEP_WHOLE.search(heading)
         if generic or broad:
             if node.own_text().strip():
