@@ -501,7 +501,8 @@ def sections(outline: Outline) -> list[Section]:
             for child in node.children:
                 add(child, child.end_all, node)
         else:
-            add(node, node.end_all)
+            # a part kept whole (下一步工作打算, 今后五年的目标任务) is its own part
+            add(node, node.end_all, node if PART_LINE.match(heading) else None)
     return out
 
 
