@@ -449,3 +449,20 @@ def test_silver_check_on_real_government_reports(cli, monkeypatch) -> None:
     assert set(sil["parts"]) == {"review", "plans", "problems"} and sil["parts"]["plans"]["n"] > 0
     assert sil["accuracy"] >= 0.85
     assert 0 < sil["decided_by_part_rule"] < sil["sections"]
+
+
+def test_a_body_section_is_never_an_opening_or_a_closing() -> None:
+    """Openings and closings are places (before the first, after the last numbered section):
+    a body section that reads like one still gets a body kind, its probabilities renormalised
+    over the kinds allowed; the same text alone may be an opening."""
+    from assistant.classify.features import raw_features
+    from assistant.classify.model import LinearModel
+
+    conn = index.open_index([paths.shipped("corpus")])
+    model = LinearModel.load(conn)
+    conn.close()
+    text = "今年以来，我镇高度重视安全生产工作，坚决贯彻上级部署，扎实推进各项工作。现将有关情况汇报如下："  # written for this test
+    kind, conf, p = model.predict(raw_features(None, text, "section"))
+    assert kind not in ("opening", "closing") and abs(sum(p) - 1.0) < 1e-6 and conf == max(p)
+    assert p[model.classes.index("opening")] == 0.0
+    assert model.predict(raw_features(None, text, "single"))[0] == "opening"

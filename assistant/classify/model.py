@@ -31,6 +31,8 @@ CREATE TABLE IF NOT EXISTS model_features(feature TEXT PRIMARY KEY, weights BLOB
 C = 0.3
 FOLDS = 5
 # The confidence a rule of the section's place (features.RULE_KINDS) gives the kind it decides.
+# Kinds only a place gives: never a body section's (LinearModel.predict).
+PLACE_ONLY = ("opening", "closing")
 RULE_CONFIDENCE = 0.9
 
 
@@ -54,17 +56,23 @@ class LinearModel:
         return softmax([v / self.temperature for v in self.decision(feats)])
 
     def predict(self, feats: dict[str, float]) -> tuple[str, float, list[float]]:
-        """(kind, confidence, probabilities). A section inside a plans part
-        (a ``rule:`` feature, features.RULE_KINDS: an item of a plans part, an opening) takes
-        that kind, whatever the scores."""
-        p = self.proba(feats)
-        j = max(range(len(p)), key=p.__getitem__)
+        """(kind, confidence, probabilities). The section's place decides what the scores
+        cannot: a body section (``role:section``) is never an opening or a closing (those are
+        the text before the first and after the last numbered section), and a section the
+        place rules name (a ``rule:`` feature, features.RULE_KINDS: an opening, an item of a
+        plans part) takes that kind. Probabilities are renormalised over the kinds allowed."""
         from assistant.classify.features import RULE, RULE_KINDS
 
+        p = self.proba(feats)
         for kind in RULE_KINDS:
             if RULE + kind in feats and kind in self.classes:
                 j = self.classes.index(kind)
                 return kind, max(p[j], RULE_CONFIDENCE), p
+        if "role:section" in feats:
+            allowed = [j for j, c in enumerate(self.classes) if c not in PLACE_ONLY]
+            total = sum(p[j] for j in allowed) or 1.0
+            p = [v / total if j in allowed else 0.0 for j, v in enumerate(p)]
+        j = max(range(len(p)), key=p.__getitem__)
         return self.classes[j], p[j], p
 
     # --- storage ---------------------------------------------------------------------------
