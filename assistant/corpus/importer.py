@@ -102,6 +102,8 @@ BACK_MATTER_FROM = 0.6  # back matter starts in the last 40% of a report's text
 GLOSSARY_ENTRY = re.compile(r"^[\[［【]?\d{1,3}[\]］】.．、]?\s*[“\"《]?[^：:。，]{1,30}[”\"》]?[:：]")
 # A government's own work report: the level of the government names the unit.
 GOV_TITLE = re.compile(r"(省|自治区|市|自治州|州|盟|地区|县|区|旗|镇|乡|街道)(?:人民)?政府(?:工作)?报告")
+# The government a speaker speaks for (我代表市人民政府向大会报告工作).
+GOV_SPEAKER = re.compile(r"我代表[^，。：]{0,12}?(省|自治区|市|自治州|州|盟|地区|县|区|旗|镇|乡|街道)(?:人民)?政府")
 _GOV_LEVELS = {"省": "city", "自治区": "city", "市": "city", "自治州": "city", "州": "city", "盟": "city",
                "地区": "city", "县": "county", "区": "county", "旗": "county", "镇": "town", "乡": "town",
                "街道": "town"}
@@ -220,6 +222,9 @@ def _table_guess(title: str, text: str) -> str:
     unit = _title_unit(title or "")
     if unit:
         return unit
+    speaker = GOV_SPEAKER.search(text[:600])
+    if speaker:
+        return _GOV_LEVELS[speaker.group(1)]
     for _, org in opening_subjects(text[:400]):
         unit = _org_unit(org)
         if unit:
@@ -292,7 +297,7 @@ def classify_piece(text: str) -> tuple[str, str]:
 
 # A speech that says it reports (各位代表：现在，我代表市人民政府向大会报告工作 / 各位领导：现将……汇报如下):
 # a 工作报告 or 汇报发言, whatever its rhetoric.
-REPORTING = re.compile(r"报告工作|汇报工作|汇报如下|报告如下|作(?:工作)?汇报|汇报.{0,12}情况")
+REPORTING = re.compile(r"报告.{0,4}工作|工作报告|汇报工作|汇报如下|报告如下|作(?:工作)?汇报|汇报.{0,12}情况")
 
 
 def _reporting_speech(text: str) -> bool:
