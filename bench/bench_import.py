@@ -119,18 +119,18 @@ def main() -> None:
         print(f"  imported: {last['files']} files -> {last['added']} documents, skipped {last['skipped']};"
               f" types {last['types']}; units {last['units']}")
 
-        def row(name: str, runs: list[tuple[dict, float]]) -> float:
+        def row(name: str, runs: list[tuple[dict, float]]) -> tuple[float, float]:
             w = statistics.median(r[0]["wall"] for r in runs)
             c = statistics.median(r[0]["cpu"] for r in runs)
             rss = statistics.median(r[1] for r in runs)
             print(f"  {name:<28} {w:7.2f} s wall {c:7.2f} s CPU {mb / w:6.2f} MB/s   peak RSS {rss:6.0f} MB")
-            return w
-        wi = row("import_paths (corpus add)", imp)
-        ws = row("rjieba.cut (segmentation)", seg)
-        print(f"  ratio import / rjieba segmentation of the same text: {wi / ws:.2f}")
+            return w, c
+        wi, ci = row("import_paths (corpus add)", imp)
+        ws, cs = row("rjieba.cut (segmentation)", seg)
+        print(f"  ratio import / rjieba segmentation of the same text: {wi / ws:.2f} (wall), {ci / cs:.2f} (CPU)")
         if jb:
-            wj = row("jieba.lcut (segmentation)", jb)
-            print(f"  ratio import / jieba.lcut: {wi / wj:.2f}")
+            wj, cj = row("jieba.lcut (segmentation)", jb)
+            print(f"  ratio import / jieba.lcut: {wi / wj:.2f} (wall), {ci / cj:.2f} (CPU)")
         print("  (peak RSS of each child process: interpreter and imports included)")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
