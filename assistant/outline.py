@@ -477,9 +477,10 @@ def sections(outline: Outline) -> list[Section]:
     text = outline.norm.text if outline.norm is not None else ""
     out: list[Section] = []
 
-    def add(node: Node, end: int, container: Node | None = None) -> None:
+    def add(node: Node, end: int, container: Node | None = None, part_node: Node | None = None) -> None:
         body = text[node.start:end].strip("\n")
-        part = part_kind(container.heading, after_review) if container is not None else None
+        part_node = part_node or container
+        part = part_kind(part_node.heading, after_review) if part_node is not None else None
         out.append(Section(node.role, node.heading, node.number, node.level, node.line, body, node, node.start,
                            container, part))
 
@@ -502,7 +503,7 @@ def sections(outline: Outline) -> list[Section]:
                 add(child, child.end_all, node)
         else:
             # a part kept whole (下一步工作打算, 今后五年的目标任务) is its own part
-            add(node, node.end_all, node if PART_LINE.match(heading) else None)
+            add(node, node.end_all, part_node=node if PART_LINE.match(heading) else None)
     return out
 
 

@@ -7,9 +7,15 @@ many heading cues and body cues of each kind occur); and the section's place
 in its report — structural role, relative position, which run of numbering it
 belongs to and of how many, and whether it is the last (a report whose numbering
 restarts at （一） has moved on to problems or plans, and its last run, when it is the
-smaller part of the report, is most often the plans), and how much of its text speaks
-of plans or of problems; plus the answer of the keyword baseline (classify.keywords) as
-one feature.
+smaller part of the report and speaks more of plans than the rest, is most often the
+plans), what the heading of the part it stands in says (20xx年工作安排: plans; 工作回顾:
+work done), and how much of its text speaks of plans or of problems; plus the answer of the
+keyword baseline (classify.keywords) as one feature.
+
+Training also sees every section as it reads alone (``alone``: no place features), so that
+a paragraph classified alone keeps its kind; and a few kinds are the place's, not the
+words' (``RULE_KINDS``, and a body section is never an opening or a closing:
+model.LinearModel.predict).
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ MAX_BODY_CHARS = 4000
 PART_RULE = ("next_steps",)
 RULE_KINDS = ("opening", "next_steps")
 RULE = "rule:"
+SINGLE_ROLE = "single"  # the role of a text classified alone (classify --single)
 BLOCK_WEIGHTS = {"heading": 1.0, "body": 1.0, "cues": 1.0}
 
 
@@ -189,7 +196,6 @@ def raw_features(heading: str | None, body: str, role: str, tokens: list[str] | 
 # Features of a section's place in its report (role, position, numbering runs, part): what a
 # section classified alone (``assist classify --single``) does not have.
 _PLACE = ("role:", "pos:", "run:", "runof:", "last_run", "part:", RULE, "base:")
-SINGLE_ROLE = "single"
 
 
 def alone(feats: dict[str, float]) -> dict[str, float]:
