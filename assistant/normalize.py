@@ -517,6 +517,7 @@ def _split_headings(mt: MappedText, r: _Rules) -> list[MappedText]:
 
 
 _ZHU = re.compile("著")
+_MD_HIDDEN = re.compile(r"(?<!\*)\*\*(?!\*)|<!--.{0,2000}?-->", re.S)
 _MD_MARKS = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]*|[-+*][ \t]+(?=\S))", re.M)
 
 
@@ -597,6 +598,7 @@ def normalize(text: str, fmt: str = "txt") -> MappedText:
             mt = _fix_zhu(mt, r)
     if fmt == "md":  # heading hashes, quote marks and list bullets (not ***, *月*日)
         mt = _sub(mt, _MD_MARKS, "")
+        mt = _sub(mt, _MD_HIDDEN, "")  # **bold** marks (not the placeholder ***), <!-- comments -->
     mt = _clean_spaces(mt)
     mt = _fullwidth_punct(mt)
 

@@ -84,11 +84,11 @@ def classify_text(conn: sqlite3.Connection, norm, single: bool = False, unit: st
                   topic: str | None = None):
     """Predictions for the sections of a normalised report (or the whole text with ``single``)."""
     from assistant import outline
-    from assistant.classify.features import section_contexts
+    from assistant.classify.features import SINGLE_ROLE, section_contexts
 
     if single:
         line = norm.raw_line_col(0)[0] if norm.text else 1
-        items = [(None, norm.text, "section", line, None)]
+        items = [(None, norm.text, SINGLE_ROLE, line, None)]
         tree = None
     else:
         tree = outline.parse(norm)

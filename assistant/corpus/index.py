@@ -34,7 +34,7 @@ from assistant.units.fitness import DocStats
 if TYPE_CHECKING:
     from assistant.segment import WordTags
 
-SCHEMA_VERSION = "12"  # bump when the index content changes: tables, outline, features, model
+SCHEMA_VERSION = "13"  # bump when the index content changes: tables, outline, features, model
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
