@@ -250,6 +250,11 @@ USAGE = {
     "eval": ["eval", "regress"], "units --plugins": ["--plugins", "/nonexistent/plugins", "units"],
     "suggest --unit": ["suggest", "排查", "--unit", "spaceship"],
     "draft --unit": ["draft", "--unit", "spaceship"], "classify --unit": ["classify", "x.txt", "--unit", "太空站"],
+    "topics": ["topics", "--format", "xml"], "draft --topic": ["draft", "--unit", "school", "--topic", "登月"],
+    "suggest --topic": ["suggest", "排查", "--topic", "登月"],
+    "classify --topic": ["classify", str(GOOD_REPORT), "--topic", "登月"],
+    "outline --topic": ["outline", str(GOOD_REPORT), "--topic", "登月"],
+    "corpus add --topic": ["corpus", "add", str(GOOD_REPORT), "--topic", "登月"],
 }
 
 

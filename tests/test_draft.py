@@ -248,7 +248,9 @@ def test_fields_skeleton_filled_back_leaves_nothing(unit: str, tmp_path: Path) -
         elif f.kind == "time":
             values[f.name] = "10:00"
         elif f.kind == "number":
-            values[f.name] = 100 + i
+            # a count of 万 (xx万笔) is kept in the data as counted: 25000 is written 2.5万
+            big = any(slot.mag for group in f.groups for slot in group)
+            values[f.name] = 10000 * (i + 1) + 5000 if big else 100 + i
         else:
             values[f.name] = f"城关{i}"
     data = tmp_path / "data.yaml"

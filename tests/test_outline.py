@@ -132,7 +132,9 @@ def test_outline_cli_of_a_corpus_file_and_of_paragraphs(cli, tmp_path) -> None:
     r = cli("outline", str(src), "--no-kinds")
     assert r.exit_code == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert lines[0].startswith("［开头］ 第12–")
+    assert lines[0] == "主题：疫情防控"  # the topic the report is about
+    lines = lines[1:]
+    assert lines[0].startswith("［开头］ 第13–")  # line 13 of the file: after its header
     assert len(lines) == 3 and all("None" not in ln and "［段落］在集团党委" in lines[1] for ln in lines)
 
 
