@@ -1,10 +1,10 @@
 """A full, readable dump of an index, to check that a change leaves its contents unchanged.
 
-Run: python bench/index_dump.py CORPUS_DIR OUT.txt [--src TREE] [--no-model]
+Run: python bench/index_dump.py CORPUS_DIR... OUT.txt [--src TREE] [--no-model]
      python bench/index_dump.py --compare A.txt B.txt
 
-Builds the index of CORPUS_DIR with the ``assistant`` package of TREE (default: this
-checkout) and writes every table row by row: the schema, documents, sections, sentences,
+Builds the SQLite index of the corpus folders CORPUS_DIR... with the ``assistant`` package
+of TREE (default: this checkout; an older tree works too) and writes every table row by row: the schema, documents, sections, sentences,
 tokens, phrases, the FTS5 index over phrases as (term, row, column, offset) instances and,
 when the corpus has labels (unless --no-model), what the classifier is trained on (every
 section row and its tokens and context, exactly) and the model's features and classes
@@ -101,7 +101,7 @@ def main() -> None:
                 for i, u, v in diff[:3]:
                     print(f"  row {i}:\n    {u[:300]}\n    {v[:300]}")
         sys.exit(1)
-    corpus, out = Path(a.args[0]).resolve(), Path(a.args[1])
+    corpora, out = [Path(p).resolve() for p in a.args[:-1]], Path(a.args[-1])
     sys.path.insert(0, str((a.src or Path(__file__).resolve().parents[1]).resolve()))
     import os
 
@@ -109,17 +109,22 @@ def main() -> None:
         os.environ["ASSIST_CACHE"] = tmp
         from assistant.corpus import index
 
-        # What the classifier is trained on, exactly (the model itself is compared loosely).
+        try:  # the build pipeline's own module (older trees had it all in corpus/index.py)
+            from assistant.corpus import build as pipeline
+        except ImportError:
+            pipeline = index
+        # What the classifier is trained on, exactly (the model itself is compared loosely):
+        # the section rows (kind not yet set) and (doc id, ordinal, body tokens, context).
         inputs: list = []
-        real_assign = index._assign_kinds
+        real_assign = pipeline._assign_kinds
 
-        def assign(conn, labels, sec_rows, sec_info, *rest):  # noqa: ANN001, ANN202
+        def assign(writer, labels, sec_rows, sec_info, *rest):  # noqa: ANN001, ANN202
             inputs.extend(zip((tuple(r) for r in sec_rows), sec_info))
-            return real_assign(conn, labels, sec_rows, sec_info, *rest)
+            return real_assign(writer, labels, sec_rows, sec_info, *rest)
 
-        index._assign_kinds = assign
+        pipeline._assign_kinds = assign
         db = Path(tmp) / "index.sqlite"
-        st = index.build([corpus], db, "dump", train_model=not a.no_model)
+        st = index.build(corpora, db, "dump", train_model=not a.no_model)
         print(f"built with {index.__file__}: {st.documents} documents, {st.sections} sections,"
               f" {st.sentences} sentences in {st.seconds:.2f} s")
         for name, digest in dump(db, out, {"classifier inputs": inputs}).items():

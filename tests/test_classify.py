@@ -60,7 +60,7 @@ def test_every_corpus_section_has_a_confirmed_core_label() -> None:
 
 
 def test_model_is_plain_numbers_in_the_index() -> None:
-    conn = index.open_index([paths.shipped("corpus")])
+    conn = index.open_index([paths.shipped("corpus")]).conn  # the SQLite backend's own tables
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"model_meta", "model_features"} <= tables
     meta = dict(conn.execute("SELECT key, value FROM model_meta"))
@@ -384,7 +384,6 @@ def test_a_section_in_a_plans_part_is_next_steps_whatever_its_topic() -> None:
     (here items about leadership, publicity, sanitation); without the rule the model answers
     by their topics."""
     from assistant.classify.features import RULE, raw_features, section_contexts
-    from assistant.classify.model import LinearModel
 
     text = textwrap.dedent("""\
         现将有关情况汇报如下：
@@ -395,9 +394,8 @@ def test_a_section_in_a_plans_part_is_next_steps_whatever_its_topic() -> None:
         """)
     secs = outline.sections(outline.parse(MappedText(text)))
     ctx = section_contexts(secs)
-    conn = index.open_index([paths.shipped("corpus")])
-    model = LinearModel.load(conn)
-    conn.close()
+    with index.open_index([paths.shipped("corpus")]) as ix:
+        model = ix.model()
     assert [s.heading for s in secs[1:]] == ["强化组织领导", "加强宣传引导", "做好环境整治"]
     for s, c in zip(secs[1:], ctx[1:]):
         feats = raw_features(s.heading, s.text, s.role, context=c)
@@ -456,11 +454,9 @@ def test_a_body_section_is_never_an_opening_or_a_closing() -> None:
     a body section that reads like one still gets a body kind, its probabilities renormalised
     over the kinds allowed; the same text alone may be an opening."""
     from assistant.classify.features import raw_features
-    from assistant.classify.model import LinearModel
 
-    conn = index.open_index([paths.shipped("corpus")])
-    model = LinearModel.load(conn)
-    conn.close()
+    with index.open_index([paths.shipped("corpus")]) as ix:
+        model = ix.model()
     text = "今年以来，我镇高度重视安全生产工作，坚决贯彻上级部署，扎实推进各项工作。现将有关情况汇报如下："  # written for this test
     kind, conf, p = model.predict(raw_features(None, text, "section"))
     assert kind not in ("opening", "closing") and abs(sum(p) - 1.0) < 1e-6 and conf == max(p)

@@ -333,13 +333,9 @@ def like_kinds(path: Path) -> list[str]:
     """The kinds ``assist classify`` gives the report's sections."""
     from assistant.classify.api import classify_path
     from assistant.corpus import index
-    from assistant.draft.compose import _has_model
 
-    conn = index.open_index(default_dirs())
-    try:
-        has_model = _has_model(conn)
-    finally:
-        conn.close()
+    with index.open_index(default_dirs()) as ix:
+        has_model = ix.has_model()
     if not has_model:  # a corpus without labels.tsv: draft and this test use the keyword baseline
         from assistant import outline
         from assistant.classify import keywords

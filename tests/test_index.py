@@ -1,4 +1,5 @@
-"""The SQLite index: built from corpus files, rebuilt when they change, built atomically."""
+"""The index of corpus folders (the SQLite backend): built from corpus files, rebuilt when they
+change, built atomically."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.backends import sqlite as sqlite_backend
+from assistant.corpus import build as build_mod
 from assistant.corpus import index, store
 
 BODY_A = """各位领导：
@@ -29,8 +32,8 @@ def make_corpus(folder: Path) -> Path:
 
 def test_build_counts_and_tokens(tmp_path: Path) -> None:
     dirs = [make_corpus(tmp_path / "c")]
-    conn = index.open_index(dirs)
-    st = index.stats(conn)
+    conn = index.open_index(dirs).conn
+    st = index.stats(index.open_index(dirs))
     assert st["documents"] == 2
     assert st["by_unit"] == {"community": 1, "town": 1}
     heads = [r[0] for r in conn.execute("SELECT heading FROM sections WHERE role='section' ORDER BY id")]
@@ -53,8 +56,7 @@ def test_rebuilt_when_corpus_changes(tmp_path: Path) -> None:
     assert not isinstance(index.ensure(dirs), index.BuildStats)  # unchanged: no rebuild
     store.save(folder, store.StoredDoc(id="c-01", title="第三篇", unit="school", body=BODY_B))
     assert not index.is_current(dirs)
-    conn = index.open_index(dirs)
-    assert index.stats(conn)["documents"] == 3
+    assert index.stats(index.open_index(dirs))["documents"] == 3
 
 
 def test_interrupted_build_leaves_previous_index_usable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -167,7 +169,7 @@ def _phrase_dump(conn: sqlite3.Connection) -> tuple[list, list]:
 def test_fast_phrase_table_is_the_reference_one(tmp_path: Path) -> None:
     """The build analyses new sentences from their cut words and a table of word tags
     (phrases.candidate_of_words, segment.WordTags); the phrase table must be the one the
-    plain way gives: phrases.build over the stored sentences, tagging each body itself."""
+    plain way gives: phrases.build_rows over the stored sentences, tagging each body itself."""
     from assistant import paths
     from assistant.suggest import phrases
 
@@ -180,9 +182,20 @@ def test_fast_phrase_table_is_the_reference_one(tmp_path: Path) -> None:
     index.build([folder], db, "test", train_model=False)
     conn = sqlite3.connect(db)
     fast = _phrase_dump(conn)
-    conn.executescript("DROP TABLE phrases_fts; DROP TABLE phrases;")
-    assert len(set(phrases.build(conn).values())) == len(fast[0])
-    assert _phrase_dump(conn) == fast
+    # the plain way: every stored sentence analysed on its own (phrases.candidate), into a new
+    # phrase table with the marks the index keeps
+    rows = list(conn.execute(
+        "SELECT se.text, se.tokens, se.line, se.ord, s.kind, s.role, s.heading, d.unit, d.doc_id, d.topic, "
+        "d.origin = 'fanwen' FROM sentences se JOIN sections s ON s.id = se.section "
+        "JOIN documents d ON d.id = se.doc ORDER BY se.id"))
+    fitness = phrases.Fitness.from_index(sqlite_backend.SqliteIndex(db))
+    plain, of = phrases.build_rows(rows, fitness=fitness)
+    assert len(set(of.values())) == len(fast[0])
+    plain_db = tmp_path / "plain.sqlite"
+    writer = sqlite_backend.SqliteWriter(plain_db)
+    writer.add_phrases(plain)
+    writer.commit({})
+    assert _phrase_dump(sqlite3.connect(plain_db)) == fast
     texts = {r[2] for r in fast[0]}
     assert {"严格落实 居家隔离\u3000措施，每日测量体温两次以上。", "加强消杀防疫，每天对公共区域进行消毒消杀。"} <= texts
     neutral = dict(conn.execute("SELECT text, neutral FROM phrases"))
@@ -236,17 +249,17 @@ def test_parallel_build_is_the_single_process_one(tmp_path: Path, monkeypatch: p
     (folder / "labels.tsv").write_text(paths.shipped("corpus").joinpath("labels.tsv").read_text("utf-8"), "utf-8")
     one, two = tmp_path / "one.sqlite", tmp_path / "two.sqlite"
     calls: list[str] = []
-    real = index.analyse_file
+    real = build_mod.analyse_doc
 
-    def counted(path, *args):  # noqa: ANN001, ANN202
-        calls.append(path.name)  # in the process that analyses the file
-        return real(path, *args)
+    def counted(doc, *args):  # noqa: ANN001, ANN202
+        calls.append(doc.id)  # in the process that analyses the report
+        return real(doc, *args)
 
-    monkeypatch.setattr(index, "analyse_file", counted)
+    monkeypatch.setattr(build_mod, "analyse_doc", counted)
     index.build([folder], one, "test", jobs=1)
     assert len(calls) == len(index.corpus_files([folder]))
     calls.clear()
-    monkeypatch.setattr(index, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(build_mod, "PARALLEL_MIN_BYTES", 0)
     index.build([folder], two, "test", jobs=2)
     assert calls == []  # every file was analysed in a worker
     a, b = _tables(one), _tables(two)
@@ -269,7 +282,7 @@ def test_parallel_build_errors_leave_the_previous_index(tmp_path: Path, monkeypa
     index.ensure(dirs, jobs=1)
     path = index.index_path(dirs)
     before = path.read_bytes()
-    monkeypatch.setattr(index, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(build_mod, "PARALLEL_MIN_BYTES", 0)
     files = index.corpus_files(dirs)
     files[-3].write_bytes(b"\xff\xfe\x00 not text")
     with pytest.raises(InputError, match="不是 UTF-8"):
@@ -386,15 +399,15 @@ def test_an_unchanged_index_is_not_checked_again(tmp_path: Path, monkeypatch: py
     dirs = [make_corpus(tmp_path / "c")]
     index.ensure(dirs)
     checks = []
-    real = index._connect_ro
+    real = sqlite_backend.connect_ro
 
     def counted(path):  # noqa: ANN001, ANN202
         checks.append(path)
         return real(path)
 
-    monkeypatch.setattr(index, "_connect_ro", counted)
+    monkeypatch.setattr(sqlite_backend, "connect_ro", counted)
     assert index.verify(index.index_path(dirs)) is None and checks == []  # the stamp says sound
-    index._verified_path(index.index_path(dirs)).unlink()
+    index.verified_path(index.index_path(dirs)).unlink()
     assert index.verify(index.index_path(dirs)) is None and len(checks) == 1  # checked, stamped again
     assert index.verify(index.index_path(dirs)) is None and len(checks) == 1
 
@@ -505,7 +518,7 @@ def test_a_killed_build_leaves_no_worker_and_no_file(tmp_path: Path, monkeypatch
     while time.time() < deadline and any(map(_alive, workers)):
         time.sleep(0.01)
     assert not any(map(_alive, workers))
-    left = [p.name for p in cache.iterdir()]
+    left = [p.name for p in cache.iterdir() if not p.name.endswith(".stamps")]
     assert len(left) == 1 and left[0].endswith(".building") and f".{proc.pid}." in left[0]
     index.ensure([make_corpus(tmp_path / "small")])
     assert not [p for p in cache.iterdir() if p.name.endswith(".building")]

@@ -24,30 +24,28 @@ def unit_rules(unit: str) -> list[dict]:
             raise InputError("--unit 需要单位类型功能（assistant.units），当前版本尚未提供") from exc
         raise
     u = get_unit(unit)
-    conn = None
+    ix = None
     try:
         import os
-        from pathlib import Path
 
-        from assistant.corpus import default_dirs, index
+        from assistant.backends import open_corpus
 
-        env = os.environ.get("ASSIST_CORPUS")
-        conn = index.open_index([Path(env)] if env else default_dirs())
+        ix = open_corpus(os.environ.get("ASSIST_CORPUS") or None).open_index()
     except InputError:
-        conn = None  # no corpus to learn from: the plugins' marks
+        ix = None  # no corpus to learn from: the plugins' marks
     try:
-        return unit_rules_for(u, conn)
+        return unit_rules_for(u, ix)
     finally:
-        if conn is not None:
-            conn.close()
+        if ix is not None:
+            ix.close()
 
 
-def unit_rules_for(unit, conn=None) -> list[dict]:  # noqa: ANN001 - a Unit, an index connection
-    """The unit's own rules, its forbidden words and ``foreign-unit`` (marks of ``conn``)."""
+def unit_rules_for(unit, ix=None) -> list[dict]:  # noqa: ANN001 - a Unit, a backends.CorpusIndex
+    """The unit's own rules, its forbidden words and ``foreign-unit`` (marks of ``ix``)."""
     from assistant.units.fitness import foreign_rule, unit_table
 
     rules = list(unit.check_rules() or [])
-    rule = foreign_rule(unit, unit_table(conn))
+    rule = foreign_rule(unit, unit_table(ix))
     if rule is not None:
         rules.append(rule)
     return rules

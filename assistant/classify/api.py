@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.errors import InputError
+
+if TYPE_CHECKING:
+    from assistant.backends import CorpusIndex
 
 # Below this (calibrated) confidence a section is marked for the writer to check. Chosen on
 # out-of-fold predictions of the shipped corpus (5 grouped splits): at 0.7 about one
@@ -34,16 +37,15 @@ class Prediction:
 class Classifier:
     """Predicts kinds with the model of an index (loads only the features it needs)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
+    def __init__(self, ix: "CorpusIndex") -> None:
+        self.ix = ix
 
     def _features_and_model(self, items: list[tuple]):
         """Features of each (heading, body, role[, context]) and the model rows they need."""
         from assistant.classify.features import raw_features
-        from assistant.classify.model import LinearModel
 
         feats = [raw_features(*item[:3], context=item[3] if len(item) > 3 else None) for item in items]
-        return feats, LinearModel.load(self.conn, sorted({f for fs in feats for f in fs}))
+        return feats, self.ix.model({f for fs in feats for f in fs})
 
     def proba_many(self, items: list[tuple]) -> list[dict[str, float]]:
         """(heading, body, role[, context]) → {kind: probability} per item (empty without a model)."""
@@ -80,7 +82,7 @@ def subkind_for(kind: str, heading: str | None, body: str, unit: str | None = No
     return best if best_score >= 2 else None
 
 
-def classify_text(conn: sqlite3.Connection, norm, single: bool = False, unit: str | None = None,  # noqa: ANN001
+def classify_text(ix: "CorpusIndex", norm, single: bool = False, unit: str | None = None,  # noqa: ANN001
                   topic: str | None = None):
     """Predictions for the sections of a normalised report (or the whole text with ``single``)."""
     from assistant import outline
@@ -97,7 +99,7 @@ def classify_text(conn: sqlite3.Connection, norm, single: bool = False, unit: st
     if not items:
         return tree, []
     contexts = [None] if single else section_contexts(secs)
-    preds = Classifier(conn).predict_many([(h, b, r, c) for (h, b, r, _, _), c in zip(items, contexts)])
+    preds = Classifier(ix).predict_many([(h, b, r, c) for (h, b, r, _, _), c in zip(items, contexts)])
     out = []
     for (h, b, r, line, node), (kind, conf) in zip(items, preds):
         sub = subkind_for(kind, h, b, unit, topic)
@@ -109,28 +111,26 @@ def classify_text(conn: sqlite3.Connection, norm, single: bool = False, unit: st
     return tree, out
 
 
-def classify_path(path: str, dirs: list[Path], single: bool = False, unit: str | None = None):
+def classify_path(path: str, dirs: "list[Path] | object", single: bool = False, unit: str | None = None):
     tree, preds, _ = classify_file(path, dirs, single, unit)
     return tree, preds
 
 
-def classify_file(path: str, dirs: list[Path], single: bool = False, unit: str | None = None,
+def classify_file(path: str, dirs: "list[Path] | object", single: bool = False, unit: str | None = None,
                   topic: str | None = None):
-    """(outline, predictions, topic) of a report file; the topic given, else the one its text
-    is about (None when nothing stands out)."""
-    from assistant.corpus import index
+    """(outline, predictions, topic) of a report file with the model of the corpus ``dirs``
+    (folders or a backends.Corpus); the topic given, else the one its text is about (None
+    when nothing stands out)."""
+    from assistant.backends import as_corpus
     from assistant.normalize import normalize
     from assistant.reader import read_document
 
     doc = read_document(path)
     norm = normalize(doc.text, doc.fmt)
     topic = topic or report_topic(norm.text)
-    conn = index.open_index(dirs)
-    try:
-        tree, preds = classify_text(conn, norm, single, unit, topic)
+    with as_corpus(dirs).open_index() as ix:
+        tree, preds = classify_text(ix, norm, single, unit, topic)
         return tree, preds, topic
-    finally:
-        conn.close()
 
 
 def report_topic(text: str) -> str | None:

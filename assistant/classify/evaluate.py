@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import random
 import re
-import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.backends import CorpusIndex
 
 
 @dataclass
@@ -42,28 +44,26 @@ def source_group(doc) -> str:  # noqa: ANN001 - a store.StoredDoc
     return "文件:" + (doc.source or doc.id)
 
 
-def labelled_sections(conn: sqlite3.Connection, dirs: list[Path]) -> tuple[list[LabelledSection], list[str]]:
-    """Sections of the index with a label; also the list of label problems (mismatched headings).
+def labelled_sections(ix: "CorpusIndex", labels: dict) -> tuple[list[LabelledSection], list[str]]:
+    """Sections of the index with a label (``labels``: the corpus's, ``Source.labels()``); also
+    the list of label problems (mismatched headings).
 
-    Each labelled report is parsed again from its file for the sections' contexts (numbering
-    runs, the part they stand in: features.section_contexts, as the index build computes
-    them) and its source; the body tokens are the index's."""
+    Each labelled report is parsed again from its stored text for the sections' contexts
+    (numbering runs, the part they stand in: features.section_contexts, as the index build
+    computes them) and its source; the body tokens are the index's."""
     from assistant import outline
     from assistant.classify import labels as labels_mod
     from assistant.classify.features import section_contexts
-    from assistant.corpus import store
     from assistant.textmap import MappedText
 
-    labels = labels_mod.read_all(dirs)
     labelled_docs = {doc for doc, _ in labels}
-    docs = conn.execute("SELECT id, doc_id, path FROM documents ORDER BY id").fetchall()
     out, problems = [], []
-    for doc_no, doc_id, path in docs:
+    for d in ix.documents():
+        doc_id = d.doc_id
         if doc_id not in labelled_docs:
             continue
-        rows = conn.execute("SELECT ord, role, heading, text, tokens FROM sections WHERE doc = ? ORDER BY id",
-                            (doc_no,)).fetchall()
-        doc = store.load(Path(path))
+        rows = [(r.ord, r.role, r.heading, r.text, r.tokens) for r in ix.sections_of(d.id)]
+        doc = ix.load_document(d)
         secs = outline.sections(outline.parse(MappedText(doc.body), title_hint=doc.title or None))
         contexts = section_contexts(secs) if len(secs) == len(rows) else [None] * len(rows)
         group = source_group(doc)

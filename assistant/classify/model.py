@@ -1,14 +1,13 @@
-"""A linear classifier: trained with scikit-learn, stored as plain numbers in SQLite.
+"""A linear classifier: trained with scikit-learn, stored as plain numbers in the index.
 
 A linear SVM (one-vs-rest, classes balanced) on the features of
 ``features.py``; its decision values become probabilities through a softmax
 whose temperature is fitted on out-of-fold decision values (grouped by
 report), so the confidence is calibrated.
 
-Stored tables (inside the index file, no pickle anywhere)::
-
-    model_meta(key TEXT PRIMARY KEY, value TEXT)          classes, intercepts, temperature (json)
-    model_features(feature TEXT PRIMARY KEY, weights BLOB) float32 per class, little-endian
+Stored with the index by its backend (``IndexWriter.save_model``, ``CorpusIndex.model``; no
+pickle anywhere): the classes, intercepts and temperature, and per feature its weights, one
+float32 per class, little-endian (``pack``).
 
 Prediction reads only the rows of the features a section has and computes
 softmax((b + x·W) / T) in plain Python: no scikit-learn import.
@@ -19,14 +18,8 @@ from __future__ import annotations
 import array
 import json
 import math
-import sqlite3
 import sys
 from dataclasses import dataclass, field
-
-MODEL_SCHEMA = """
-CREATE TABLE IF NOT EXISTS model_meta(key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS model_features(feature TEXT PRIMARY KEY, weights BLOB) WITHOUT ROWID;
-"""
 
 C = 0.3
 FOLDS = 5
@@ -77,52 +70,15 @@ class LinearModel:
         j = max(range(len(p)), key=p.__getitem__)
         return self.classes[j], p[j], p
 
-    # --- storage ---------------------------------------------------------------------------
-    def save(self, conn: sqlite3.Connection) -> None:
-        conn.executescript(MODEL_SCHEMA)
-        conn.execute("DELETE FROM model_meta")
-        conn.execute("DELETE FROM model_features")
-        conn.executemany("INSERT INTO model_meta VALUES (?,?)", [
-            ("classes", json.dumps(self.classes)),
-            ("intercept", json.dumps(self.intercept)),
-            ("temperature", json.dumps(self.temperature)),
-        ])
-        conn.executemany("INSERT INTO model_features VALUES (?,?)",
-                         ((f, _pack(w)) for f, w in self.weights.items()))
 
-    @classmethod
-    def load(cls, conn: sqlite3.Connection, features: list[str] | None = None) -> "LinearModel | None":
-        """Load the model; with ``features``, only those rows (what one prediction needs)."""
-        try:
-            meta = dict(conn.execute("SELECT key, value FROM model_meta"))
-        except sqlite3.DatabaseError:
-            return None
-        if "classes" not in meta:
-            return None
-        model = cls(json.loads(meta["classes"]), json.loads(meta["intercept"]), json.loads(meta["temperature"]))
-        if features is None:
-            rows = list(conn.execute("SELECT feature, weights FROM model_features"))
-        else:
-            rows = []
-            feats = list(features)
-            for i in range(0, len(feats), 900):
-                chunk = feats[i:i + 900]
-                rows.extend(conn.execute(
-                    f"SELECT feature, weights FROM model_features WHERE feature IN ({','.join('?' * len(chunk))})",
-                    chunk))
-        for f, blob in rows:
-            model.weights[f] = _unpack(blob)
-        return model
-
-
-def _pack(values: list[float]) -> bytes:
+def pack(values: list[float]) -> bytes:
     a = array.array("f", values)
     if sys.byteorder != "little":
         a.byteswap()
     return a.tobytes()
 
 
-def _unpack(blob: bytes) -> list[float]:
+def unpack(blob: bytes) -> list[float]:
     a = array.array("f")
     a.frombytes(blob)
     if sys.byteorder != "little":

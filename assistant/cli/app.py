@@ -84,7 +84,7 @@ class _Group(TyperGroup):
             if type(exc).__module__ == "sqlite3" and type(exc).__name__ == "DatabaseError":
                 # the index went bad under a query (the check on opening found it sound): make the
                 # next run check it again, which rebuilds it
-                from assistant.corpus.index import forget_verified
+                from assistant.backends.sqlite import forget_verified
 
                 forget_verified()
                 click.echo(f"assist: 错误：索引文件已损坏（{exc}），下次运行时将重建索引", err=True)
@@ -140,8 +140,8 @@ class Format(str, enum.Enum):
 
 FORMAT_OPTION = typer.Option(Format.text, "--format", help="输出格式：text（给人看）或 json（给程序用）。")
 CORPUS_OPTION = typer.Option(
-    None, "--corpus", envvar="ASSIST_CORPUS", file_okay=False,
-    help="语料库文件夹（默认：随软件附带的语料加上用户自己导入的报告）。",
+    None, "--corpus", envvar="ASSIST_CORPUS", metavar="文件夹|postgresql://…",
+    help="语料库：一个文件夹，或团队共用的数据库（postgresql://…）。默认：随软件附带的语料、插件范文和用户自己导入的报告。",
 )
 
 
@@ -162,7 +162,7 @@ def say(message: str) -> None:
     click.echo(message, err=True)
 
 
-def corpus_dirs(corpus: Optional[Path]) -> list[Path]:
+def corpus_dirs(corpus: "Optional[str | Path]") -> list[Path]:
     """The corpus folders a command reads: ``--corpus``/env, else the default corpus (the
     shipped reports, the plugins' 范文 and the user's own reports)."""
     if corpus is not None:
@@ -173,3 +173,13 @@ def corpus_dirs(corpus: Optional[Path]) -> list[Path]:
     from assistant.corpus import default_dirs
 
     return default_dirs()
+
+
+def chosen_corpus(corpus: "Optional[str | Path]"):  # noqa: ANN201 - a backends.Corpus
+    """The corpus a command reads: a database (``postgresql://…``), a folder, or the default one."""
+    from assistant.backends import is_url, open_corpus
+    from assistant.backends.sqlite import FolderCorpus
+
+    if corpus is not None and is_url(str(corpus)):
+        return open_corpus(str(corpus))
+    return FolderCorpus(corpus_dirs(corpus))

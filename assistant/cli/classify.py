@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from assistant.cli.app import CORPUS_OPTION, FORMAT_OPTION, TOPIC_OPTION, Format, app, corpus_dirs, emit_json
+from assistant.cli.app import CORPUS_OPTION, FORMAT_OPTION, TOPIC_OPTION, Format, app, chosen_corpus, emit_json
 
 
 @app.command("classify")
@@ -16,7 +16,7 @@ def classify_cmd(
     single: bool = typer.Option(False, "--single", help="把每个文件整体当作一节来判断类型。"),
     unit: Optional[str] = typer.Option(None, "--unit", help="单位类型（用于识别该单位插件的细分类型）。"),
     topic: Optional[str] = TOPIC_OPTION,
-    corpus: Optional[Path] = CORPUS_OPTION,
+    corpus: Optional[str] = CORPUS_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """判断报告每一节的类型（组织领导、宣传引导、存在问题……），置信度低的会标出。
@@ -35,8 +35,9 @@ def classify_cmd(
 
         topic = get_topic(topic).name
     results = []
+    chosen = chosen_corpus(corpus)
     for path in paths:
-        _, preds, found = classify_file(path, corpus_dirs(corpus), single, unit, topic)
+        _, preds, found = classify_file(path, chosen, single, unit, topic)
         results.append({"path": path, "topic": found, "sections": [p.to_json() for p in preds]})
     if fmt == Format.json:
         emit_json({"files": results})
@@ -61,7 +62,7 @@ def _topic_label(name: str) -> str:
 @app.command("eval")
 def eval_cmd(
     what: str = typer.Argument("classify", help="评估对象：classify。"),
-    corpus: Optional[Path] = CORPUS_OPTION,
+    corpus: Optional[str] = CORPUS_OPTION,
     folds: int = typer.Option(5, "--folds", min=2, help="交叉验证折数。"),
     repeats: int = typer.Option(1, "--repeats", min=1, max=1000,
                                 help="分组划分的次数：大于 1 时另以随机种子重新划分 N-1 次，报告准确率和宏平均F1的均值与范围。"),
@@ -76,17 +77,13 @@ def eval_cmd(
     并与关键词基线比较；有真实政府工作报告语料时另做银标检验。"""
     from assistant.classify.evaluate import (cross_validate, format_report, format_sources, labelled_sections,
                                              learning_curve, leave_one_source_out, section_features)
-    from assistant.corpus import index
     from assistant.errors import InputError
 
     if what != "classify":
         raise InputError(f"未知的评估对象：{what}（可用：classify）")
-    dirs = corpus_dirs(corpus)
-    conn = index.open_index(dirs)
-    try:
-        sections, problems = labelled_sections(conn, dirs)
-    finally:
-        conn.close()
+    chosen = chosen_corpus(corpus)
+    with chosen.open_index() as ix:
+        sections, problems = labelled_sections(ix, chosen.source().labels())
     if len(sections) < 10:
         raise InputError("语料中已标注的节太少，无法评估（需要 labels.tsv）")
     from assistant.cli.corpus import progress_printer
@@ -106,13 +103,8 @@ def eval_cmd(
 
     folder = silver_mod.gov_reports_dir()
     if silver and folder is not None:
-        conn = index.open_index(dirs)
-        try:
-            from assistant.classify.model import LinearModel
-
-            model = LinearModel.load(conn)
-        finally:
-            conn.close()
+        with chosen.open_index() as ix:
+            model = ix.model()
         if model is not None:
             files = silver_mod.sample(silver_mod.report_files(folder), silver, seed)
             res["silver"] = silver_mod.check(model, files, progress_printer("银标检验"))

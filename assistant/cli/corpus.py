@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 import sys
-from pathlib import Path
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
 import typer
 
-from assistant.cli.app import CORPUS_OPTION, FORMAT_OPTION, Format, corpus_app, corpus_dirs, emit_json, say
+from assistant.cli.app import CORPUS_OPTION, FORMAT_OPTION, Format, chosen_corpus, corpus_app, emit_json, say
+
+if TYPE_CHECKING:
+    from assistant.backends import CorpusIndex
 
 
 def progress_printer(label: str):
@@ -29,30 +30,16 @@ def progress_printer(label: str):
     return show
 
 
-def chosen_dirs(corpus: Optional[Path]) -> list[Path]:
-    """The corpus folders of ``--corpus`` (which must exist) or the default ones."""
-    if corpus is not None and not Path(corpus).is_dir():
-        from assistant.errors import InputError
-
-        raise InputError(f"语料库文件夹不存在：{corpus}")
-    return corpus_dirs(corpus)
-
-
 @contextlib.contextmanager
-def corpus_index(corpus: Optional[Path]) -> Iterator[sqlite3.Connection]:
-    """A read-only connection to the (auto-rebuilt) index of the chosen corpus."""
-    from assistant.corpus import index
-
-    conn = index.open_index(chosen_dirs(corpus), progress_printer("正在构建索引"))
-    try:
-        yield conn
-    finally:
-        conn.close()
+def corpus_index(corpus: Optional[str]) -> Iterator["CorpusIndex"]:
+    """The (auto-rebuilt) index of the chosen corpus."""
+    with chosen_corpus(corpus).open_index(progress_printer("正在构建索引")) as ix:
+        yield ix
 
 
 @corpus_app.command("build")
 def build_cmd(
-    corpus: Optional[Path] = CORPUS_OPTION,
+    corpus: Optional[str] = CORPUS_OPTION,
     force: bool = typer.Option(False, "--force", help="即使语料未变也重新构建。"),
     jobs: Optional[int] = typer.Option(
         None, "--jobs", "-j", min=1,
@@ -61,15 +48,14 @@ def build_cmd(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """（重新）构建语料索引。语料变化后各命令会自动重建，一般无需手动运行。"""
-    from assistant.corpus import index
-
-    result = index.ensure(chosen_dirs(corpus), progress_printer("正在构建索引"), force=force, jobs=jobs)
-    if isinstance(result, index.BuildStats):
+    chosen = chosen_corpus(corpus)
+    result = chosen.ensure(progress_printer("正在构建索引"), force=force, jobs=jobs)
+    if result is not None:
         data = {"index": str(result.path), "rebuilt": True, "documents": result.documents,
                 "sections": result.sections, "sentences": result.sentences, "chars": result.chars,
                 "seconds": round(result.seconds, 3)}
     else:
-        data = {"index": str(result), "rebuilt": False}
+        data = {"index": chosen.where(), "rebuilt": False}
     if fmt == Format.json:
         emit_json(data)
     elif data["rebuilt"]:
@@ -80,12 +66,10 @@ def build_cmd(
 
 
 @corpus_app.command("stats")
-def stats_cmd(corpus: Optional[Path] = CORPUS_OPTION, fmt: Format = FORMAT_OPTION) -> None:
+def stats_cmd(corpus: Optional[str] = CORPUS_OPTION, fmt: Format = FORMAT_OPTION) -> None:
     """语料统计：报告数、节数、句数，按单位、主题、来源和类型分类。"""
-    from assistant.corpus import index
-
-    with corpus_index(corpus) as conn:
-        data = index.stats(conn)
+    with corpus_index(corpus) as ix:
+        data = ix.stats()
     if fmt == Format.json:
         emit_json(data)
         return
@@ -102,12 +86,10 @@ def stats_cmd(corpus: Optional[Path] = CORPUS_OPTION, fmt: Format = FORMAT_OPTIO
 
 
 @corpus_app.command("list")
-def list_cmd(corpus: Optional[Path] = CORPUS_OPTION, fmt: Format = FORMAT_OPTION) -> None:
+def list_cmd(corpus: Optional[str] = CORPUS_OPTION, fmt: Format = FORMAT_OPTION) -> None:
     """列出语料库中的报告：编号、来源（范文 / 语料 / 自己导入）、单位、主题、节数、字数、标题。"""
-    from assistant.corpus import index
-
-    with corpus_index(corpus) as conn:
-        docs = index.list_documents(conn)
+    with corpus_index(corpus) as ix:
+        docs = ix.list_documents()
     if fmt == Format.json:
         emit_json({"documents": docs})
         return

@@ -31,7 +31,7 @@ def add_cmd(
     unit: Optional[str] = typer.Option(None, "--unit", help="指定单位类型（town、county、village…），不指定则自动判断。"),
     topic: Optional[str] = typer.Option(None, "--topic", metavar="主题",
                                         help="指定主题（安全生产、防汛……，见 assist topics），不指定则自动判断。"),
-    corpus: Optional[Path] = CORPUS_OPTION,
+    corpus: Optional[str] = CORPUS_OPTION,
     replace: bool = typer.Option(False, "--replace", help="先删除以前从同名或同内容文件导入的文档，再重新导入。"),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
@@ -39,13 +39,17 @@ def add_cmd(
 
     不指定 --corpus（或 ASSIST_CORPUS）时写入用户自己的语料文件夹，不会改动随软件附带的语料。
     """
-    from assistant.corpus.importer import import_paths
+    from assistant.backends import is_url, open_corpus
+    from assistant.backends.sqlite import FolderCorpus
     from assistant.paths import user_corpus
 
-    target = Path(corpus) if corpus is not None else user_corpus()
+    if corpus is not None and is_url(corpus):
+        target = open_corpus(corpus)
+    else:  # a folder (made if missing), by default the user's own
+        target = FolderCorpus([Path(corpus) if corpus is not None else user_corpus()])
     show = _progress()
     try:
-        result = import_paths(paths, target, unit=unit, progress=show, replace=replace, topic=topic)
+        result = target.add(paths, unit=unit, progress=show, replace=replace, topic=topic)
     finally:
         if show is not None:
             sys.stderr.write("\r\033[K")  # an error message starts on a clean line

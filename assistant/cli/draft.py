@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from assistant.cli.app import CORPUS_OPTION, FORMAT_OPTION, TOPIC_OPTION, Format, app, corpus_dirs, emit_json, say
+from assistant.cli.app import CORPUS_OPTION, FORMAT_OPTION, TOPIC_OPTION, Format, app, chosen_corpus, emit_json, say
 
 OUTPUT_FORMATS = {".md": "md", ".markdown": "md", ".txt": "txt", ".text": "txt", ".docx": "docx"}
 
@@ -40,7 +40,7 @@ def draft_cmd(
     title: Optional[str] = typer.Option(None, "--title", "-t",
                                         help="标题（默认按主题：“××学校关于20xx年上半年安全生产工作情况的汇报”一类）。"),
     output: str = typer.Option("-", "--output", "-o", help="输出文件：.md .txt 或 .docx（按公文格式）；- 表示输出到屏幕。"),
-    corpus: Optional[Path] = CORPUS_OPTION,
+    corpus: Optional[str] = CORPUS_OPTION,
     templates: Optional[Path] = typer.Option(None, "--templates", file_okay=False,
                                              help="自己的模板文件夹（优先于插件和自带的模板）。"),
     fmt: Format = FORMAT_OPTION,
@@ -57,13 +57,12 @@ def draft_cmd(
     from assistant.units import get_unit
 
     out_fmt = output_format(output)
-    if corpus is not None and not Path(corpus).is_dir():
-        raise InputError(f"语料库文件夹不存在：{corpus}")
+    chosen = chosen_corpus(corpus)  # a missing folder: one line, before any work
     unit_obj = get_unit(unit)
     check_templates(out_fmt, unit_obj, templates)  # a missing folder or a syntax error: before any work
     if like_part is not None and like is None:
         raise InputError("--like-part 要和 --like 一起用")
-    draft = make_draft(unit_obj.name, corpus_dirs(corpus), data_path=data, like=like, like_part=like_part,
+    draft = make_draft(unit_obj.name, chosen, data_path=data, like=like, like_part=like_part,
                        title=title, topic=topic)
     done = render_draft(draft, out_fmt, unit_obj, templates)  # a template error: nothing is written
     text, left = done.text, done.placeholders

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from assistant.cli.app import CORPUS_OPTION, FORMAT_OPTION, TOPIC_OPTION, Format, app, corpus_dirs, emit_json
+from assistant.cli.app import CORPUS_OPTION, FORMAT_OPTION, TOPIC_OPTION, Format, app, chosen_corpus, emit_json
 
 ROLE_LABELS = {"opening": "［开头］", "closing": "［结尾］"}
 
@@ -18,9 +18,9 @@ def _lead(node) -> str:  # noqa: ANN001
     return "［段落］" + (text[:20] + "…" if len(text) > 20 else text)
 
 
-def outline_of(path: str, dirs: list[Path] | None, topic: str | None = None):
-    """Read ``path`` through the corpus normaliser, parse its outline and, with ``dirs``,
-    give each section its kind from the corpus model. Returns (outline, topic): the topic
+def outline_of(path: str, dirs: "list[Path] | object | None", topic: str | None = None):
+    """Read ``path`` through the corpus normaliser, parse its outline and, with ``dirs`` (corpus
+    folders or a backends.Corpus), give each section its kind from the corpus model. Returns (outline, topic): the topic
     given, else the one the report is about."""
     from assistant import outline
     from assistant.classify.api import report_topic
@@ -32,18 +32,14 @@ def outline_of(path: str, dirs: list[Path] | None, topic: str | None = None):
     topic = topic or report_topic(norm.text)
     if dirs is None:
         return outline.parse(norm), topic
+    from assistant.backends import as_corpus
     from assistant.classify.api import classify_text
-    from assistant.classify.model import LinearModel
-    from assistant.corpus import index
 
-    conn = index.open_index(dirs)
-    try:
-        if LinearModel.load(conn, []) is None:  # a corpus without labels: structure only
+    with as_corpus(dirs).open_index() as ix:
+        if not ix.has_model():  # a corpus without labels: structure only
             return outline.parse(norm), topic
-        tree, _ = classify_text(conn, norm, topic=topic)
+        tree, _ = classify_text(ix, norm, topic=topic)
         return tree, topic
-    finally:
-        conn.close()
 
 
 @app.command("outline")
@@ -51,7 +47,7 @@ def outline_cmd(
     path: str = typer.Argument(..., help="报告文件（.txt .md .docx .html），- 表示标准输入。"),
     kinds: bool = typer.Option(True, "--kinds/--no-kinds", help="是否给每节标注类型（需要语料索引）。"),
     topic: Optional[str] = TOPIC_OPTION,
-    corpus: Optional[Path] = CORPUS_OPTION,
+    corpus: Optional[str] = CORPUS_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """报告的标题与层级结构（开头、各级标题、结尾）及每节类型，行号对应原文件。"""
@@ -59,7 +55,7 @@ def outline_cmd(
         from assistant.units import get_topic
 
         topic = get_topic(topic).name
-    tree, found = outline_of(path, corpus_dirs(corpus) if kinds else None, topic)
+    tree, found = outline_of(path, chosen_corpus(corpus) if kinds else None, topic)
     if fmt == Format.json:
         emit_json({**tree.to_json(), "topic": found})
         return

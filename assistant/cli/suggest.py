@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from assistant.cli.app import CORPUS_OPTION, FORMAT_OPTION, TOPIC_OPTION, Format, app, corpus_dirs, emit_json
+from assistant.cli.app import CORPUS_OPTION, FORMAT_OPTION, TOPIC_OPTION, Format, app, chosen_corpus, emit_json
 
 
 @app.command("suggest")
@@ -18,7 +18,7 @@ def suggest_cmd(
                                        help="单位类型（如 school、bank、village）：只给这类单位能用的表述，本单位的优先。"),
     topic: Optional[str] = TOPIC_OPTION,
     n: int = typer.Option(5, "-n", "--number", min=1, max=50, help="给出几条。"),
-    corpus: Optional[Path] = CORPUS_OPTION,
+    corpus: Optional[str] = CORPUS_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """从语料中找出规范表述：数字换成 xx、地名人名换成 ××，可按类型、单位和主题筛选。
@@ -26,7 +26,6 @@ def suggest_cmd(
     主题不给时从意思里推断（“防汛巡查”即防汛）：只给这个主题能用的表述，不会给防汛的意思推荐疫情防控的句子。
     """
     from assistant.classify import core_kinds, kind_table
-    from assistant.corpus import index
     from assistant.errors import InputError
     from assistant.suggest.rank import Suggester
 
@@ -49,11 +48,8 @@ def suggest_cmd(
         topic = get_topic(topic).name
     if not (query and query.strip()) and kind is None:
         raise InputError("请给出想表达的意思（QUERY），或用 --kind 指定类型")
-    conn = index.open_index(corpus_dirs(corpus))
-    try:
-        results = Suggester(conn).suggest(query, kind, unit, n, topic)
-    finally:
-        conn.close()
+    with chosen_corpus(corpus).open_index() as ix:
+        results = Suggester(ix).suggest(query, kind, unit, n, topic)
     if fmt == Format.json:
         emit_json({"suggestions": [s.to_json() for s in results]})
         return

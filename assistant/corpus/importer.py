@@ -622,10 +622,88 @@ def _guess_topic(text: str, title: str) -> str:
     return guess_topic(text, title) or ""
 
 
-def import_paths(paths: Sequence[str | Path], corpus_dir: str | Path, unit: Optional[str] = None,
+@dataclass
+class Existing:
+    """A document already in a corpus, as an import needs it: to skip what is there, to
+    number new documents, to remove what ``--replace`` replaces (``handle``)."""
+
+    id: str
+    source: str
+    source_sha256: str
+    body_key: str
+    handle: object = None
+
+
+class DocStore:
+    """Where an import writes: a corpus folder (``FolderStore``), or a backend's store."""
+
+    label = ""
+
+    def locked(self):  # noqa: ANN201 - a context manager
+        """Held from reading what is there to the last write: imports into the same corpus
+        at the same time take turns there (reading and cleaning the files does not wait)."""
+        import contextlib
+
+        return contextlib.nullcontext()
+
+    def existing(self) -> list[Existing]:
+        raise NotImplementedError
+
+    def write(self, remove: list[Existing], add: list["store.StoredDoc"]) -> None:
+        raise NotImplementedError
+
+
+class FolderStore(DocStore):
+    """A corpus folder: one text file per document (``store``)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.label = str(folder)
+
+    def locked(self):  # noqa: ANN201
+        import contextlib
+
+        @contextlib.contextmanager
+        def hold():  # noqa: ANN202
+            lock = None
+            try:
+                import fcntl
+
+                self.folder.mkdir(parents=True, exist_ok=True)
+                lock = open(self.folder / ".import.lock", "a+b")  # noqa: SIM115
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            except (ImportError, OSError):  # no flock (Windows), a folder not ours to lock
+                pass
+            try:
+                yield
+            finally:
+                if lock is not None:
+                    lock.close()
+
+        return hold()
+
+    def existing(self) -> list[Existing]:
+        from assistant.corpus import store
+
+        if not self.folder.is_dir():
+            return []
+        return [Existing(d.id, d.source, d.source_sha256, _body_key(d.body), d.path)
+                for d in store.iter_docs([self.folder], include_other=True)]
+
+    def write(self, remove: list[Existing], add: list["store.StoredDoc"]) -> None:
+        from assistant.corpus import store
+
+        for old in remove:
+            Path(old.handle).unlink(missing_ok=True)  # type: ignore[arg-type]
+        for sd in add:
+            store.save(self.folder, sd)
+
+
+def import_paths(paths: Sequence[str | Path], corpus_dir: "str | Path | DocStore", unit: Optional[str] = None,
                  progress: Optional[Callable[[int, int, str], None]] = None,
                  replace: bool = False, topic: Optional[str] = None) -> ImportResult:
-    """Import report files into ``corpus_dir`` (reports/ and other/).
+    """Import report files into ``corpus_dir`` (a folder: reports/ and other/; or a backend's
+    ``DocStore``).
 
     Every input is read, cleaned and split before anything is written, so a
     bad file leaves the corpus untouched (``InputError``). A file whose
@@ -646,9 +724,13 @@ def import_paths(paths: Sequence[str | Path], corpus_dir: str | Path, unit: Opti
         from assistant.units import get_topic
 
         topic = get_topic(topic).name
-    corpus = Path(corpus_dir)
-    if corpus.exists() and not corpus.is_dir():
-        raise InputError(f"语料库路径不是文件夹：{corpus}")
+    if isinstance(corpus_dir, DocStore):
+        target = corpus_dir
+    else:
+        corpus = Path(corpus_dir)
+        if corpus.exists() and not corpus.is_dir():
+            raise InputError(f"语料库路径不是文件夹：{corpus}")
+        target = FolderStore(corpus)
 
     # 1. read, clean and split everything first
     prepared: list[tuple[str, str, list[Piece]]] = []
@@ -673,10 +755,20 @@ def import_paths(paths: Sequence[str | Path], corpus_dir: str | Path, unit: Opti
         for p in pieces:
             p.freeze()
         prepared.append((str(path), sha, pieces))
+    topics = {id(p): (topic or _guess_topic(p.body, p.title or _title_from_name(path)) if p.type == "report" else "")
+              for path, _, pieces in prepared for p in pieces}
+
+    with target.locked():
+        return _write(prepared, topics, target, replace)
+
+
+def _write(prepared: list[tuple[str, str, list[Piece]]], topics: dict[int, str], target: DocStore,
+           replace: bool) -> ImportResult:
+    from assistant.corpus import store
 
     # 2. what is already there
-    existing = list(store.iter_docs([corpus], include_other=True)) if corpus.is_dir() else []
-    to_remove: list[Path] = []
+    existing = target.existing()
+    to_remove: list[Existing] = []
     replaced: Counter[str] = Counter()
     if replace:
         by_name = {_source_name(p): p for p, _, _ in prepared}
@@ -684,18 +776,18 @@ def import_paths(paths: Sequence[str | Path], corpus_dir: str | Path, unit: Opti
         keep = []
         for d in existing:
             owner = by_sha.get(d.source_sha256) or by_name.get(d.source)
-            if owner is not None and d.path is not None:
-                to_remove.append(d.path)
+            if owner is not None and d.handle is not None:
+                to_remove.append(d)
                 replaced[owner] += 1
             else:
                 keep.append(d)
         existing = keep
     known_sha = {d.source_sha256 for d in existing if d.source_sha256}
-    known_body = {_body_key(d.body) for d in existing}
+    known_body = {d.body_key for d in existing}
     used_ids = {d.id for d in existing}
 
     # 3. write
-    result = ImportResult(str(corpus))
+    result = ImportResult(target.label)
     plan: list[store.StoredDoc] = []
     for path, sha, pieces in prepared:
         fr = FileResult(path, sha, replaced=replaced[path])
@@ -729,15 +821,11 @@ def import_paths(paths: Sequence[str | Path], corpus_dir: str | Path, unit: Opti
             if p.back_matter_line:
                 extra["back_matter_line"] = str(p.back_matter_line)
             title = p.title or _title_from_name(path)
-            sd = store.StoredDoc(id=doc_id, title=title, unit=p.unit,
-                                 topic=topic or _guess_topic(p.body, title) if p.type == "report" else "",
+            sd = store.StoredDoc(id=doc_id, title=title, unit=p.unit, topic=topics[id(p)],
                                  body=p.body, type=p.type, source=_source_name(path),
                                  position=position, source_sha256=sha, extra=extra)
             plan.append(sd)
             fr.added.append({"id": doc_id, "title": sd.title, "unit": sd.unit, "topic": sd.topic or None,
                              "type": sd.type, "position": position, "line": p.raw_line})
-    for old in to_remove:
-        old.unlink(missing_ok=True)
-    for sd in plan:
-        store.save(corpus, sd)
+    target.write(to_remove, plan)
     return result

@@ -35,7 +35,6 @@ ranking breaks ties on corpus order.
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
@@ -43,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from assistant.draft.material import Line, Material, Passage, corpus_topics
 
 if TYPE_CHECKING:  # pragma: no cover
+    from assistant.backends import CorpusIndex
     from assistant.units.model import Unit
     from assistant.units.topics import Topic
 
@@ -348,7 +348,7 @@ class LikeSection:
     debris: bool = False  # web leftovers, not a section of the report
 
 
-def read_like(path: str, conn: sqlite3.Connection, unit: Optional[str] = None,
+def read_like(path: str, conn: "CorpusIndex", unit: Optional[str] = None,
               part: Optional[int] = None) -> tuple[Optional[str], str, list[LikeSection]]:
     """The title, text and classified sections of an existing report (any format, any mess).
 
@@ -377,7 +377,7 @@ def read_like(path: str, conn: sqlite3.Connection, unit: Optional[str] = None,
         raise InputError(f"{path} 中有 {len(reports)} 篇报告：{listing}。请用 --like-part 序号 选一篇")
     tree = outline.parse(norm)
     secs = outline.sections(tree)
-    if _has_model(conn):
+    if conn.has_model():
         from assistant.classify.api import classify_text
 
         _, preds = classify_text(conn, norm, unit=unit)
@@ -405,10 +405,6 @@ def _is_debris(text: str) -> bool:
     kept = [ln for i, ln in enumerate(text.splitlines(), 1) if ln.strip() and i not in flagged]
     return sum(len(ln) for ln in kept) < 0.5 * sum(len(ln) for ln in body) or \
         not any(re.search(r"[\u4e00-\u9fff]{8}", ln) for ln in kept)
-
-
-def _has_model(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'model_meta'").fetchone() is not None
 
 
 def plan_from_like(sections: list[LikeSection], unit: "Unit", topic: Optional["Topic"]) -> list[PlanItem]:
@@ -723,7 +719,7 @@ def _para_ids(sec: DraftSection) -> list[int]:
 class _Checker:
     """``assist check --unit`` on the draft's text, placeholders aside."""
 
-    def __init__(self, unit: "Unit", conn: Optional[sqlite3.Connection]) -> None:
+    def __init__(self, unit: "Unit", conn: Optional["CorpusIndex"]) -> None:
         from assistant.check.run import unit_rules_for
 
         self.rules = unit_rules_for(unit, conn)
@@ -743,12 +739,12 @@ def default_title(unit: "Unit", topic: Optional["Topic"]) -> str:
     return f"{name}工作情况汇报"
 
 
-def compose(conn: sqlite3.Connection, unit: "Unit", topic: Optional["Topic"], plan: list[PlanItem],
+def compose(conn: "CorpusIndex", unit: "Unit", topic: Optional["Topic"], plan: list[PlanItem],
             title: Optional[str] = None, like: Optional[str] = None) -> Draft:
     """Write every planned section from the corpus (placeholders left open)."""
     from assistant.errors import InputError
 
-    if conn.execute("SELECT 1 FROM documents WHERE type = 'report' LIMIT 1").fetchone() is None:
+    if not conn.has_reports():
         raise InputError("语料库中没有报告，无法起草（请先用 assist corpus add 导入报告）")
     material = Material(conn, unit, topic.name if topic is not None else None)
     composer = Composer(material, unit, topic)
@@ -788,7 +784,7 @@ def _number(sections: list[DraftSection]) -> None:
             s.number = f"（{cn_number(sub)}）"
 
 
-def choose_topic(conn: sqlite3.Connection, topic: Optional[str], like_text: Optional[str] = None,
+def choose_topic(conn: "CorpusIndex", topic: Optional[str], like_text: Optional[str] = None,
                  data: Any = None) -> Optional["Topic"]:
     """The topic given, else the one the ``--like`` report or the data is about, else the
     topic the corpus holds most reports of."""
@@ -825,11 +821,12 @@ def _data_topic(data: Any) -> Optional[str]:
     return best
 
 
-def make_draft(unit_name: str, dirs: list[Path], *, data_path: Optional[str] = None, like: Optional[str] = None,
+def make_draft(unit_name: str, dirs: "list[Path] | object", *, data_path: Optional[str] = None, like: Optional[str] = None,
                like_part: Optional[int] = None, title: Optional[str] = None,
                topic: Optional[str] = None) -> Draft:
-    """The draft for ``unit_name`` from the corpus in ``dirs`` (the library call behind the command)."""
-    from assistant.corpus import index
+    """The draft for ``unit_name`` from the corpus ``dirs`` (folders or a backends.Corpus; the
+    library call behind the command)."""
+    from assistant.backends import as_corpus
     from assistant.units import get_topic, get_unit
 
     unit = get_unit(unit_name)
@@ -844,7 +841,7 @@ def make_draft(unit_name: str, dirs: list[Path], *, data_path: Optional[str] = N
         from assistant.reader import read_document
 
         read_document(like)  # a missing or unreadable file: one line, exit 2, before the index
-    conn = index.open_index(dirs)
+    conn = as_corpus(dirs).open_index()
     try:
         if like is not None:
             like_title, like_text, like_sections = read_like(like, conn, unit.name, like_part)

@@ -34,13 +34,13 @@ draft does not grow with the corpus.
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Optional
 
 from assistant.units.fitness import fits
 
 if TYPE_CHECKING:  # pragma: no cover
+    from assistant.backends import CorpusIndex, PassageRow, TierQuery
     from assistant.units.model import Unit
 
 # tier → weight in the ranking (see the module's doc)
@@ -142,17 +142,11 @@ class Passage:
         return self.doc_id
 
 
-_COLUMNS = ("SELECT s.id, s.heading, s.kind, s.role, s.level, s.number, d.doc_id, d.unit, d.topic, d.origin, "
-            "se.id, se.ord, se.line, se.text, p.neutral, p.fit_units, p.fit_topics, p.flags, p.docs "
-            "FROM sections s JOIN documents d ON d.id = s.doc "
-            "JOIN sentences se ON se.section = s.id LEFT JOIN phrases p ON p.id = se.phrase ")
-
-
 class Material:
     """The passages of each kind for one unit type and topic, fetched once per kind."""
 
-    def __init__(self, conn: sqlite3.Connection, unit: "Unit", topic: Optional[str]) -> None:
-        self.conn = conn
+    def __init__(self, ix: "CorpusIndex", unit: "Unit", topic: Optional[str]) -> None:
+        self.ix = ix
         self.unit = unit
         self.topic = topic or ""
         self._cache: dict[tuple[str, str], list[Passage]] = {}
@@ -165,20 +159,18 @@ class Material:
         mine = set(self.unit.family)
         return [u.name for u in all_units() if u.name != self.unit.name and mine & set(u.family)]
 
-    def _tiers(self) -> list[tuple[str, str, list]]:
-        u, t = self.unit.name, self.topic
-        same_topic = "d.topic = ?" if t else "0"
-        other_topic = "(d.topic IS NULL OR d.topic != ?)" if t else "1"
-        targ = [t] if t else []
-        kin = self.kin()
-        kin_cond = f"d.unit IN ({','.join('?' * len(kin))})" if kin else "0"
+    def _tiers(self) -> list[tuple[str, "TierQuery"]]:
+        from assistant.backends import TierQuery
+
+        u, t = (self.unit.name,), self.topic
+        kin = tuple(self.kin())
         return [
-            ("own", f"d.unit = ? AND {same_topic} AND d.origin = 'user'", [u, *targ]),
-            ("fanwen", f"d.unit = ? AND {same_topic} AND d.origin = 'fanwen'", [u, *targ]),
-            ("native", f"d.unit = ? AND {same_topic} AND d.origin = 'shipped'", [u, *targ]),
-            ("unit", f"d.unit = ? AND {other_topic}", [u, *targ]),
-            ("topic", f"{kin_cond} AND {same_topic}", [*kin, *targ]),
-            ("other", f"{kin_cond} AND {other_topic}", [*kin, *targ]),
+            ("own", TierQuery(u, t, True, "user")),
+            ("fanwen", TierQuery(u, t, True, "fanwen")),
+            ("native", TierQuery(u, t, True, "shipped")),
+            ("unit", TierQuery(u, t, False)),
+            ("topic", TierQuery(kin, t, True)),
+            ("other", TierQuery(kin, t, False)),
         ]
 
     def passages(self, kind: str, role: str = "section") -> list[Passage]:
@@ -188,33 +180,30 @@ class Material:
         if hit is not None:
             return hit
         out: list[Passage] = []
-        for tier, cond, args in self._tiers():
+        for tier, query in self._tiers():
             if not self.topic and tier in ("own", "fanwen", "native", "topic"):
                 continue
-            sql = (_COLUMNS + f"WHERE s.id IN (SELECT s.id FROM sections s JOIN documents d ON d.id = s.doc "
-                   f"WHERE d.type = 'report' AND s.kind = ? AND s.role = ? AND {cond} "
-                   f"ORDER BY s.id LIMIT {PER_TIER}) ORDER BY s.id, se.ord")
-            rows = self.conn.execute(sql, [kind, role, *args]).fetchall()
+            rows = self.ix.passages(kind, role, query, PER_TIER)
             out += [p for p in self._passages(rows, tier) if p.usable()]
         self._cache[key] = out
         return out
 
-    def _passages(self, rows: Iterable[sqlite3.Row], tier: str) -> list[Passage]:
+    def _passages(self, rows: Iterable["PassageRow"], tier: str) -> list[Passage]:
         from assistant.suggest.phrases import strip_marker
 
         by_sec: dict[int, Passage] = {}
         for r in rows:
-            sec = r[0]
+            sec = r.section
             p = by_sec.get(sec)
             if p is None:
-                p = by_sec[sec] = Passage(sec, r[6], r[7] or "", r[8] or "", r[9] or "", r[3], r[2] or "",
-                                          r[1] or "", r[4] or 1, r[5] or "", tier)
-            original = (r[13] or "").strip()
+                p = by_sec[sec] = Passage(sec, r.doc_id, r.unit or "", r.topic or "", r.origin or "", r.role,
+                                          r.kind or "", r.heading or "", r.level or 1, r.number or "", tier)
+            original = (r.text or "").strip()
             if not original:
                 continue
             body = strip_marker(original)
             is_heading = bool(p.heading) and _TRAIL.sub("", body) == _TRAIL.sub("", p.heading)
-            neutral, fu, ft, flags, docs = r[14], r[15], r[16], r[17], r[18] or 1
+            neutral, fu, ft, flags, docs = r.neutral, r.fit_units, r.fit_topics, r.flags, r.docs or 1
             prefix = original[: len(original) - len(body)] if body and original.endswith(body) else ""
             if p.origin == "fanwen":
                 text = original  # a 范文 is written with its figures and names as placeholders
@@ -225,7 +214,7 @@ class Material:
             usable = bool(text) and self._usable(text, fu, ft, flags, p)
             if _SALUTATION.match(body):
                 usable, is_heading = False, True  # 各位领导： of a speech: not a report's
-            p.lines.append(Line(r[10], r[12], r[11], original, text, usable, docs, is_heading))
+            p.lines.append(Line(r.sentence, r.line, r.ord, original, text, usable, docs, is_heading))
         return list(by_sec.values())
 
     def _usable(self, text: str, fit_units: Optional[str], fit_topics: Optional[str], flags: Optional[str],
@@ -249,8 +238,6 @@ class Material:
         return True
 
 
-def corpus_topics(conn: sqlite3.Connection) -> list[tuple[str, int]]:
+def corpus_topics(ix: "CorpusIndex") -> list[tuple[str, int]]:
     """(topic, reports) of the corpus, most reports first."""
-    return [(t, n) for t, n in conn.execute(
-        "SELECT topic, COUNT(*) FROM documents WHERE type = 'report' AND topic IS NOT NULL AND topic != '' "
-        "GROUP BY topic ORDER BY COUNT(*) DESC, topic")]
+    return ix.corpus_topics()

@@ -1,6 +1,7 @@
 """Phrase units: the sentences of the corpus, neutralised and folded by near-identity.
 
-Built into the index (table ``phrases`` with an FTS5 table over its tokens).
+Built into the index (its ``phrases`` rows, with a full-text index over their tokens) by
+the build pipeline (``assistant.corpus.build``), which hands ``build_rows`` the sentences.
 Sentences that differ only in figures, names, numbering or punctuation share a
 key and become one phrase whose ``docs`` counts the reports it occurs in —
 phrasing that recurs across reports is the standard phrasing.
@@ -9,7 +10,6 @@ phrasing that recurs across reports is the standard phrasing.
 from __future__ import annotations
 
 import re
-import sqlite3
 from itertools import filterfalse
 from typing import TYPE_CHECKING, Iterable
 
@@ -18,20 +18,10 @@ from assistant.outline import CN_DIGITS
 from assistant.suggest.neutral import local_name, neutralize, neutralize_words
 
 if TYPE_CHECKING:
+    from assistant.backends import CorpusIndex
+    from assistant.backends.rows import PhraseRow
     from assistant.segment import WordTags
     from assistant.units.fitness import MarkTable
-
-# key has no index: build() groups the sentences by key, so keys are unique by construction,
-# nothing looks a phrase up by key, and a unique index cost half the time of the insert.
-# fit_units / fit_topics: what the phrase can serve (assistant.units.fitness: "*" for all, else
-# ",a,b,"); flags: the check rules other than placeholder that flag its neutral text.
-PHRASE_SCHEMA = """
-CREATE TABLE phrases(
-  id INTEGER PRIMARY KEY, key TEXT, text TEXT, neutral TEXT, kind TEXT, unit TEXT, units TEXT,
-  docs INTEGER, occurrences INTEGER, doc_id TEXT, line INTEGER, heading INTEGER, tokens TEXT,
-  topic TEXT, topics TEXT, fit_units TEXT, fit_topics TEXT, flags TEXT);
-CREATE VIRTUAL TABLE phrases_fts USING fts5(tokens, content='phrases', content_rowid='id');
-"""
 
 _CN = f"[{CN_DIGITS}]{{1,3}}"
 MARKER = re.compile(
@@ -237,10 +227,8 @@ def add_candidates(new: dict[str, tuple[list[str], str | None]], tags: "WordTags
                                else phrase_tokens(" ".join(words)))
 
 
-_ROWS = ("SELECT se.text, se.tokens, se.line, se.ord, s.kind, s.role, s.heading, d.unit, d.doc_id, d.topic, "
-         "d.origin = 'fanwen' "
-         "FROM sentences se JOIN sections s ON s.id = se.section JOIN documents d ON d.id = se.doc "
-         "ORDER BY se.id")
+# What build_rows reads of each sentence, in index order.
+SOURCE_COLUMNS = ("text", "tokens", "line", "ord", "kind", "role", "heading", "unit", "doc_id", "topic", "fanwen")
 
 
 def phrase_tokens(tokens: str) -> str:
@@ -248,23 +236,21 @@ def phrase_tokens(tokens: str) -> str:
     return " ".join(filterfalse(str.isdigit, tokens.split()))
 
 
-def build(conn: sqlite3.Connection, rows: Iterable[tuple] | None = None,
-          known: dict[str, tuple[str, str, str] | None] | None = None,
-          tokens_of: dict[str, str] | None = None, fitness: "Fitness | None" = None) -> dict[str, int]:
-    """Fill the phrases tables; return sentence text → phrase id (for the sentences that
-    make a phrase).
+def build_rows(rows: Iterable[tuple], known: dict[str, tuple[str, str, str] | None] | None = None,
+               tokens_of: dict[str, str] | None = None,
+               fitness: "Fitness | None" = None) -> tuple[list["PhraseRow"], dict[str, int]]:
+    """The phrase rows, and sentence text → phrase id (for the sentences that make a phrase).
 
     ``rows``: (text, tokens, line, ord, kind, role, heading, unit, doc_id, topic[, 范文?]) per
-    sentence in index order, read from the sentences/sections/documents tables when not given.
+    sentence in index order (``SOURCE_COLUMNS``).
     ``known``: sentence text → ``candidate(text)`` already computed (the index build
     computes them while it segments); other sentences are analysed here.
     ``tokens_of``: sentence text → ``phrase_tokens(tokens)``, where already computed.
     ``fitness``: what each phrase can serve and what check flags in it (see ``Fitness``);
     without it every phrase serves everything and has no flags.
     """
-    conn.executescript(PHRASE_SCHEMA)
-    if rows is None:
-        rows = conn.execute(_ROWS)
+    from assistant.backends.rows import PhraseRow
+
     seen: dict[str, tuple[str, str, str] | None] = {} if known is None else known
     # key → [text, neutral, doc_id, line, heading, tokens, kind, unit, later, topic]: the first
     # occurrence, and (kind, unit, doc_id, topic) of each later one (None while there is
@@ -311,23 +297,12 @@ def build(conn: sqlite3.Connection, rows: Iterable[tuple] | None = None,
         out.append([i, key, text, neutral, _most_common(kinds) or None, _most_common(units) or None,
                     ",".join(sorted(u for u in units if u)), len(docs), len(later) + 1, doc_id, line, head, toks,
                     _most_common(topics) or None, ",".join(sorted(t for t in topics if t))])
-    if fitness is None:
-        fitness = Fitness.from_index(conn)
     if fitness is not None:
         extra = fitness.rows([(r[3], r[6], r[14]) for r in out])
     else:
         extra = [("*", "*", "")] * len(out)
-    from assistant.corpus.index import insert_rows
-
-    insert_rows(conn, "phrases", 18, (r + list(e) for r, e in zip(out, extra)))
-    # FTS5 writes its pending terms out as a new segment each time they pass 'hashsize' (1 MB
-    # by default) and merges the segments as they pile up: on a large corpus that merging
-    # makes the rebuild grow faster than the text. With 32 MB a corpus 100x the shipped one
-    # is merged about once (the setting stays in phrases_fts_config; queries ignore it).
-    conn.executescript("INSERT INTO phrases_fts(phrases_fts, rank) VALUES('hashsize', 33554432);"
-                       "INSERT INTO phrases_fts(phrases_fts) VALUES('rebuild');"
-                       "CREATE INDEX phrases_kind ON phrases(kind, docs);")
-    return {text: ids[key] for text, key in key_of.items()}
+    return ([PhraseRow(*r, *e) for r, e in zip(out, extra)],
+            {text: ids[key] for text, key in key_of.items()})
 
 
 class Fitness:
@@ -340,20 +315,16 @@ class Fitness:
         self.check = check
 
     @classmethod
-    def from_index(cls, conn: sqlite3.Connection) -> "Fitness | None":
+    def from_index(cls, ix: "CorpusIndex") -> "Fitness | None":
         """The marks an index stores (None when it has none)."""
         from assistant.units import all_units
         from assistant.units.fitness import MarkTable
 
-        try:
-            rows = conn.execute("SELECT scope, word, types FROM marks").fetchall()
-        except sqlite3.DatabaseError:
-            return None
-        if not rows:
+        units, topics = ix.marks("unit"), ix.marks("topic")
+        if not units and not topics:
             return None
         keep = tuple(dict.fromkeys(k for u in all_units() for k in u.keep))
-        return cls(MarkTable.from_rows([(w, t) for s, w, t in rows if s == "unit"], keep),
-                   MarkTable.from_rows([(w, t) for s, w, t in rows if s == "topic"]))
+        return cls(MarkTable.from_rows(units, keep), MarkTable.from_rows(topics))
 
     def rows(self, phrases: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
         """(fit_units, fit_topics, flags) for each (neutral, units, topics) given."""

@@ -1,7 +1,8 @@
 """Retrieval and ranking of standard phrasing.
 
-1. Candidates: BM25 over phrase tokens (SQLite FTS5, query tokens from jieba
-   with the domain dictionary, each as a prefix so 微信 finds 微信群).
+1. Candidates: BM25 over phrase tokens (the index's full-text search: SQLite FTS5, or its
+   equal in another backend; query tokens from jieba with the domain dictionary, each as a
+   prefix so 微信 finds 微信群).
 2. Rerank: BM25 share, coverage of the query's words (IDF-weighted), rapidfuzz
    token similarity, a boost for the requested kind (or the kind the classifier
    reads in the query), the requested unit, and standardness (the number of
@@ -17,8 +18,11 @@ from __future__ import annotations
 
 import math
 import re
-import sqlite3
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.backends import CorpusIndex, PhraseHit
 
 CANDIDATES = 300
 NEAR_DUP = 72  # rapidfuzz ratio on neutral text at or above which two phrasings are one
@@ -47,12 +51,12 @@ UNIT_BONUS = 0.1  # … from reports of the unit type asked for
 
 
 class Suggester:
-    """Long-lived: keeps its connection and caches, so warm queries are fast."""
+    """Long-lived: keeps its index and caches, so warm queries are fast."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
+    def __init__(self, ix: "CorpusIndex") -> None:
+        self.ix = ix
         self.topic: str | None = None  # the topic of the last query (given or inferred)
-        self.n_sections = conn.execute("SELECT COUNT(*) FROM sections").fetchone()[0] or 1
+        self.n_sections = ix.n_sections() or 1
         self._df: dict[str, int] = {}
 
     # -- query side --------------------------------------------------------------------------
@@ -70,14 +74,13 @@ class Suggester:
 
     def idf(self, token: str) -> float:
         if token not in self._df:
-            row = self.conn.execute("SELECT df FROM tokens WHERE token = ?", (token,)).fetchone()
-            self._df[token] = row[0] if row else 0
+            self._df.update(self.ix.token_df([token]))
         return math.log((1 + self.n_sections) / (1 + self._df[token])) + 1.0
 
     def query_kinds(self, query: str) -> dict[str, float]:
         from assistant.classify.api import Classifier
 
-        return Classifier(self.conn).proba_many([(None, query, "section")])[0]
+        return Classifier(self.ix).proba_many([(None, query, "section")])[0]
 
     # -- ranking -----------------------------------------------------------------------------
     def suggest(self, query: str | None, kind: str | None = None, unit: str | None = None,
@@ -96,7 +99,7 @@ class Suggester:
         self.topic = topic
         if not query or not query.strip():
             rows = self._by_kind(kinds)
-            scored = [(self._standard(r["docs"]) - self._length_penalty(r["neutral"]), r) for r in rows]
+            scored = [(self._standard(r.docs) - self._length_penalty(r.neutral), r) for r in rows]
         else:
             tokens = self.query_tokens(query)
             if not tokens:
@@ -104,31 +107,34 @@ class Suggester:
             rows = self._candidates(tokens, kinds)
             if not rows:
                 return []
+            missing = [t for t in tokens if t not in self._df]
+            if missing:
+                self._df.update(self.ix.token_df(missing))
             weights = {t: self.idf(t) for t in tokens}
             total_w = sum(weights.values()) or 1.0
-            best_bm25 = max(-r["bm25"] for r in rows) or 1.0
+            best_bm25 = max(-r.bm25 for r in rows) or 1.0
             qkinds = {} if kind else self.query_kinds(query)
             qtext = " ".join(tokens)
             scored = []
             for r in rows:
                 # a query word counts as covered when some token of the phrase contains it
                 # (the tokens are space-joined and a word has no space: one substring test)
-                cover = sum(w for t, w in weights.items() if t in r["tokens"]) / total_w
-                sim = fuzz.token_set_ratio(qtext, r["tokens"]) / 100.0
-                s = 0.4 * (-r["bm25"] / best_bm25) + 0.4 * cover + 0.2 * sim
-                s += 0.35 * qkinds.get(r["kind"] or "", 0.0)
-                s += self._standard(r["docs"]) - self._length_penalty(r["neutral"])
+                cover = sum(w for t, w in weights.items() if t in r.tokens) / total_w
+                sim = fuzz.token_set_ratio(qtext, r.tokens) / 100.0
+                s = 0.4 * (-r.bm25 / best_bm25) + 0.4 * cover + 0.2 * sim
+                s += 0.35 * qkinds.get(r.kind or "", 0.0)
+                s += self._standard(r.docs) - self._length_penalty(r.neutral)
                 scored.append((s, r))
         scored = [(s, r) for s, r in scored if self._serves(r, unit, topic)]
         if unit:
-            scored = [(s + (UNIT_BONUS if unit in (r["units"] or "").split(",") else 0.0), r) for s, r in scored]
+            scored = [(s + (UNIT_BONUS if unit in (r.units or "").split(",") else 0.0), r) for s, r in scored]
         if topic:
-            scored = [(s + (TOPIC_BONUS if topic in (r["topics"] or "").split(",") else 0.0), r) for s, r in scored]
-        scored.sort(key=lambda sr: (-sr[0], sr[1]["id"]))
-        picked: list[tuple[float, sqlite3.Row]] = []
+            scored = [(s + (TOPIC_BONUS if topic in (r.topics or "").split(",") else 0.0), r) for s, r in scored]
+        scored.sort(key=lambda sr: (-sr[0], sr[1].id))
+        picked: list[tuple[float, PhraseHit]] = []
         for s, r in scored:
-            if any(fuzz.ratio(r["neutral"], p["neutral"]) >= NEAR_DUP or
-                   fuzz.token_set_ratio(r["tokens"], p["tokens"]) >= 90 for _, p in picked):
+            if any(fuzz.ratio(r.neutral, p.neutral) >= NEAR_DUP or
+                   fuzz.token_set_ratio(r.tokens, p.tokens) >= 90 for _, p in picked):
                 continue
             picked.append((s, r))
             if len(picked) >= n:
@@ -136,34 +142,22 @@ class Suggester:
         return [self._emit(s, r, unit) for s, r in picked]
 
     @staticmethod
-    def _serves(r: sqlite3.Row, unit: str | None, topic: str | None) -> bool:
+    def _serves(r: "PhraseHit", unit: str | None, topic: str | None) -> bool:
         from assistant.units.fitness import fits
 
-        if r["flags"]:
+        if r.flags:
             return False
-        if unit and not fits(r["fit_units"], unit):
+        if unit and not fits(r.fit_units, unit):
             return False
-        return not topic or fits(r["fit_topics"], topic)
+        return not topic or fits(r.fit_topics, topic)
 
-    def _candidates(self, tokens: list[str], kinds: list[str] | None) -> list[sqlite3.Row]:
-        match = " OR ".join('"{}"*'.format(t.replace('"', '""')) for t in tokens)
-        sql = ("SELECT p.*, bm25(phrases_fts) AS bm25 FROM phrases_fts JOIN phrases p ON p.id = phrases_fts.rowid "
-               "WHERE phrases_fts MATCH ?")
-        args: list = [match]
-        if kinds:
-            sql += f" AND p.kind IN ({','.join('?' * len(kinds))})"
-            args += kinds
-        sql += " ORDER BY bm25 LIMIT ?"
-        args.append(CANDIDATES)
-        return self.conn.execute(sql, args).fetchall()
+    def _candidates(self, tokens: list[str], kinds: list[str] | None) -> list["PhraseHit"]:
+        return self.ix.search_phrases(tokens, kinds, CANDIDATES)
 
-    def _by_kind(self, kinds: list[str] | None) -> list[sqlite3.Row]:
+    def _by_kind(self, kinds: list[str] | None) -> list["PhraseHit"]:
         if not kinds:
             return []
-        return self.conn.execute(
-            f"SELECT p.*, 0.0 AS bm25 FROM phrases p WHERE p.kind IN ({','.join('?' * len(kinds))}) "
-            "AND p.heading = 0 ORDER BY p.docs DESC, p.occurrences DESC, p.id LIMIT ?", [*kinds, CANDIDATES * 2]
-        ).fetchall()
+        return self.ix.phrases_by_kind(kinds, CANDIDATES * 2)
 
     @staticmethod
     def _standard(docs: int) -> float:
@@ -178,15 +172,14 @@ class Suggester:
             return 0.05
         return 0.0
 
-    def _emit(self, score: float, r: sqlite3.Row, unit: str | None) -> Suggestion:
-        text = r["neutral"]
-        out_unit = r["unit"]
+    def _emit(self, score: float, r: "PhraseHit", unit: str | None) -> Suggestion:
+        text = r.neutral
+        out_unit = r.unit
         if unit:
             from assistant.units import get_unit
             from assistant.units.adapt import speak_as
 
-            if unit not in (r["units"] or "").split(","):
+            if unit not in (r.units or "").split(","):
                 text = speak_as(text, get_unit(unit))  # who speaks, nothing else
             out_unit = unit
-        return Suggestion(text, r["kind"], out_unit, score, f"{r['doc_id']}:{r['line']}", r["docs"], r["text"],
-                          r["topic"])
+        return Suggestion(text, r.kind, out_unit, score, f"{r.doc_id}:{r.line}", r.docs, r.text, r.topic)

@@ -338,19 +338,16 @@ def build_table(scope: str, declared: Mapping[str, set[str]], all_types: Sequenc
 
 # ---- the check rule ------------------------------------------------------------------------
 
-def unit_table(conn=None) -> MarkTable:  # noqa: ANN001 - a sqlite3 connection to an index
-    """The unit marks of an index (``conn``), or the declared ones alone without an index."""
+def unit_table(ix=None) -> MarkTable:  # noqa: ANN001 - a backends.CorpusIndex
+    """The unit marks of an index (``ix``), or the declared ones alone without an index."""
     from assistant.units import all_units
 
     units = all_units()
     keep = tuple(dict.fromkeys(k for u in units for k in u.keep))
-    if conn is not None:
-        try:
-            rows = conn.execute("SELECT word, types FROM marks WHERE scope = 'unit'").fetchall()
-        except Exception:  # noqa: BLE001 - an index without marks: the declared ones
-            rows = None
+    if ix is not None:
+        rows = ix.marks("unit")  # none in an index without marks: the declared ones
         if rows:
-            return MarkTable.from_rows([(r[0], r[1]) for r in rows], keep)
+            return MarkTable.from_rows(rows, keep)
     return build_table("unit", declared_unit_marks(units), [u.name for u in units], keep)
 
 

@@ -1,0 +1,505 @@
+"""The index build pipeline: from a corpus's reports to the rows of its index.
+
+It reads the reports of a :class:`~assistant.corpus.source.Source` (corpus folders, a
+database), finds each report's outline, sections and sentences, segments them, folds the
+sentences into phrases, learns the unit and topic marks and what each phrase serves, trains
+(or reuses) the section classifier and gives every section its kind, and writes all of it
+through a backend's :class:`~assistant.backends.IndexWriter` — it never speaks SQL. Which
+backend stores the index, and how it swaps the new one in, is the backend's business.
+
+Sentences carry their jieba tokens (space-joined) and the phrases a full-text index over
+them; ``tokens`` holds section frequencies (df) for TF-IDF weights.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+from collections import Counter
+from itertools import chain, filterfalse, islice, repeat
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
+
+from assistant.backends import BuildStats, IndexWriter
+from assistant.backends.rows import DocRow, MarkRow, SectionRow, SentenceRow
+from assistant.corpus import store
+from assistant.corpus.source import Source, Stamps, files_digest
+from assistant.units.fitness import DocStats
+
+if TYPE_CHECKING:
+    from assistant.classify.model import LinearModel
+    from assistant.segment import WordTags
+
+SCHEMA_VERSION = "13"  # bump when the index content changes: tables, outline, features, model
+
+# A sentence: up to and including its end mark; a line end also ends one.
+SENTENCE = re.compile(r"[^。！？；!?;\n]*[。！？；!?;]|[^。！？；!?;\n]+")
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+def plugin_files() -> list[Path]:
+    """The data files of the plugins in use: their words decide what a sentence serves."""
+    from assistant.units import all_topics, all_units
+
+    found = [x.source for x in (*all_units(), *all_topics()) if x.source is not None]
+    return sorted({Path(p) for p in found if Path(p).is_file()}, key=str)
+
+
+def signature(source: Source, stamps: Stamps) -> str:
+    """A hash of everything the index is built from: the schema, the corpus (its reports,
+    labels and dictionaries: ``source.fingerprint``), the kinds' cue lists the features count
+    and the plugins' data. Files are hashed only when their stamp changed (``Stamps``)."""
+    from assistant.classify import KINDS_FILE
+
+    h = hashlib.sha256(f"schema {SCHEMA_VERSION}\n".encode())
+    h.update(source.fingerprint(stamps).encode())
+    files_digest([KINDS_FILE, *plugin_files()], stamps, h)
+    return h.hexdigest()
+
+
+def _to_stderr(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+def sentence_spans(text: str) -> Iterable[tuple[int, str]]:
+    """(offset, sentence) for each non-blank sentence of ``text``."""
+    for m in SENTENCE.finditer(text):
+        sent = m.group()
+        if not sent.isspace():
+            yield m.start(), sent
+
+
+def analyse_file(path: Path, known: Optional[dict] = None, tags: Optional[WordTags] = None,
+                 phrase_tokens: Optional[dict] = None) -> tuple:
+    """``analyse_doc`` of a corpus file."""
+    return analyse_doc(store.load(path), known, tags, phrase_tokens)
+
+
+def analyse_doc(doc: store.StoredDoc, known: Optional[dict] = None, tags: Optional[WordTags] = None,
+                phrase_tokens: Optional[dict] = None) -> tuple:
+    """Everything the index needs from one corpus document.
+
+    Returns (doc, sections) where each section is (role, level, number, heading, line,
+    text, words, context, sentences, vocabulary, container line or None) and each
+    sentence (line, text, space-joined tokens); the vocabulary is ``set(words)``.
+    ``known``: a dict sentence text → ``phrases.candidate(text)`` to fill for the sentences
+    not in it yet, from the same segmentation (when the segmenter has a tagger).
+    ``tags``: a ``segment.word_tags()`` table to use and fill (one per build: it keeps
+    the tags of the words seen in earlier files); a new one when not given.
+    ``phrase_tokens``: with ``known``, a dict to fill for the same sentences with what the
+    phrase table stores as their tokens (``phrases.phrase_tokens``).
+    """
+    from assistant import outline, segment
+    from assistant.classify.features import section_contexts
+    from assistant.textmap import MappedText
+
+    cut = segment.raw_cutter()
+    if known is not None:
+        from assistant.suggest.neutral import NAME_TAGS, local_name
+        from assistant.suggest.phrases import add_candidates
+
+        if tags is None:
+            tags = segment.word_tags(local_name, NAME_TAGS)
+        if tags is None:
+            known = None  # no tagger that cuts as the cutter: the phrase table tags its sentences itself
+    if not doc.topic:
+        from assistant.units import guess_topic
+
+        doc.topic = guess_topic(doc.body, doc.title) or ""
+    tree = outline.parse(MappedText(doc.body), title_hint=doc.title or None)
+    doc_secs = outline.sections(tree)
+    contexts = section_contexts(doc_secs)
+    out = []
+    # new sentence text → (its tokens, whitespace included; its row's tokens if it has no
+    # whitespace at all, else None)
+    todo: dict[str, tuple[list[str], str | None]] = {}
+    findall = SENTENCE.findall
+    for sec, context in zip(doc_secs, contexts):
+        # Sentences are segmented one by one: jieba never joins across the punctuation
+        # that ends a sentence, so the tokens are those of the whole text.
+        text = sec.text
+        words: list[str] = []
+        sentences = []
+        line = doc.body_line - 1 + sec.line
+        # as sentence_spans(): no sentence holds a line break, so line by line
+        for para in text.split("\n"):
+            if not para:
+                line += 1
+                continue
+            sents = findall(para)
+            if " " not in para and para.isprintable():
+                # no whitespace at all (most lines): each sentence is stripped, its tokens are
+                # its row's, and the line's sentences go in bulk
+                toks_of = list(map(cut, sents))
+                tok_strs = list(map(" ".join, toks_of))
+                words += chain.from_iterable(toks_of)
+                sentences += zip(repeat(line), sents, tok_strs)
+                if known is not None:
+                    for sent, toks, tok_str in zip(sents, toks_of, tok_strs):
+                        if sent not in known:
+                            known[sent] = None  # filled below
+                            todo[sent] = (toks, tok_str)
+                line += 1
+                continue
+            for sent in sents:
+                if sent.isspace():
+                    continue
+                toks = cut(sent)
+                stripped = sent.strip()
+                if " " in sent or "\t" in sent or "\u3000" in sent:
+                    row_toks = list(filterfalse(str.isspace, toks))
+                else:
+                    row_toks = toks
+                tok_str = " ".join(row_toks)
+                words += row_toks
+                sentences.append((line, stripped, tok_str))
+                if known is not None and stripped not in known:
+                    if len(stripped) != len(sent):  # whitespace at the ends: tokens of their own
+                        while toks[0].isspace():
+                            toks = toks[1:]
+                        while toks[-1].isspace():
+                            toks = toks[:-1]
+                    known[stripped] = None  # filled below
+                    todo[stripped] = (toks, None)  # None: the sentence has whitespace
+            line += 1
+        vocab = set(words)
+        if todo:
+            tags.learn(vocab)  # the section's new words, in one tagger call
+        out.append((sec.role, sec.level, sec.number, sec.heading, sec.line, text, words, context, sentences, vocab,
+                    sec.container_line))
+    if todo:
+        add_candidates(todo, tags, known, phrase_tokens)
+    return doc, out
+
+
+# --- the analysis of the files, in worker processes on a large corpus ------------------------
+
+# Below this much report text (bytes on disk) one process analyses every file: starting
+# workers and sending their results back costs more than it saves.
+PARALLEL_MIN_BYTES = 400_000
+_CHUNKS_PER_JOB = 4  # files go to the workers in this many runs each (a balanced load)
+_RUN_MAX_FILES = 64  # and no run is longer (an interrupted build stops within one run)
+_worker: dict = {}  # a worker process's own state: see _worker_init
+
+
+def default_jobs() -> int:
+    """Worker processes for a build: ASSIST_JOBS if set, else the CPUs this process may use."""
+    env = os.environ.get("ASSIST_JOBS", "").strip()
+    if env.isdecimal() and int(env) > 0:
+        return int(env)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this (worker) process when its parent ends, even by kill -9: on Linux the kernel
+    sends it SIGKILL then (``prctl(PR_SET_PDEATHSIG)``). A parent already gone: exit now."""
+    import signal
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError, ImportError):  # pragma: no cover - no prctl
+        return
+    if os.getppid() != parent:  # the parent died before the call above
+        os._exit(1)
+
+
+def _worker_init(source: Source, keep_words: bool, parent: Optional[int] = None) -> None:
+    import signal
+
+    from assistant import segment
+    from assistant.suggest.neutral import NAME_TAGS, local_name
+
+    if parent is not None and sys.platform.startswith("linux"):
+        _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _worker.update(source=source, known={}, tokens={}, keep_words=keep_words,
+                   tags=segment.word_tags(local_name, NAME_TAGS))
+
+
+def _analyse_run(refs: list) -> tuple[list, Counter, list, list, tuple]:
+    """In a worker: analyse_doc for each report, with the worker's own tables of known
+    sentences and word tags. Returns the results, the run's document frequencies, and the
+    phrase entries the run added. What is sent back is kept small (unpickling is on the
+    main process's path): each section's vocabulary is counted here, not sent, and its
+    words travel only when the build trains the classifier."""
+    known, tokens, tags = _worker["known"], _worker["tokens"], _worker["tags"]
+    keep_words = _worker["keep_words"]
+    k0, t0 = len(known), len(tokens)
+    out = []
+    df: Counter[str] = Counter()
+    stats = DocStats()
+    source = _worker["source"]
+    for ref in refs:
+        doc, sections = analyse_doc(source.load(ref), known, tags, tokens)
+        vocab: set[str] = set()
+        for sec in sections:
+            df.update(sec[9])
+            vocab |= sec[9]
+        _count_doc(doc, vocab, stats)
+        out.append((doc, [sec[:6] + (sec[6] if keep_words else None,) + sec[7:9] + (None,) + sec[10:] for sec in sections]))
+    return (out, df, list(islice(known.items(), k0, None)), list(islice(tokens.items(), t0, None)), stats)
+
+
+def _count_doc(doc: store.StoredDoc, vocab: set[str], stats: DocStats) -> None:
+    """A report's words, counted for its unit type and topic."""
+    if doc.type == "report":
+        stats.add(doc.unit, doc.topic, vocab)
+
+
+def _analysed(source: Source, files: list, known: dict, tags: Optional[WordTags], phrase_tokens: dict,
+              df: Counter, keep_words: bool, jobs: int, stats: DocStats) -> Iterator[tuple]:
+    """``analyse_doc`` for each report of ``source`` (``files``: its refs), in order, filling ``known`` and ``phrase_tokens``;
+    a section's vocabulary is None when it has already been counted into ``df``.
+
+    With ``jobs`` > 1 and enough text, the files are analysed by that many forked worker
+    processes (they inherit the loaded dictionaries; a sentence seen by two workers is
+    analysed twice, with the same result). Elsewhere than on Linux (workers must be forked
+    to share the loaded dictionaries), or with a segmenter that has no tagger, one process
+    does it all. The index is the same either way.
+    """
+    if (jobs > 1 and len(files) > 1 and tags is not None
+            and sys.platform.startswith("linux")  # fork is unsafe on macOS, absent on Windows
+            and sum(map(source.size, files)) >= PARALLEL_MIN_BYTES):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        jobs = min(jobs, len(files))
+        size = max(1, min(_RUN_MAX_FILES, -(-len(files) // (jobs * _CHUNKS_PER_JOB))))
+        runs = [files[i:i + size] for i in range(0, len(files), size)]
+        # A worker that dies (killed, out of memory) fails the build with BrokenProcessPool
+        # instead of leaving it waiting. Ctrl-C is the parent's: on it or on any error (here
+        # or in the caller, which closes this generator) the runs not started are dropped and
+        # the workers finish the one in hand (killing a worker as it sends a result could
+        # leave the pool's reader thread waiting for the rest of it forever).
+        with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), _worker_init,
+                                 (source, keep_words, os.getpid())) as pool:
+            try:
+                for results, run_df, new_known, new_tokens, run_stats in pool.map(_analyse_run, runs):
+                    df.update(run_df)
+                    stats.merge(run_stats)
+                    for text, value in new_known:
+                        known.setdefault(text, value)
+                    for text, value in new_tokens:
+                        phrase_tokens.setdefault(text, value)
+                    yield from results
+            finally:
+                pool.shutdown(cancel_futures=True)
+        return
+    for ref in files:
+        doc, sections = analyse_doc(source.load(ref), known, tags, phrase_tokens)
+        vocab: set[str] = set()
+        for sec in sections:
+            vocab |= sec[9]
+        _count_doc(doc, vocab, stats)
+        yield doc, sections
+
+
+def build(source: Source, writer: IndexWriter, sig: str, progress: Optional[Progress] = None,
+          train_model: bool = True, jobs: Optional[int] = None, warn: Optional[Callable[[str], None]] = None,
+          previous_model: Optional[Callable[[str], Optional["LinearModel"]]] = None,
+          where: object = None) -> BuildStats:
+    """Build the index of ``source`` through ``writer`` and commit it.
+
+    ``train_model``: with labels in the corpus (labels.tsv), train the section classifier,
+    store it in the index and fill sections.kind. ``jobs``: worker processes for the
+    analysis of a large corpus (``default_jobs()`` when None; 1: none). ``warn``: where the
+    reports skipped for a duplicate id are named (standard error by default).
+    ``previous_model(key)``: a model already trained on exactly these labelled sections
+    (the index being replaced keeps it), to reuse. ``where``: the BuildStats' path.
+    On any error the writer is aborted and the previous index stays.
+    """
+    try:
+        return _build(source, writer, sig, progress, train_model, jobs, warn, previous_model, where)
+    except BaseException:
+        writer.abort()
+        raise
+
+
+def _build(source: Source, writer: IndexWriter, sig: str, progress: Optional[Progress], train_model: bool,
+           jobs: Optional[int], warn: Optional[Callable[[str], None]],
+           previous_model: Optional[Callable[[str], Optional["LinearModel"]]], where: object) -> BuildStats:
+    if jobs is None:
+        jobs = default_jobs()
+    from assistant import segment
+    from assistant.suggest import phrases
+    from assistant.suggest.neutral import NAME_TAGS, local_name
+
+    t0 = time.perf_counter()
+    files = source.refs(warn or _to_stderr)
+    for d in source.dictionaries():
+        segment.load_userdict(d)
+    labels = source.labels() if train_model else {}
+    df: Counter[str] = Counter()
+    doc_rows: list[DocRow] = []
+    sec_rows: list[list] = []
+    sent_rows: list[list] = []
+    sec_id = sent_id = 0
+    sec_info: list[tuple] = []  # (doc_id, ordinal, body tokens, context); only to train
+    known: dict[str, tuple[str, str, str] | None] = {}  # sentence → phrases.candidate()
+    tags = segment.word_tags(local_name, NAME_TAGS)  # after the dictionaries: word → tag
+    phrase_tokens: dict[str, str] = {}  # sentence → the tokens the phrase table keeps
+    stats = DocStats()  # words per unit type and topic
+    analysis = _analysed(source, files, known, tags, phrase_tokens, df, bool(labels), jobs, stats)
+    try:
+        for doc_no, (doc, sections) in enumerate(analysis, 1):
+            ref = files[doc_no - 1]
+            doc_rows.append(DocRow(doc_no, doc.id, doc.title, doc.unit, doc.type, doc.source, doc.position,
+                                   source.path_of(ref), len(doc.body), doc.topic or None, source.origin(ref, doc)))
+            for s_ord, (role, level, number, heading, line, text, words, context, sentences,
+                        vocab, container) in enumerate(sections):
+                sec_id += 1
+                sent_rows += [[sent_id + o, doc_no, sec_id, o - 1, s_line, s_text, s_toks, None]
+                              for o, (s_line, s_text, s_toks) in enumerate(sentences, 1)]
+                sent_id += len(sentences)
+                # " ".join(words): no sentence is without tokens
+                sec_rows.append([sec_id, doc_no, s_ord, role, level, number, heading, line, None, text,
+                                 " ".join([s[2] for s in sentences]), container])
+                if labels:
+                    sec_info.append((doc.id, s_ord, words, context))
+                if vocab is not None:
+                    df.update(vocab)
+            if progress:
+                progress(doc_no, len(files))
+    finally:
+        analysis.close()  # an error above stops the workers at once
+    model_key = _assign_kinds(writer, labels, sec_rows, sec_info, previous_model) if labels else None
+    if model_key is None:
+        _keyword_kinds(sec_rows)  # no model: the curated keyword rules give the kinds
+    writer.add_documents(doc_rows)
+    writer.add_sections([SectionRow(*r) for r in sec_rows])
+    writer.add_tokens(df.items())
+    fitness = _fitness(writer, stats, doc_rows, sec_rows, tags)
+    # The phrase table reads the sentences with their section and document from memory
+    # (the same rows as phrases.SOURCE_COLUMNS in the same order).
+    phrase_rows = ((s_text, s_toks, s_line, o, sec_rows[sec - 1][8], sec_rows[sec - 1][3],
+                    sec_rows[sec - 1][6], doc_rows[doc - 1].unit, doc_rows[doc - 1].doc_id, doc_rows[doc - 1].topic,
+                    doc_rows[doc - 1].origin == "fanwen")
+                   for _, doc, sec, o, s_line, s_text, s_toks, _ in sent_rows)
+    out, phrase_of = phrases.build_rows(phrase_rows, known, phrase_tokens, fitness)
+    writer.add_phrases(out)
+    for row in sent_rows:
+        row[7] = phrase_of.get(row[5])
+    writer.add_sentences([SentenceRow(*r) for r in sent_rows])
+    writer.commit({"signature": sig, "schema": SCHEMA_VERSION, "built_at": str(int(time.time())),
+                   "dirs": source.describe(), "segmenter": segment.backend_name(),
+                   **({"model_inputs": model_key} if model_key else {})})
+    return BuildStats(where, len(files), len(sec_rows), len(sent_rows), sum(r.chars for r in doc_rows),
+                      time.perf_counter() - t0, True)
+
+
+def _fitness(writer: IndexWriter, stats: DocStats, doc_rows: list[DocRow], sec_rows: list[list],
+             tags: Optional["WordTags"]):
+    """The unit and topic marks (declared by the plugins, learned from these reports), stored
+    in the ``marks`` table, and what the phrase table needs to tell what each phrase serves."""
+    from assistant.suggest.phrases import Fitness
+    from assistant.units import all_topics, all_units
+    from assistant.units import fitness as fit
+
+    units, topics = all_units(), all_topics()
+    keep = tuple(dict.fromkeys(k for u in units for k in u.keep))
+    reports = {r.id for r in doc_rows if r.type == "report"}
+    texts: dict[int, list[str]] = {}
+    for row in sec_rows:
+        if row[1] in reports:
+            texts.setdefault(row[1], []).append(row[9] or "")
+    if tags is not None:
+        stats.tags = _tags_of(stats, tags)
+    declared = {"unit": fit.declared_unit_marks(units), "topic": fit.declared_topic_marks(topics)}
+    safe = fit.safe_words(units)
+    cands = {scope: fit.learned_candidates(stats, declared[scope], scope, safe) for scope in declared}
+    words = set().union(*declared.values(), *cands.values())
+    counts = fit.substring_counts(words, ((doc_rows[d - 1].unit, doc_rows[d - 1].topic, "\n".join(t),
+                                           fit.FANWEN_WEIGHT if doc_rows[d - 1].origin == "fanwen" else 1)
+                                          for d, t in texts.items()))
+    tables = []
+    for scope, names in (("unit", [u.name for u in units]), ("topic", [t.name for t in topics])):
+        table = fit.build_table(scope, declared[scope], names, keep, cands[scope], counts)
+        writer.add_marks([MarkRow(scope, w, t) for w, t in table.to_rows()])
+        tables.append(table)
+    return Fitness(*tables)
+
+
+def _tags_of(stats: DocStats, tags: "WordTags") -> dict[str, str]:
+    """Parts of speech of the words seen in enough reports to be learned as marks."""
+    from assistant.units.fitness import MIN_DOCS
+
+    seen: Counter[str] = Counter()
+    for counter in stats.words.values():
+        seen.update(counter)
+    words = [w for w, n in seen.items() if n >= MIN_DOCS]
+    tags.learn(set(words))
+    return {w: tags.tag.get(w, "x") for w in words}
+
+
+def _assign_kinds(writer: IndexWriter, labels: dict, sec_rows: list[list], sec_info: list,
+                  previous_model: Optional[Callable[[str], Optional["LinearModel"]]] = None) -> Optional[str]:
+    """Labelled sections take their label; a model trained on them predicts the rest.
+
+    sec_rows[i][8] is the kind column; the model is saved into the index. Returns the key
+    of what the model was trained on (None when there is no model). When
+    ``previous_model(key)`` gives a model trained on exactly the same sections, features and
+    labels, that model is reused: adding reports without labels retrains nothing, and
+    needs no scikit-learn.
+    """
+    from assistant.classify import labels as labels_mod
+    from assistant.classify.features import raw_features
+
+    samples, ys, groups, unlabelled = [], [], [], []
+    feats_of: list[dict[str, float]] = []
+    for row, (doc_id, s_ord, words, context) in zip(sec_rows, sec_info):
+        role, heading = row[3], row[6]
+        feats = raw_features(heading, row[9], role, tokens=words, context=context)
+        feats_of.append(feats)
+        lab = labels.get((doc_id, s_ord))
+        if lab is not None and lab.heading == labels_mod.section_key_heading(role, heading):
+            row[8] = lab.kind
+            samples.append(feats)
+            ys.append(lab.kind)
+            groups.append(doc_id)
+        else:
+            unlabelled.append(len(feats_of) - 1)
+    if len(set(ys)) < 2 or len(set(groups)) < 2:
+        return None
+    key = training_key(samples, ys, groups)
+    model = previous_model(key) if previous_model is not None else None
+    if model is None:
+        from assistant.classify.model import train
+
+        model = train(samples, ys, groups)
+    writer.save_model(model)
+    for i in unlabelled:
+        sec_rows[i][8] = model.predict(feats_of[i])[0]
+    return key
+
+
+def _keyword_kinds(sec_rows: list[list]) -> None:
+    """Kinds from the curated keyword rules for the sections the labels and the model left
+    without one (a corpus without labels.tsv): drafts and suggestions need a kind."""
+    from assistant.classify import keywords
+
+    for row in sec_rows:
+        if row[8] is None:
+            row[8] = keywords.predict(row[6], row[9] or "", row[3])
+
+
+def training_key(samples: list[dict[str, float]], ys: list[str], groups: list[str]) -> str:
+    """A digest of everything training depends on: the samples in order, the training
+    settings and the index schema."""
+    from assistant.classify import model
+
+    h = hashlib.sha256(json.dumps([SCHEMA_VERSION, model.C, model.FOLDS]).encode())
+    for feats, y, g in zip(samples, ys, groups):
+        h.update(json.dumps([y, g, sorted(feats.items())], ensure_ascii=False).encode())
+    return h.hexdigest()
