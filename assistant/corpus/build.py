@@ -499,7 +499,7 @@ def training_key(samples: list[dict[str, float]], ys: list[str], groups: list[st
     settings and the index schema."""
     from assistant.classify import model
 
-    h = hashlib.sha256(json.dumps([SCHEMA_VERSION, model.C, model.FOLDS]).encode())
+    h = hashlib.sha256(json.dumps([SCHEMA_VERSION, model.C, model.FOLDS, model.SEED]).encode())
     for feats, y, g in zip(samples, ys, groups):
         h.update(json.dumps([y, g, sorted(feats.items())], ensure_ascii=False).encode())
     return h.hexdigest()

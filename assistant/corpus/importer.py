@@ -724,13 +724,13 @@ def import_paths(paths: Sequence[str | Path], corpus_dir: "str | Path | DocStore
         from assistant.units import get_topic
 
         topic = get_topic(topic).name
-    if isinstance(corpus_dir, DocStore):
-        target = corpus_dir
-    else:
+    if isinstance(corpus_dir, (str, Path)):
         corpus = Path(corpus_dir)
         if corpus.exists() and not corpus.is_dir():
             raise InputError(f"语料库路径不是文件夹：{corpus}")
-        target = FolderStore(corpus)
+        target: DocStore = FolderStore(corpus)
+    else:
+        target = corpus_dir  # a backend's store (DocStore's methods)
 
     # 1. read, clean and split everything first
     prepared: list[tuple[str, str, list[Piece]]] = []

@@ -172,7 +172,8 @@ class DbSource(Source):
 
 
 class DbStore:
-    """Where ``corpus add`` writes: assist.reports, one transaction under the import lock."""
+    """Where ``corpus add`` writes (an ``importer.DocStore``): assist.reports, one transaction
+    under the import lock."""
 
     def __init__(self, corpus: "PostgresCorpus") -> None:
         self.corpus = corpus
