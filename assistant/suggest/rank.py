@@ -52,6 +52,7 @@ class Suggester:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.topic: str | None = None  # the topic of the last query (given or inferred)
+        self._marks = None  # the index's unit marks, loaded when a query names a unit
         self.n_sections = conn.execute("SELECT COUNT(*) FROM sections").fetchone()[0] or 1
         self._df: dict[str, int] = {}
 
@@ -130,10 +131,21 @@ class Suggester:
             if any(fuzz.ratio(r["neutral"], p["neutral"]) >= NEAR_DUP or
                    fuzz.token_set_ratio(r["tokens"], p["tokens"]) >= 90 for _, p in picked):
                 continue
+            if unit and self._reads_foreign(r["neutral"], unit):
+                continue
             picked.append((s, r))
             if len(picked) >= n:
                 break
         return [self._emit(s, r, unit) for s, r in picked]
+
+    def _reads_foreign(self, text: str, unit: str) -> bool:
+        """Whether ``text`` names what the unit type does not use, even where it comes from a
+        report filed under that type (an education bureau's 局长 in a school-typed report)."""
+        if self._marks is None:
+            from assistant.units.fitness import unit_table
+
+            self._marks = unit_table(self.conn)
+        return bool(self._marks.foreign(text, unit))
 
     @staticmethod
     def _serves(r: sqlite3.Row, unit: str | None, topic: str | None) -> bool:
@@ -185,8 +197,7 @@ class Suggester:
             from assistant.units import get_unit
             from assistant.units.adapt import speak_as
 
-            if unit not in (r["units"] or "").split(","):
-                text = speak_as(text, get_unit(unit))  # who speaks, nothing else
+            text = speak_as(text, get_unit(unit))  # who speaks, nothing else
             out_unit = unit
         return Suggestion(text, r["kind"], out_unit, score, f"{r['doc_id']}:{r['line']}", r["docs"], r["text"],
                           r["topic"])

@@ -39,7 +39,7 @@ ALL = "*"  # serves every unit type / topic
 
 # learning from the corpus
 MIN_DOCS = 3  # a learned mark is seen in at least this many documents…
-MAX_SHARE_TYPES = 0.45  # …of at most this share of the types (2 at least: 5 of 11 unit types)…
+MAX_SHARE_TYPES = 0.2  # …of at most this share of the types (2 at least)…
 MIN_SHARE = 0.9  # …which hold at least this share of its documents…
 CHANCE = 1e-4  # …more than chance explains: (their share of all reports) ** (its reports there) below this
 OBSERVED_DOCS = 2  # a type whose documents use a declared word this often may use it
@@ -261,8 +261,8 @@ def learned_candidates(stats: DocStats, declared: Mapping[str, set[str]], scope:
 
 def _concentrated(seen: Mapping[str, int], docs: Mapping[str, int]) -> set[str]:
     """The fewest types that hold MIN_SHARE of a word's reports (the types that use it most
-    often first), if they are few enough (MAX_SHARE_TYPES of all types, two at least):
-    县委 is the government's (town, county, city, department…), not a school's or a bank's."""
+    often first), if they are few enough (MAX_SHARE_TYPES of all types, two at least): a
+    word several kinds of unit use (干部职工) marks none of them."""
     total = sum(seen.values())
     if not total:
         return set()
