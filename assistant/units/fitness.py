@@ -338,6 +338,10 @@ def build_table(scope: str, declared: Mapping[str, set[str]], all_types: Sequenc
 
 # ---- the check rule ------------------------------------------------------------------------
 
+# Words that bring in another unit as a partner: 邀请派出所民警进校 is a school's sentence.
+PARTNERS = ("邀请", "联合", "配合", "会同", "协同", "协助", "联系", "对接", "依托", "携手", "商请", "提请")
+
+
 def unit_table(conn=None) -> MarkTable:  # noqa: ANN001 - a sqlite3 connection to an index
     """The unit marks of an index (``conn``), or the declared ones alone without an index."""
     from assistant.units import all_units
@@ -391,6 +395,7 @@ def foreign_rule(unit, table: MarkTable) -> dict | None:  # noqa: ANN001 - a Uni
         "marks": marks,
         "message": f"“{{match}}”是{{detail}}的用语：这句话像是别的单位的报告，不像{unit.short_label}的",
         "exceptions": shield,
+        "partners": list(PARTNERS),
         "examples": {"flag": [f"组织{w}开展工作。" for w in sample],
                      "pass": [f"组织{w}开展工作。" for w in mine if not any(m in w for m in marks)]
                      or ["组织开展工作。"]},
