@@ -34,7 +34,7 @@ from assistant.units.fitness import DocStats
 if TYPE_CHECKING:
     from assistant.segment import WordTags
 
-SCHEMA_VERSION = "13"  # bump when the index content changes: tables, outline, features, model
+SCHEMA_VERSION = "14"  # bump when the index content changes: tables, outline, features, model
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
@@ -55,6 +55,9 @@ CREATE TABLE tokens(token TEXT PRIMARY KEY, df INTEGER) WITHOUT ROWID;
 -- assistant.units.fitness: the words that mark a unit type's or a topic's text (scope
 -- 'unit' or 'topic'), with the types they belong to (comma-separated)
 CREATE TABLE marks(scope TEXT, word TEXT, types TEXT, PRIMARY KEY(scope, word)) WITHOUT ROWID;
+-- how many reports of each topic use a word (words in two reports or more; topic '' counts
+-- every report): what a query of everyday words is most likely about (suggest)
+CREATE TABLE topic_words(word TEXT, topic TEXT, df INTEGER, PRIMARY KEY(word, topic)) WITHOUT ROWID;
 """
 
 POST_INDEX = """
@@ -704,12 +707,38 @@ def _fitness(conn: sqlite3.Connection, stats: DocStats, doc_rows: list[tuple], s
     counts = fit.substring_counts(words, ((doc_rows[d - 1][3], doc_rows[d - 1][9], "\n".join(t),
                                            fit.FANWEN_WEIGHT if doc_rows[d - 1][10] == "fanwen" else 1)
                                           for d, t in texts.items()))
+    insert_rows(conn, "topic_words", 3, _topic_words(stats))
     tables = []
     for scope, names in (("unit", [u.name for u in units]), ("topic", [t.name for t in topics])):
         table = fit.build_table(scope, declared[scope], names, keep, cands[scope], counts)
         insert_rows(conn, "marks", 3, [(scope, w, t) for w, t in table.to_rows()])
         tables.append(table)
     return Fitness(*tables)
+
+
+def _topic_words(stats: DocStats) -> Iterator[tuple[str, str, int]]:
+    """(word, topic, reports) for the words two reports or more use; topic '' is the total,
+    and the word '' gives each topic's number of reports."""
+    by_topic: dict[str, Counter] = {}
+    docs: Counter[str] = Counter()
+    for (_, topic), counter in stats.words.items():
+        by_topic.setdefault(topic, Counter()).update(counter)
+    for (_, topic), n in stats.docs.items():
+        docs[topic] += n
+    total: Counter[str] = Counter()
+    for counter in by_topic.values():
+        total.update(counter)
+    for topic, n in docs.items():
+        yield "", topic, n
+    yield "", "", sum(docs.values())
+    for word, n in total.items():
+        if n < 2 or not word.strip():
+            continue
+        yield word, "", n
+        for topic, counter in by_topic.items():
+            k = counter.get(word)
+            if k:
+                yield word, topic, k
 
 
 def _tags_of(stats: DocStats, tags: "WordTags") -> dict[str, str]:
