@@ -61,6 +61,9 @@ class Suggestion:
 
 TOPIC_BONUS = 0.15  # a phrasing from reports on the topic asked for (or the query is likely about)
 LIKELY = 0.6  # how sure the words of a query must make a topic before it counts
+# a query that says it wants a plan or a problem
+_QUERY_KINDS = (("next_steps", re.compile(r"^(下一步|下步|今后|明年|下半年|接下来|接着)|打算|计划要")),
+                ("problems", re.compile(r"(存在|还有).{0,6}(问题|不足|困难|短板)|不够|不足$|不强$|不到位")))
 _PART_HEADING = re.compile(r"^(存在的?(主要)?问题|(下一步|下步|明年|今后)(的)?(工作)?(打算|计划|安排|措施|思路)|主要(工作|做法|成效)|"
                            r"工作(开展)?情况|主要工作开展情况|取得的成效)[。.：:]?$")
 UNIT_BONUS = 0.1  # … from reports of the unit type asked for
@@ -99,9 +102,16 @@ class Suggester:
         return math.log((1 + self.n_sections) / (1 + self._df[token])) + 1.0
 
     def query_kinds(self, query: str) -> dict[str, float]:
+        """What kind of section the query asks for: the classifier's reading, and a plan or
+        a problem where the query says so (下一步继续加强排查 asks for a plan, not a closing)."""
         from assistant.classify.api import Classifier
 
-        return Classifier(self.conn).proba_many([(None, query, "section")])[0]
+        kinds = Classifier(self.conn).proba_many([(None, query, "section")])[0]
+        for kind, cue in _QUERY_KINDS:
+            if cue.search(query) and kinds:
+                kinds = {k: v * 0.4 for k, v in kinds.items()}
+                kinds[kind] = kinds.get(kind, 0.0) + 0.6
+        return kinds
 
     # -- ranking -----------------------------------------------------------------------------
     def suggest(self, query: str | None, kind: str | None = None, unit: str | None = None,
