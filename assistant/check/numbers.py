@@ -34,11 +34,20 @@ _VOCAB_KEYS = ("measures", "totals", "bounded_rates", "overlap_words", "compleme
 
 
 def builtin_options() -> dict:
-    """The ``numbers`` rule's vocabulary as rules.yaml gives it (for callers outside check)."""
-    from assistant.check.engine import RULES_FILE, _cached_rule_dicts
+    """The ``numbers`` rule's vocabulary as rules.yaml gives it (for callers outside check:
+    its own entry is read, not every rule)."""
+    import os
 
-    rule = next((r for r in _cached_rule_dicts(RULES_FILE) if r.get("id") == "numbers"), {})
-    return {k: rule[k] for k in _VOCAB_KEYS if k in rule}
+    import yaml
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules.yaml")
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    start = text.find("\n- id: numbers\n")
+    end = text.find("\n- id: ", start + 1)
+    block = text[start:end if end >= 0 else len(text)]
+    rules = yaml.load(block, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or [{}]  # noqa: S506
+    return {k: rules[0][k] for k in _VOCAB_KEYS if k in rules[0]}
 
 
 _CLAUSE_SPLIT = re.compile(r"[，,、：:]")

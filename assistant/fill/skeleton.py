@@ -38,6 +38,8 @@ _SCOPE = re.compile(r"^(我|全|本|该|各|此)[\u4e00-\u9fff]{0,2}$")
 _DROP_TAGS = ("d", "t", "r", "m", "u", "p", "c", "x", "f", "q", "y", "e", "o", "w", "z")
 _PLACE_NAMES = ("省", "市", "县", "区", "镇", "乡", "村", "街道")
 _PERSON_MEASURES = ("名", "人", "位")
+_TAIL = re.compile(r"([\u4e00-\u9fff]{1,14})\s*$")
+_KINDS = re.compile(r"(?:其中)?([\u4e00-\u9fff]{1,2})、([\u4e00-\u9fff]{1,3})$")
 _MARKS = re.compile(r"[xX×ｘＸ*＊_＿○〇□\d]+")
 
 
@@ -85,9 +87,10 @@ def _object_phrase(text: str, limit: int) -> str:
         out.append(w)
     phrase = "".join(reversed(out))
     # a last character the tagger took for a numeral or measure (交通卡 + 点)
-    tail = re.search(re.escape(out[0]) + r"([\u4e00-\u9fff]{1,2})\s*$", text) if out else None
-    if tail and tail.group(1) not in lex.stop:
-        phrase += tail.group(1)
+    tail = _TAIL.search(text)
+    rest = tail.group(1)[tail.group(1).rfind(out[0]) + len(out[0]):] if tail and out and out[0] in tail.group(1) else ""
+    if 1 <= len(rest) <= 2 and rest not in lex.stop:
+        phrase += rest
     return phrase
 
 
@@ -225,8 +228,8 @@ def name_for(slot: Slot, wide: bool = False) -> tuple[str, str]:
             core = slot.list_head.split()[0] + core
     else:
         core = _object_phrase(slot.near_left, limit)
-        kinds = re.search(r"(?:其中)?([\u4e00-\u9fff]{1,2})、([\u4e00-\u9fff]{1,3})" + re.escape(core[:2]), slot.near_left) \
-            if len(core) >= 2 else None
+        kinds = _KINDS.search(slot.near_left[: slot.near_left.rfind(core[:2])]) \
+            if len(core) >= 2 and core[:2] in slot.near_left else None
         if kinds and kinds.group(1) != "其中":  # 其中三、四级手术 → 三四级手术: both kinds are counted
             core = kinds.group(1).replace("其中", "") + kinds.group(2) + core
     if not core:  # 合计xx人参与防控工作: what follows says what is counted
