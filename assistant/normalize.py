@@ -77,6 +77,7 @@ _GLOSS = re.compile(
 )
 _FILENAME_LINE = re.compile(r"^《?(?P<name>[^《》\n]{4,240}?)\.(?:docx?|wps|pdf)(?:》.*|_第\d+页)?$", re.I)
 _PAGE_CHUNK = re.compile(r"^(\d{1,3})、")
+_MD_IMAGE = re.compile(r"!\[[^\]\n]{0,200}\]\([^)\n]{0,500}\)")
 
 
 @dataclass
@@ -516,6 +517,7 @@ def _split_headings(mt: MappedText, r: _Rules) -> list[MappedText]:
 
 
 _ZHU = re.compile("著")
+_MD_HIDDEN = re.compile(r"(?<!\*)\*\*(?!\*)|<!--.{0,2000}?-->", re.S)
 _MD_MARKS = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]*|[-+*][ \t]+(?=\S))", re.M)
 
 
@@ -587,6 +589,8 @@ def normalize(text: str, fmt: str = "txt") -> MappedText:
         mt = _sub(mt, rx, rep)
     mt = _sub(mt, re.compile(r"</?(?:p|br|div|span|strong|b|em|font|section)\b[^>\n]{0,80}>", re.I), "")
     mt = _sub(mt, re.compile(r"&nbsp;|&#160;"), " ")
+    if "![" in mt.text:  # Markdown images (debris of a converted page: ![]() |): no text of a report
+        mt = _delete_matches(mt, _MD_IMAGE)
     mt = _delete_matches(mt, _GLOSS)
     if not mt.text.isascii():
         mt = _convert(mt)
@@ -594,6 +598,7 @@ def normalize(text: str, fmt: str = "txt") -> MappedText:
             mt = _fix_zhu(mt, r)
     if fmt == "md":  # heading hashes, quote marks and list bullets (not ***, *月*日)
         mt = _sub(mt, _MD_MARKS, "")
+        mt = _sub(mt, _MD_HIDDEN, "")  # **bold** marks (not the placeholder ***), <!-- comments -->
     mt = _clean_spaces(mt)
     mt = _fullwidth_punct(mt)
 

@@ -30,8 +30,10 @@ CN_DIGITS = "〇零一二三四五六七八九十百两"
 _CN = f"[{CN_DIGITS}]{{1,3}}"
 
 # style -> (rank, regex matching the number marker at the start of a line)
+# "part": an unnumbered part heading (PART_LINE), above every numbering style.
+PART_RANK = 0
 STYLES: dict[str, tuple[int, re.Pattern[str]]] = {
-    "cn": (1, re.compile(rf"^(?P<num>{_CN})\s*[、.．]\s*(?!\d|{_CN}[、月季]|{_CN}(?:是|要|则|来|方面))")),
+    "cn": (1, re.compile(rf"^(?P<num>{_CN})\s*[、.．]\s*(?!\d(?![\dxX×]{{3}}\s*年)|{_CN}[、月季]|{_CN}(?:是|要|则|来|方面))")),
     "paren_cn": (2, re.compile(rf"^[（(]\s*(?P<num>{_CN})\s*[）)]\s*[、.．]?")),
     "ordinal": (2, re.compile(rf"^第(?P<num>{_CN})(?:部分|[，,、：:．.]|是)\s*")),
     "arabic": (3, re.compile(r"^(?P<num>\d{1,2})\s*(?:[、．]|\.(?!\d))\s*(?![%％])")),
@@ -39,6 +41,19 @@ STYLES: dict[str, tuple[int, re.Pattern[str]]] = {
     "shi": (5, re.compile(rf"^(?P<num>{_CN})是\s*[，,：:]?")),
     "circled": (6, re.compile(r"^(?P<num>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")),
 }
+
+# An unnumbered part heading on a line of its own (2023年工作回顾 / 2024年工作安排 / 加强政府自身建设 /
+# 存在的问题 / 下一步工作打算): long reports name their parts so and number the items inside.
+PART_LINE = re.compile(
+    r"^(?:(?:\d{4}|20[xX×]{2}|[今明去上本]|过去(?:一|两|三|四|五)|今后(?:一|两|三|四|五))年.{0,14}|"
+    r"(?:过去|今后)(?:一|两|三|四|五)年.{0,14}|(?:本届|新一届|上一届).{0,4}政府.{0,8}|"
+    r"[“\"]?十[一二三四五]五[”\"]?时期.{0,10}|(?:主要|重点)?)"
+    r"(?:工作回顾|回顾|工作安排(?:建议)?|重点工作(?:安排|任务)?(?:建议)?|主要工作|工作任务|目标任务|主要任务|"
+    r"工作重点|工作建议|工作思路|(?:总体要求|奋斗目标|主要目标)(?:和|及|与)(?:主要|重点)?(?:任务|工作)|"
+    r"存在的(?:主要)?问题|(?:下一步|下步)(?:工作)?(?:打算|安排|计划|措施|思路)|工作打算|工作计划)$"
+    r"|^(?:全面|切实|持续|不断|大力)?加强政府自身建设$|^回顾(?:\d{4}|20[xX×]{2})年(?:工作)?$"
+)
+PART_MAX = 30
 
 _CN_VALUES = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
@@ -54,7 +69,8 @@ _CLOSING_CUES = re.compile(
     r"我们将|我们坚信|我们相信|我们有信心|我(镇|县|区|市|乡|村|局|委|校|院|行|公司|社区)将|"
     r"疫情防控工作任重道远|疫情就是命令|防控疫情，人人有责|以上汇报|特此汇报|特此报告|"
     r"虽然目前|尽管目前|坚持就是胜利|防控疫情，需|众志成城|"
-    r"下一步.{0,12}(中|将|，)|.{0,12}下一步将|目前.{0,16}(取得了?|成效).{0,40}(将|继续))"
+    r"下一步.{0,12}(中|将|，)|.{0,12}下一步将|目前.{0,16}(取得了?|成效).{0,40}(将|继续)|"
+    r"(各位代表|同志们)[！!，,].{0,60}让我们)"
 )
 _DATE_LINE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?\s*$|^\s*(?:\d{4}|20[xX×]{2}|[xX×*＊]{2,4})\s*年.{0,6}月.{0,6}日?\s*$")
 _TITLE_CUES = re.compile(r"(汇报|报告|总结|情况|工作|措施|做法|通报|材料|发言)")
@@ -208,6 +224,10 @@ class Outline:
                 "sections": [s.to_json() for s in self.sections]}
 
 
+def _rank(style: str | None) -> int:
+    return PART_RANK if style == "part" else STYLES[style][0]
+
+
 def _is_title(line: str) -> bool:
     s = line.strip()
     return (0 < len(s) <= 60 and not s.endswith(("。", "；", "，", "：", ":"))
@@ -241,17 +261,19 @@ def parse(norm: MappedText, title_hint: str | None = None) -> Outline:
 
     for off, line in lines[idx:]:
         h = match_heading(line)
+        if h is None and len(line) <= PART_MAX and PART_LINE.match(line.strip()):
+            h = Heading("part", "", None, line.strip(), "")
         if h is not None:
-            rank = STYLES[h.style][0]
+            rank = _rank(h.style)
             open_styles = [n.style for n in stack]
             if h.style in open_styles:
                 while stack and stack[-1].style != h.style:
                     stack.pop()
                 stack.pop()
             else:
-                while stack and STYLES[stack[-1].style][0] > rank:
+                while stack and _rank(stack[-1].style) > rank:
                     stack.pop()
-            node = Node("section", len(stack) + 1, h.number, h.heading, raw_line(off), h.style, h.value,
+            node = Node("section", len(stack) + 1, h.number or None, h.heading, raw_line(off), h.style, h.value,
                         start=off)
             if h.rest:
                 node.paragraphs.append(h.rest)
@@ -273,6 +295,7 @@ def parse(norm: MappedText, title_hint: str | None = None) -> Outline:
         opening, sections = _paragraph_sections(opening, norm, raw_line)
     # The closing: trailing paragraphs of the last section that read as a closing, or a date line.
     closing = _split_closing(sections, norm, raw_line)
+    sections = _split_problems(sections, norm, raw_line)
     if opening is not None:
         # Addressee lines (各位领导：) belong to the opening; a title-less opening that is a
         # single short title-like line is the title.
@@ -349,6 +372,44 @@ def _split_closing(sections: list[Node], norm: MappedText, raw_line) -> Node | N
     return node
 
 
+# A paragraph that turns from what was done to what is still wrong, with no heading of its
+# own (同时，我们也清醒地看到，……还存在一些困难和问题：一是……): the problems part of a report that
+# states its problems at the end of its review part.
+PROBLEMS_LEAD = re.compile(
+    r"^(?:各位代表[！!，,]\s*)?.{0,24}?(?:同时|但|当然|然而|不过|在.{1,6}成绩的同时).{0,16}?"
+    r"(?:清醒|深刻|客观|也)?(?:地)?(?:看到|认识到|意识到|看出|感到)"
+)
+PROBLEMS_WORDS = re.compile(r"问题|不足|困难|挑战|短板|差距|薄弱|不够")
+
+
+def _split_problems(sections: list[Node], norm: MappedText, raw_line) -> list[Node]:  # noqa: ANN001
+    """Move the trailing paragraphs of a top-level section that start with a problems lead
+    (PROBLEMS_LEAD, problems named within its first 80 characters) into a section of their
+    own after it, when another top-level section follows (the review part of a long report
+    ends with what is still wrong, then the plans part starts)."""
+    out: list[Node] = []
+    for k, node in enumerate(sections):
+        out.append(node)
+        if node.role != "section" or k + 1 >= len(sections) or sections[k + 1].role != "section":
+            continue
+        last = node
+        while last.children:
+            last = last.children[-1]
+        paras = last.paragraphs
+        first_movable = 1 if (last is node or last.has_rest) else 0
+        cut = next((i for i in range(first_movable, len(paras))
+                    if PROBLEMS_LEAD.match(paras[i]) and PROBLEMS_WORDS.search(paras[i][:80])), None)
+        if cut is None:
+            continue
+        moved = paras[cut:]
+        del paras[cut:]
+        off = norm.text.find(moved[0], last.start)
+        prob = Node("section", 1, None, None, raw_line(max(off, 0)), start=max(off, 0))
+        prob.paragraphs = moved
+        out.append(prob)
+    return out
+
+
 def _finish(nodes: list[Node], norm: MappedText, end_text: int) -> None:
     """Fill ``end_all`` and ``end_line`` from the order of nodes in the text."""
     flat = []
@@ -394,6 +455,9 @@ class Section:
     # the heading whose children these are, when sections() replaced a container by its
     # children (their numbering starts again under each container: not a new part)
     container: Node | None = None
+    # what its part heading says of every item in it (a container's heading: 2023年工作安排 →
+    # next_steps, 存在的问题 → problems, 工作回顾 → review: work done), or None
+    part: str | None = None
 
     @property
     def container_line(self) -> int | None:
@@ -405,30 +469,68 @@ def sections(outline: Outline) -> list[Section]:
     """The sections a report is classified by.
 
     Top-level sections, except that a container is replaced by its children: a
-    generic heading (工作开展情况、主要做法…) with two or more children, or any
+    generic heading (工作开展情况、主要做法…) or an unnumbered part heading (20xx年工作安排)
+    with two or more children, or any
     heading with three or more children unless it is about problems or next
     steps (those stay whole: their items are problems or plans, whatever topic).
     """
     text = outline.norm.text if outline.norm is not None else ""
     out: list[Section] = []
 
-    def add(node: Node, end: int, container: Node | None = None) -> None:
+    def add(node: Node, end: int, container: Node | None = None, part_node: Node | None = None) -> None:
         body = text[node.start:end].strip("\n")
+        part_node = part_node or container
+        part = part_kind(part_node.heading, after_review) if part_node is not None else None
         out.append(Section(node.role, node.heading, node.number, node.level, node.line, body, node, node.start,
-                           container))
+                           container, part))
 
+    after_review = False  # a part that reviews the work done came before (工作回顾)
     for node in outline.sections:
         if node.role != "section":
             add(node, node.end_all)
             continue
+        kind = part_kind(node.heading, after_review)
+        after_review = after_review or kind == "review"
         heading = (node.heading or "").strip("。：:")
-        generic = len(node.children) >= 2 and bool(_CONTAINER.match(heading))
+        # an unnumbered part heading (20xx年工作回顾) is a container, as a generic heading is
+        generic = len(node.children) >= 2 and (bool(_CONTAINER.match(heading)) or
+                                               (node.style == "part" and not _KEEP_WHOLE.search(heading)))
         broad = len(node.children) >= 3 and not _KEEP_WHOLE.search(heading)
         if generic or broad:
             if node.own_text().strip():
-                add(node, node.children[0].start)
+                add(node, node.children[0].start, node)
             for child in node.children:
                 add(child, child.end_all, node)
         else:
-            add(node, node.end_all)
+            # a part kept whole (下一步工作打算, 今后五年的目标任务) is its own part
+            add(node, node.end_all, part_node=node if PART_LINE.match(heading) else None)
     return out
+
+
+# What a part heading says of the items under it. Plans: the work still to do (2023年工作安排,
+# 今后五年目标任务, 下一步工作打算); problems; review: the work done (工作回顾, 工作完成情况,
+# 主要成效). A heading that reviews (回顾, 完成情况, 成效) is never plans.
+_PART_PLANS = re.compile(r"安排|打算|计划|下一步|下步|今后|目标任务|主要任务|重点任务|重点工作|工作重点|工作任务|"
+                         r"工作思路|建议|展望|努力方向")
+_PART_PROBLEMS = re.compile(r"存在的(?:主要)?问题|问题(?:和|与|及)不足|不足(?:和|与|之处)|困难和问题|主要问题$")
+_PART_REVIEW = re.compile(r"回顾|完成情况|开展情况|工作情况|成效|成绩|主要做法|做法(?:和|与|及)|工作总结")
+
+
+_PART_AFTER_REVIEW = re.compile(r"^(?:\d{4}|20[xX×]{2}|[今明]|新的一)年.{0,6}(?:主要|重点)工作")
+
+
+def part_kind(heading: str | None, after_review: bool = False) -> str | None:
+    """What a part heading says of its items: next_steps, problems (the kinds they take),
+    review (work done: any body kind or results) or None. ``after_review``: a part that
+    reviews the work done comes before this one, so a year's 主要工作 is the year ahead
+    (2024年工作回顾 …, then 2025年主要工作)."""
+    h = (heading or "").strip("。：:")
+    if not h:
+        return None
+    if _PART_PROBLEMS.search(h):
+        return "problems"
+    if _PART_REVIEW.search(h):
+        return "review"
+    if _PART_PLANS.search(h) or (after_review and _PART_AFTER_REVIEW.search(h)):
+        return "next_steps"
+    return None

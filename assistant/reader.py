@@ -148,19 +148,83 @@ def html_to_text(markup: str) -> str:
     return text.strip() + "\n"
 
 
-def docx_to_text(data: bytes, name: str) -> str:
-    """The paragraphs (and table cells) of a .docx, one per line."""
+# Limits on a zipped Office file (.docx, .xlsx), checked on the zip's directory before anything
+# is unpacked: a "zip bomb" (a small file that unpacks to gigabytes) is refused at once. A
+# report of a few hundred pages is far below them.
+ZIP_MAX_TOTAL = 128 * 2**20  # bytes, all members unpacked
+ZIP_MAX_MEMBER = 32 * 2**20  # bytes, any one member (its XML is parsed whole)
+ZIP_MAX_RATIO = 100  # unpacked / packed size of a member over ZIP_RATIO_FROM bytes
+ZIP_RATIO_FROM = 2**20
+ZIP_MAX_MEMBERS = 10_000
+
+
+def check_zip(data: bytes, name: str, kind: str = ".docx") -> None:
+    """Refuse a zip whose members would unpack too large (``InputError``), from the sizes
+    in its directory alone (zipfile never unpacks more than a member's stated size)."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+        raise InputError(f"{name} 不是有效的 {kind} 文件（zip 结构已损坏）") from None
+    if len(infos) > ZIP_MAX_MEMBERS:
+        raise InputError(f"{name} 不像 {kind} 文件：其中有 {len(infos)} 个部件（上限 {ZIP_MAX_MEMBERS}）")
+    total = 0
+    for info in infos:
+        size = info.file_size
+        total += size
+        if size > ZIP_MAX_MEMBER or total > ZIP_MAX_TOTAL:
+            raise InputError(f"{name} 解压后过大（{info.filename} 为 {size // 2**20} MB，"
+                             f"单个部件上限 {ZIP_MAX_MEMBER // 2**20} MB、总计上限 {ZIP_MAX_TOTAL // 2**20} MB），"
+                             "可能是恶意构造的压缩文件，未读取")
+        if size > ZIP_RATIO_FROM and size > ZIP_MAX_RATIO * max(info.compress_size, 1):
+            raise InputError(f"{name} 的压缩比异常（{info.filename} 压缩了 {size // max(info.compress_size, 1)} 倍，"
+                             f"上限 {ZIP_MAX_RATIO} 倍），可能是恶意构造的压缩文件，未读取")
+
+
+def _drop_entities(element) -> None:  # noqa: ANN001
+    """Remove the entity references lxml keeps (python-docx parses with resolve_entities=False:
+    an entity such as ``&xxe;`` is never expanded, so nothing from outside the file gets in),
+    keeping the text that follows each one, which lxml hangs on the reference as its tail
+    and python-docx would otherwise drop."""
+    from lxml import etree
+
+    for ent in list(element.iter(etree.Entity)):
+        parent = ent.getparent()
+        if parent is None:
+            continue
+        tail = ent.tail or ""
+        prev = ent.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+        parent.remove(ent)
+
+
+def open_docx(data: bytes, name: str):  # noqa: ANN201
+    """A python-docx ``Document`` of ``data``, within the zip limits, entity references dropped."""
     import io
     import zipfile
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise InputError(f"{name} 不是有效的 .docx 文件（不是 zip 格式）")
+    check_zip(data, name, ".docx")
     try:
         import docx  # python-docx, lazy
 
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several types for broken files
         raise InputError(f"{name} 无法作为 .docx 读取：{type(exc).__name__}") from exc
+    _drop_entities(document.element)
+    return document
+
+
+def docx_to_text(data: bytes, name: str, allow_empty: bool = False) -> str:
+    """The paragraphs (and table cells) of a .docx, one per line."""
+    document = open_docx(data, name)
     lines: list[str] = []
     body = document.element.body
     from docx.table import Table
@@ -175,14 +239,38 @@ def docx_to_text(data: bytes, name: str) -> str:
                 lines.append("\t".join(cell.text for cell in row.cells))
     text = "\n".join(lines)
     if not text.strip():
+        if allow_empty:
+            return ""
         raise InputError(f"{name} 中没有文字")
     return text + "\n"
+
+
+_stdin: tuple = (None, b"")  # (the stream, what it held): standard input is read once
+
+
+def read_stdin() -> bytes:
+    """All of standard input, read once: a second reader (``draft --like -`` looks at the file
+    before it uses it) gets the same bytes. A closed standard input is an ``InputError``."""
+    global _stdin
+    stream = sys.stdin
+    if stream is None:  # started with standard input closed (assist check - <&-)
+        raise InputError("标准输入已关闭，没有可读的内容")
+    if _stdin[0] is stream:
+        return _stdin[1]
+    try:
+        data = getattr(stream, "buffer", stream).read()
+    except (OSError, ValueError) as exc:  # a closed descriptor, a folder as standard input
+        raise InputError(f"无法读取标准输入：{getattr(exc, 'strerror', None) or exc}") from None
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    _stdin = (stream, data)
+    return data
 
 
 def read_bytes(path) -> bytes:
     """Raw bytes of ``path`` (a str or Path; "-" is standard input), with one-line errors."""
     if str(path) == "-":
-        return sys.stdin.buffer.read()
+        return read_stdin()
     p = os.fspath(path) or "."  # as pathlib reads ""
     if not os.path.exists(p):
         raise InputError(f"文件不存在：{path}")
@@ -193,6 +281,8 @@ def read_bytes(path) -> bytes:
             return fh.read()
     except OSError as exc:
         raise InputError(f"无法读取 {path}：{exc.strerror or exc}") from exc
+    except MemoryError:
+        raise InputError(f"{path} 太大，内存不足以读入") from None
 
 
 def _suffix(name: str) -> str:
@@ -205,19 +295,30 @@ def _suffix(name: str) -> str:
     return base[i:] if 0 < i < len(base) - 1 else ""
 
 
-def read_document(path, *, allow_html: bool = True) -> Document:
-    """Read a report file (a str or Path) of any supported kind; ``-`` reads standard input."""
+def read_document(path, *, allow_html: bool = True, allow_empty: bool = False) -> Document:
+    """Read a report file (a str or Path) of any supported kind; ``-`` reads standard input.
+
+    ``allow_empty``: an empty file (or one of blanks only, or a .docx without text) is read
+    as it is instead of being an ``InputError`` (``assist check``: nothing to find)."""
     name = str(path)
     suffix = "" if name == "-" else _suffix(name).lower()
     if suffix not in SUPPORTED_SUFFIXES or (suffix in HTML_SUFFIXES and not allow_html):
         raise InputError(f"不支持的文件类型：{name}（支持 .txt .md .docx .html）")
     data = read_bytes(path)
     if suffix in DOCX_SUFFIXES or (name == "-" and data[:2] == b"PK"):
-        return Document(name, docx_to_text(data, name), "docx", "docx")
+        return Document(name, docx_to_text(data, name, allow_empty), "docx", "docx")
+    if allow_empty and not data.strip():
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = ""
+        return Document(name, text, "utf-8", "md" if suffix in {".md", ".markdown"} else "txt")
     text, encoding = decode_bytes(data, name)
     if suffix in HTML_SUFFIXES or (suffix == "" and re.match(r"\s*<(!doctype|html)", text[:200], re.I)):
         text = html_to_text(text)
         if not text.strip():
+            if allow_empty:
+                return Document(name, "", encoding, "html")
             raise InputError(f"{name} 中没有文字")
         return Document(name, text, encoding, "html")
     fmt = "md" if suffix in {".md", ".markdown"} else "txt"

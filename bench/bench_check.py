@@ -11,6 +11,9 @@ interleaved run by run:
              check's fast path, assistant/entry.py → assistant/check/fastcli.py)
   fast       python -m assistant.check REPORT   (the same fast path as a module)
   typer      python -m assistant check REPORT   (the full typer CLI; not budgeted)
+  plain-re   assist check REPORT with ASSIST_REGEX_CACHE=0: plain re.compile, without the
+             regex cache and start sets that use CPython's private regex API
+             (assistant/check/recache.py, used only on the verified Pythons)
 
 Budget (issue 3): assist check ≤ 2× the naive script's wall time.
 
@@ -171,14 +174,17 @@ def main() -> None:
             "fast": [python, "-m", "assistant.check", str(path)],
             "typer": [python, "-m", "assistant", "check", str(path)],
         }
+        cmds["plain"] = [str(script), "check", str(path)]
+        envs = {key: env for key in cmds}
+        envs["plain"] = dict(env, ASSIST_REGEX_CACHE="0")
         if args.no_typer:
             del cmds["typer"]
-        for cmd in cmds.values():  # warm-up: bytecode, the rule, regex and OpenCC table caches
-            run_once(cmd, env)
+        for key, cmd in cmds.items():  # warm-up: bytecode, the rule, regex and OpenCC table caches
+            run_once(cmd, envs[key])
         times: dict[str, list[tuple[float, float]]] = {k: [] for k in cmds}
         for _ in range(args.runs):
             for key, cmd in cmds.items():
-                times[key].append(run_once(cmd, env))
+                times[key].append(run_once(cmd, envs[key]))
         med = {k: statistics.median(w for w, _ in v) for k, v in times.items()}
         cpu = {k: statistics.median(c for _, c in v) for k, v in times.items()}
         findings = subprocess.run(cmds["fast"][:-1] + ["--format", "json", str(path)], env=env,
@@ -188,7 +194,7 @@ def main() -> None:
         print(f"  {'':<27} {'wall':>9}  {'ratio':>6}   {'cpu':>9}  {'ratio':>6}")
         print(f"  {'naive regex script':<27} {med['naive'] * 1000:7.1f}ms  {'':>6}   {cpu['naive'] * 1000:7.1f}ms")
         for key, label in (("assist", "assist check"), ("fast", "python -m assistant.check"),
-                           ("typer", "python -m assistant check")):
+                           ("typer", "python -m assistant check"), ("plain", "assist check, plain re")):
             if key not in cmds:
                 continue
             ratio = med[key] / med["naive"]
@@ -196,8 +202,9 @@ def main() -> None:
             verdict = "within" if ratio <= 2.0 else "OVER"
             if key == "typer":
                 verdict += ", not budgeted"
+            note = "; without the private-API regex cache" if key == "plain" else ""
             print(f"  {label:<27} {med[key] * 1000:7.1f}ms  {ratio:5.2f}x   {cpu[key] * 1000:7.1f}ms  {cratio:5.2f}x"
-                  f"   ({verdict} the 2x wall-time budget)")
+                  f"   ({verdict} the 2x wall-time budget{note})")
         if args.instructions:
             counts = {key: instructions(cmd, env) for key, cmd in cmds.items() if key in ("naive", "assist")}
             if None in counts.values():

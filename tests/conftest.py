@@ -50,3 +50,40 @@ def cli() -> Run:
 @pytest.fixture(scope="session")
 def seed_paths() -> list[Path]:
     return sorted(SOURCES.glob("*.txt"))
+
+
+@pytest.fixture
+def read_only():
+    """``read_only(folder)`` makes ``folder`` and the folders in it read-only, even for root
+    (chattr +i), or skips the test; undone at the end."""
+    import subprocess
+
+    undo = []
+
+    def make(folder: Path) -> Path:
+        folders = [d for d in sorted(folder.rglob("*"), reverse=True) if d.is_dir()] + [folder]
+        for d in folders:
+            if os.geteuid() != 0:
+                d.chmod(0o555)
+                undo.append(lambda d=d: d.chmod(0o755))
+                continue
+            try:
+                ok = subprocess.run(["chattr", "+i", str(d)], capture_output=True).returncode == 0
+            except OSError:
+                ok = False
+            if not ok:
+                pytest.skip("no way to make a read-only folder for root here (chattr +i)")
+            undo.append(lambda d=d: subprocess.run(["chattr", "-i", str(d)], capture_output=True))
+        return folder
+
+    yield make
+    for step in reversed(undo):
+        step()
+
+
+@pytest.fixture
+def read_only_dir(tmp_path: Path, read_only) -> Path:
+    """A read-only folder (with a read-only ``reports`` folder in it)."""
+    folder = tmp_path / "read-only"
+    (folder / "reports").mkdir(parents=True)
+    return read_only(folder)

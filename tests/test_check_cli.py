@@ -108,7 +108,6 @@ def test_docx(cli, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("content, fragment", [
     (None, "文件不存在"),
-    (b"", "空文件"),
     (b"\x00\x01\x02binary", "二进制"),
     (b"PK\x03\x04 not a docx", ".docx"),
 ])
@@ -121,6 +120,28 @@ def test_bad_input_is_one_line_exit_2(cli, tmp_path: Path, content, fragment: st
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("assist: 错误：") and fragment in lines[0]
     assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize("name, content", [("empty.txt", b""), ("blank.md", b"  \n\n"), ("empty.docx", None)])
+def test_an_empty_file_is_checked_and_has_nothing(cli, tmp_path: Path, name: str, content) -> None:
+    """shared/spec/cli.md: an empty file is valid for check (exit 0), beside other files."""
+    path = tmp_path / name
+    if content is None:
+        import docx
+
+        docx.Document().save(path)
+    else:
+        path.write_bytes(content)
+    other = tmp_path / "other.txt"
+    other.write_text("共排查xx户。\n", encoding="utf-8")
+    assert cli("check", str(path)).exit_code == 0
+    result = cli("check", str(path), str(other), "--format", "json")
+    assert result.exit_code == 1
+    files = json.loads(result.stdout)["files"]
+    assert [len(f["findings"]) for f in files] == [0, 1]
+    from assistant.check.fastcli import main
+
+    assert main([str(path)]) == 0  # the fast path alike
 
 
 def test_one_bad_path_among_good_ones(cli, tmp_path: Path) -> None:

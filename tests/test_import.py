@@ -283,3 +283,111 @@ def test_bad_input_is_one_line_exit_2_and_the_corpus_is_untouched(cli, tmp_path,
         assert "Traceback" not in r.stderr
     assert sorted(str(p.relative_to(existing)) for p in existing.rglob("*")) == before
     assert not (tmp_path / "fresh").exists()
+
+
+# A city government's work report in Markdown, written for these tests in the shape the
+# published ones take: front matter, byline, the speech, bold part headings, a glossary.
+GOV_MD = """\
+---
+title: 北河市政府工作报告（20xx年1月x日）
+---
+
+——20xx年1月x日在北河市第x届人民代表大会第x次会议上
+
+北河市人民政府市长××
+
+各位代表：
+
+现在，我代表市人民政府向大会报告工作，请予审议。
+
+**一、20xx年工作回顾**
+
+过去一年，我们坚持稳中求进工作总基调，全市经济运行回升向好，地区生产总值增长x%。
+
+（一）产业发展提质增效。新建成投产项目xx个，规模以上工业增加值增长x%。
+
+（二）城乡面貌持续改善。改造老旧小区xx个，新建口袋公园xx个，完成农村户厕改造xx户。
+
+各位代表！这些成绩来之不易，是全市人民团结奋斗的结果。在此，我代表市人民政府，向全市人民表示衷心感谢！
+
+同时，我们也清醒地看到，发展中还存在一些困难和问题：产业结构不优，创新能力不强。我们将认真加以解决。
+
+**二、20xx年工作安排**
+
+（一）全力扩大有效需求。谋划实施重大项目xx个，办好消费促进活动。
+
+（二）持续增进民生福祉。落实就业优先政策，办好十件民生实事。
+
+**三、全面加强政府自身建设**
+
+坚持依法行政，自觉接受人大监督和政协民主监督，驰而不息纠治“四风”。
+
+<!-- 图片说明：会议现场 -->
+
+各位代表！让我们更加紧密地团结起来，埋头苦干、勇毅前行，奋力谱写北河发展新篇章！
+
+**名词解释**
+
+1.“口袋公园”：指规模较小、分布零散的小型公园。
+
+2.“十件民生实事”：指市政府年初确定的十项重点民生工程。
+
+3.“四风”：指形式主义、官僚主义、享乐主义和奢靡之风。
+"""
+
+
+@pytest.mark.parametrize("front_matter", [True, False])
+def test_a_government_work_report_is_one_clean_city_report(tmp_path, cli, front_matter) -> None:
+    """A 政府工作报告 file is one report (its rhetoric — 各位代表！ — does not cut it), unit city;
+    the byline before 各位代表： and the glossary after the speech are not its text (the header
+    keeps the byline and where the cut back matter started); Markdown bold marks and HTML
+    comments are gone. Without front matter it is still one report (a speech that reports)."""
+    folder = tmp_path / "北河市"
+    folder.mkdir()
+    src = folder / "2026.md"
+    src.write_text(GOV_MD if front_matter else GOV_MD.split("---\n", 2)[2], encoding="utf-8")
+    r = cli("corpus", "add", str(src), "--corpus", str(tmp_path / "c"), "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    docs = json.loads(r.stdout)["files"][0]["documents"]
+    assert [(d["type"], d["unit"]) for d in docs] == [("report", "city")]
+    doc = store.load(next((tmp_path / "c" / "reports").glob("*.txt")))
+    assert doc.source == "北河市/2026.md"  # a file named by its year keeps its folder
+    if front_matter:
+        assert doc.title == "北河市政府工作报告（20xx年1月x日）"
+    assert doc.body.startswith("各位代表：\n现在，我代表市人民政府")
+    assert doc.extra["byline"] == "——20xx年1月x日在北河市第x届人民代表大会第x次会议上 北河市人民政府市长××"
+    assert doc.body.rstrip().endswith("奋力谱写北河发展新篇章！")
+    assert "名词解释" not in doc.body and "口袋公园”：" not in doc.body
+    assert int(doc.extra["back_matter_line"]) == src.read_text(encoding="utf-8").splitlines().index("**名词解释**") + 1
+    assert "**" not in doc.body and "<!--" not in doc.body and "一、20xx年工作回顾" in doc.body
+
+
+def test_government_title_gives_the_level_of_the_unit() -> None:
+    assert guess_unit("北河市政府工作报告", "") == "city"
+    assert guess_unit("南山县人民政府工作报告", "") == "county"
+    assert guess_unit("东林自治州政府工作报告", "") == "city"
+    assert guess_unit("西坪镇政府工作报告", "") == "town"
+
+
+GOV = REPO.parent / "shared" / "data" / "gov-reports"
+
+
+@pytest.mark.skipif(not GOV.is_dir(), reason="../shared/data/gov-reports is absent (tests and benchmarks only)")
+def test_real_government_reports_import_one_to_one(tmp_path) -> None:
+    """A sample of the real 政府工作报告 (read in place, never copied): one file, one city
+    report, and no leftovers in the text: no front matter or byline, no glossary or appendix
+    headings, no Markdown or HTML marks, no table rows. (All 564: bench/bench_import.py.)"""
+    from assistant.corpus.importer import BACK_MATTER, import_paths
+    from assistant.outline import match_heading
+
+    files = sorted(GOV.glob("*/*.md"))[::19]  # 30 files across the alphabet
+    res = import_paths(files, tmp_path / "c")
+    assert len(res.files) == len(files) == res.added and res.skipped == 0
+    assert {(d["type"], d["unit"]) for f in res.files for d in f.added} == {("report", "city")}
+    for path in (tmp_path / "c" / "reports").glob("*.txt"):
+        doc = store.load(path)
+        lines = doc.body.splitlines()
+        assert "会议上" not in lines[0] and not lines[0].startswith(("——", "title", "---")), path
+        for line in lines:
+            assert not (len(line) <= 40 and BACK_MATTER.match(line) and match_heading(line) is None), (path, line)
+            assert "**" not in line and "<!--" not in line and not line.startswith("|"), (path, line)

@@ -3,6 +3,8 @@ the opening and the closing, and line numbers of the text as written."""
 
 from __future__ import annotations
 
+import pytest
+
 from assistant import outline
 from assistant.textmap import MappedText
 
@@ -151,3 +153,75 @@ def test_output_cut_short_by_the_reader_is_not_an_error(tmp_path) -> None:
     proc.stdout.close()
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 0 and "错误" not in err, err
+
+
+# A long report in the shape of a 政府工作报告, written for these tests: unnumbered part
+# headings, a year after 一、, a problems paragraph closing the review part.
+GOV_SHAPE = """\
+各位代表：
+现在，我代表市人民政府向大会报告工作，请予审议。
+20xx年工作回顾
+过去一年，我们坚持稳中求进，全市经济运行总体平稳。
+（一）稳住经济大盘。地区生产总值增长x%，固定资产投资增长x%。
+（二）办好民生实事。新增城镇就业x万人，改造老旧小区x个。
+（三）守住安全底线。排查整治隐患x处，未发生较大事故。
+同时，我们也清醒地看到，工作中还存在一些困难和问题：产业结构偏重，财政收支矛盾突出。我们将采取有力措施加以解决。
+20xx年工作安排
+今年经济社会发展的主要预期目标是：地区生产总值增长x%左右。
+（一）全力扩大有效投资。谋划实施重大项目x个。
+（二）持续改善人居环境。推进城市更新，整治背街小巷。
+（三）织密民生保障网。做好重点群体就业。
+全面加强政府自身建设
+坚持依法行政，自觉接受监督。
+各位代表！让我们团结一心，奋力谱写新篇章！
+"""
+
+
+def test_part_headings_of_a_long_report_and_its_problems_paragraph() -> None:
+    """Unnumbered part headings (20xx年工作回顾 / 工作安排 / 加强政府自身建设) are the top
+    level, the numbered items nest under them; the paragraph that turns to problems at the
+    end of the review part is a section of its own; each item knows what its part says."""
+    o = parse(GOV_SHAPE)
+    tops = [(s.role, s.style, s.heading) for s in o.sections]
+    assert tops == [("opening", None, None), ("section", "part", "20xx年工作回顾"), ("section", None, None),
+                    ("section", "part", "20xx年工作安排"), ("section", "part", "全面加强政府自身建设"),
+                    ("closing", None, None)]
+    assert [c.number for c in o.sections[1].children] == ["（一）", "（二）", "（三）"]
+    assert o.sections[2].paragraphs[0].startswith("同时，我们也清醒地看到")
+    assert "困难和问题" not in "".join(o.sections[1].children[-1].paragraphs)
+    secs = outline.sections(o)
+    parts = [(s.heading, s.part) for s in secs if s.role == "section"]
+    assert parts == [("20xx年工作回顾", "review"), ("稳住经济大盘", "review"), ("办好民生实事", "review"),
+                     ("守住安全底线", "review"), (None, None), ("20xx年工作安排", "next_steps"),
+                     ("全力扩大有效投资", "next_steps"), ("持续改善人居环境", "next_steps"),
+                     ("织密民生保障网", "next_steps"), ("全面加强政府自身建设", None)]
+
+
+@pytest.mark.parametrize("heading, part", [
+    ("20xx年工作安排", "next_steps"), ("今后五年的目标任务", "next_steps"), ("下一步工作打算", "next_steps"),
+    ("2026年重点工作", "next_steps"), ("2025年重点工作完成情况", "review"), ("工作开展情况", "review"),
+    ("过去五年工作回顾", "review"), ("存在的问题", "problems"), ("问题和不足", "problems"),
+    ("全面加强政府自身建设", None), ("强化组织领导", None), (None, None),
+])
+def test_part_kind(heading, part) -> None:
+    assert outline.part_kind(heading) == part
+
+
+def test_a_years_main_work_after_the_review_is_the_plans() -> None:
+    """2025年主要工作 says nothing alone (a summary names its year's work so too); after a
+    review part (2024年工作回顾) it is the year ahead."""
+    assert outline.part_kind("2025年主要工作") is None
+    assert outline.part_kind("2025年主要工作", after_review=True) == "next_steps"
+    text = ("现将有关情况报告如下：\n20xx年工作回顾\n（一）稳增长。增长x%。\n（二）惠民生。就业x万人。\n"
+            "20xx年主要工作\n（一）扩大投资。实施项目xx个。\n（二）办好实事。改造小区xx个。\n")
+    secs = outline.sections(parse(text))
+    assert [s.part for s in secs if s.role == "section"] == ["review", "review", "next_steps", "next_steps"]
+
+
+@pytest.mark.parametrize("line, heading", [
+    ("一、2025年工作回顾", "2025年工作回顾"), ("二、2026年工作安排", "2026年工作安排"),
+])
+def test_a_year_after_the_number_is_a_heading(line, heading) -> None:
+    h = outline.match_heading(line)
+    assert h is not None and h.style == "cn" and h.heading == heading
+    assert outline.match_heading("一、2月份人员流动大，返乡高峰集中。") is None  # a date still is not

@@ -107,7 +107,7 @@ def test_cli_json_shape_and_errors(cli) -> None:
     data = json.loads(r.stdout)
     assert len(data["suggestions"]) == 3
     assert set(data["suggestions"][0]) >= {"text", "kind", "unit", "score", "source"}
-    assert re.fullmatch(r"\d{3}-\d{2}:\d+", data["suggestions"][0]["source"])
+    assert re.fullmatch(r"[\w-]+:\d+", data["suggestions"][0]["source"])
     r = cli("suggest", "发放倡议书", "--kind", "nonsense")
     assert r.exit_code == 2 and "未知的节类型" in r.stderr
     r = cli("suggest", "发放倡议书", "--unit", "martian")

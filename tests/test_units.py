@@ -237,23 +237,76 @@ def test_data_only_plugin_folder_adds_a_unit_type(cli, tmp_path, monkeypatch):
     assert out == "组织全园幼儿和家长家园联系，对返园幼儿做好登记"
 
 
-def test_plugin_folder_with_python_module(cli, tmp_path, monkeypatch):
+PY_PLUGIN = (
+    "from assistant.units import Unit, hookimpl\n\n"
+    "@hookimpl\n"
+    "def register_units(register):\n"
+    "    register({'name': 'stadium', 'label': '体育场馆', 'aliases': ['体育馆'],\n"
+    "              'kinds': [{'id': 'events', 'label': '赛事活动', 'parent': 'operations'}]})\n"
+    "    register(Unit(name='zoo', label='动物园', vocabulary={'村民': '游客'}))\n")
+
+
+def test_plugin_folder_code_runs_only_when_asked(cli, tmp_path, monkeypatch):
     folder = tmp_path / "pyplug"
     folder.mkdir()
-    (folder / "plugin.py").write_text(
-        "from assistant.units import Unit, hookimpl\n\n"
-        "@hookimpl\n"
-        "def register_units(register):\n"
-        "    register({'name': 'stadium', 'label': '体育场馆', 'aliases': ['体育馆'],\n"
-        "              'kinds': [{'id': 'events', 'label': '赛事活动', 'parent': 'operations'}]})\n"
-        "    register(Unit(name='zoo', label='动物园', vocabulary={'村民': '游客'}))\n",
-        encoding="utf-8")
+    (folder / "plugin.py").write_text(PY_PLUGIN, encoding="utf-8")
+    # a folder is data: its plugin.py does not run unasked, and the user is told why
     units, stderr = units_json(cli, "--plugins", str(folder))
+    assert "stadium" not in units
+    assert stderr.strip().splitlines() == [stderr.strip()]
+    assert "pyplug" in stderr and "--run-plugin-code" in stderr
+    # asked for by option or by setting, it runs
+    units, stderr = units_json(cli, "--plugins", str(folder), "--run-plugin-code")
     assert stderr == ""
     assert units["stadium"]["plugin"] == "pyplug"
     assert units["stadium"]["kinds"][0]["parent"] == "operations"
     monkeypatch.setenv("ASSIST_PLUGINS", str(folder))
+    monkeypatch.setenv("ASSIST_RUN_PLUGIN_CODE", "1")
     assert adapt("村民", get_unit("动物园")) == "游客"
+
+
+def test_plugin_folder_with_data_and_code_loads_data_only(cli, tmp_path):
+    folder = tmp_path / "both"
+    folder.mkdir()
+    (folder / "unit.toml").write_text('name = "aquarium"\nlabel = "水族馆"\n', encoding="utf-8")
+    (folder / "plugin.py").write_text("raise RuntimeError('ran')\n", encoding="utf-8")
+    units, stderr = units_json(cli, "--plugins", str(folder))
+    assert units["aquarium"]["label"] == "水族馆"
+    assert "没有运行" in stderr and "ran" not in stderr
+
+
+@pytest.mark.parametrize("body", [
+    "import sys\nsys.exit(0)\n",
+    "from assistant.units import hookimpl\n\n@hookimpl\ndef register_units(register):\n    raise SystemExit(0)\n",
+    "raise KeyError('boom')\n",
+])
+def test_a_plugin_cannot_end_the_command(cli, tmp_path, body):
+    """A plugin's exception or SystemExit is contained: named on stderr, skipped, and the
+    command's exit code is its own (a check that finds placeholders still exits 1)."""
+    folder = tmp_path / "exiter"
+    folder.mkdir()
+    (folder / "plugin.py").write_text(body, encoding="utf-8")
+    report = tmp_path / "r.txt"
+    report.write_text("共排查xx户。\n", encoding="utf-8")
+    r = cli("--plugins", str(folder), "--run-plugin-code", "check", str(report), "--unit", "school")
+    assert r.exit_code == 1, (r.stdout, r.stderr)
+    assert "placeholder" in r.stdout
+    assert "插件 exiter 无法加载，已跳过" in r.stderr
+    units, _ = units_json(cli, "--plugins", str(folder), "--run-plugin-code")
+    assert set(BUILTIN) <= set(units)
+
+
+def test_empty_plugin_folder_and_shadowed_label_are_reported(cli, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    _, stderr = units_json(cli, "--plugins", str(empty))
+    assert "中没有插件" in stderr and str(empty) in stderr
+    extra = tmp_path / "extra"
+    write_plugin(extra, "myschool", 'name = "myschool"\nlabel = "学校"\n')
+    units, stderr = units_json(cli, "--plugins", str(extra))
+    assert "myschool" in units
+    assert "“学校”已属于 school" in stderr
+    manager.reset()
 
 
 def test_broken_plugins_are_named_and_skipped(cli, tmp_path):
@@ -261,7 +314,8 @@ def test_broken_plugins_are_named_and_skipped(cli, tmp_path):
     write_plugin(extra, "dup", 'name = "school"\nlabel = "又一个学校"\n')
     write_plugin(extra, "clash", 'name = "clash"\nlabel = "冲突"\n'
                  '[[kinds]]\nid = "teaching"\nlabel = "教学"\nparent = "care"\n')
-    units, stderr = units_json(cli, "--plugins", str(TEST_PLUGINS), "--plugins", str(extra))
+    units, stderr = units_json(cli, "--plugins", str(TEST_PLUGINS), "--plugins", str(extra),
+                               "--run-plugin-code")
     lines = stderr.strip().splitlines()
     named = {re.match(r"assist: 警告：插件 (\S+) 无法加载，已跳过：", line).group(1) for line in lines}
     assert named == {"broken_data", "broken_import", "bad_kind", "dup", "clash"}

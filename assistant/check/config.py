@@ -83,6 +83,10 @@ def _read_toml(path: str) -> dict:
         raise InputError(f"配置文件 {name} 格式错误：{exc}") from exc
     except UnicodeDecodeError as exc:
         raise InputError(f"配置文件 {name} 不是 UTF-8 编码") from exc
+    except RecursionError:
+        raise InputError(f"配置文件 {name} 嵌套层次太深") from None
+    except ValueError as exc:  # beyond Python's limits (a number of thousands of digits)
+        raise InputError(f"配置文件 {name} 中有无法读取的值：{str(exc).split(';')[0]}") from None
     except OSError as exc:
         raise InputError(f"无法读取配置文件 {name}：{exc.strerror or exc}") from exc
 

@@ -30,6 +30,7 @@ _COMMON_KEYS = {"id", "severity", "message", "engine", "exceptions", "examples"}
 _ENGINE_KEYS = {
     "regex": {"pattern", "fix"},
     "words": {"words"},
+    "marks": {"marks"},
     "duplicate-sentence": {"min_chars"},
 }
 
@@ -184,6 +185,14 @@ def _parse_rule(raw, where: str) -> Rule:
 
         alternation = "|".join(re.escape(w) for w in sorted(set(rule.words), key=len, reverse=True))
         rule.compiled = recache.compile(alternation)
+    elif name == "marks":
+        marks = raw.get("marks")
+        if not isinstance(marks, Mapping) or not marks or not all(
+                isinstance(k, str) and k and isinstance(v, str) for k, v in marks.items()):
+            raise InputError(f"{where}：marks 必须是 词语: 说明 的非空映射")
+        from assistant.units.fitness import _trie_pattern
+
+        rule.compiled = re.compile(_trie_pattern(marks))
     elif name == "duplicate-sentence":
         value = rule.options.get("min_chars", 12)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
@@ -229,7 +238,12 @@ def _class_escape(chars: str) -> str:
 def first_chars(pattern: str) -> set[str] | None:
     """The characters a match of ``pattern`` can start with, or None if unknown
     (or if it could match the empty string). Conservative: any construct not
-    understood gives None (the analysis is ``recache``'s start set)."""
+    understood gives None (the analysis is ``recache``'s start set). It reads the pattern
+    with ``re._parser``, a private API: None where ``recache`` is not enabled."""
+    from assistant.check.recache import enabled
+
+    if not enabled():
+        return None
     try:
         try:
             from re import _constants as C, _parser as P  # Python 3.11+

@@ -89,7 +89,21 @@ def regex_engine(ctx: Context, rule) -> list:
                 s, e = m.span()
                 if s != e:
                     hits.append((s, e, "", None, ((s, e, m.expand(template)),)))
+    if len(rule.compiled) > 1 and hits:
+        # the items searched one by one: keep what one alternation of them would find (a match
+        # that starts inside an earlier one is dropped), so both ways give the same findings
+        hits.sort(key=_start_of)
+        kept, end = [], -1
+        for hit in hits:
+            if hit[0] >= end:
+                kept.append(hit)
+                end = hit[1]
+        hits = kept
     return hits
+
+
+def _start_of(hit: tuple) -> int:
+    return hit[0]
 
 
 _span = re.Match.span
@@ -99,6 +113,32 @@ _start = re.Match.start
 @engine("words")
 def words_engine(ctx: Context, rule) -> list:
     return [(s, e, "", None, ()) for s, e in map(_span, rule.compiled.finditer(ctx.text))]
+
+
+@engine("marks")
+def marks_engine(ctx: Context, rule) -> list:
+    """``marks``: word → what it says about the word (the detail of its finding); every
+    occurrence as a word, longest word first (a trie pattern, compiled once per rule)."""
+    details = rule.options["marks"]
+    text = ctx.text
+    hits = [m.span() for m in rule.compiled.finditer(text)]
+    if not hits:
+        return []
+    # a mark counts where it is a word (业主 is none in 企业主要负责人): the lines that hold
+    # one are segmented, and only those (the segmenter loads on the first such line)
+    from assistant.units.fitness import token_cuts
+
+    out = []
+    starts = ctx.line_starts
+    for s, e in hits:
+        k = bisect.bisect_right(starts, s) - 1
+        ls = starts[k] if k >= 0 else 0
+        le = text.find("\n", ls)
+        le = len(text) if le < 0 else le
+        cuts = token_cuts(text[ls:le])
+        if s - ls in cuts and e - ls in cuts:
+            out.append((s, e, details[text[s:e]], None, ()))
+    return out
 
 
 # --- placeholders -------------------------------------------------------------
@@ -127,6 +167,8 @@ _PUNCT = tuple(_rx(f"{re.escape(c)}(?<=[{_BEFORE}]{re.escape(c)})[ \\t]*(?=[{_AF
 _PUNCT_SPACED = tuple(
     _rx(f"{c}(?<=[{_BEFORE}]{c})[ \\t]*[,;:?!][ \\t]*(?=[{_AFTER}])") for c in (" ", "\\t"))
 _PARENS = _rx(f"\\(([^()\\n]{{0,200}}?[{_HAN}][^()\\n]{{0,200}}?)\\)")
+# Chinese punctuation typed twice (，， 。。 、，): one pattern per first mark (see _PUNCT)
+_DOUBLED = tuple(_rx(f"{c}[，。、；：]+") for c in "，。、；：")
 
 
 @engine("punctuation")
@@ -137,17 +179,23 @@ def punctuation_engine(ctx: Context, rule) -> list:
     for mark, rx in zip(",;:?!", _PUNCT):
         if mark in text:
             wide = full[mark]
-            hits += [(s, s + 1, wide, None, ((s, e, wide),)) for s, e in map(_span, rx.finditer(text))]
+            detail = f"半角“{mark}”应为全角“{wide}”"
+            hits += [(s, s + 1, detail, None, ((s, e, wide),)) for s, e in map(_span, rx.finditer(text))]
     for rx in _PUNCT_SPACED:
         for m in rx.finditer(text):
             s, e = m.span()
             p = s + len(m.group()) - len(m.group().lstrip(" \t"))
-            hits.append((p, p + 1, full[text[p]], None, ((s, e, full[text[p]]),)))
+            hits.append((p, p + 1, f"半角“{text[p]}”应为全角“{full[text[p]]}”", None, ((s, e, full[text[p]]),)))
     for m in _PARENS.finditer(text):
         s, e = m.span()
         if s > 0 and text[s - 1].isascii() and text[s - 1].isalnum():
             continue  # f(参数): code, not prose
-        hits.append((s, e, "（…）", None, ((s, s + 1, "（"), (e - 1, e, "）"))))
+        hits.append((s, e, "半角括号“(…)”应为全角“（…）”", None, ((s, s + 1, "（"), (e - 1, e, "）"))))
+    for mark, rx in zip("，。、；：", _DOUBLED):
+        if mark in text:  # no fix: which mark was meant is the writer's call
+            for s, e in map(_span, rx.finditer(text)):
+                same = text.count(mark, s, e) == e - s
+                hits.append((s, e, f"重复，只需一个“{mark}”" if same else "两个标点连用，请删去多余的", None, ()))
     return hits
 
 

@@ -75,6 +75,16 @@ def main(argv=None) -> int:
     except BrokenPipeError:  # e.g. `| head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return int(ExitCode.OK)
+    except OSError as exc:  # a file the user named or set up: not a bug (exit 2)
+        if os.environ.get("ASSIST_DEBUG"):
+            raise
+        from assistant.errors import os_error_line
+
+        sys.stderr.write(f"assist: 错误：{os_error_line(exc)}\n")
+        return int(ExitCode.INPUT_ERROR)
+    except MemoryError:
+        sys.stderr.write("assist: 错误：内存不足（输入太大）\n")
+        return int(ExitCode.INPUT_ERROR)
     except Exception as exc:  # a bug: one line, like the typer group does
         if os.environ.get("ASSIST_DEBUG"):
             raise

@@ -85,6 +85,14 @@ _MD_TABLE_RULE = _rx(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MD_TASK = _rx(r"^[ \t]*[-*+][ \t]+\[ \]", re.M)
 _MD_LINK_EMPTY = _rx(r"!?\[\]\(")
 
+_MD_IMAGE = _rx(r"!\[[^\]\n]{0,200}\]\([^)\n]{0,500}\)")
+# 标题_第1页: the page header of a document-sharing site, not a blank before 第
+_PAGE_MARK = _rx(r"[ \t\u3000]*第[ \t\u3000]*\d+[ \t\u3000]*[页頁]")
+# A user name field of a document-sharing site, whose name the site masks with *: 上传人:汽***
+_MASKED_NAME_LABEL = _rx(
+    r"(?:上[传傳]|分享|[贡貢][献獻]|[发發][布佈])(?:人|者|用[户戶])[ \t\u3000]*[:：][ \t\u3000]*[^\s:：，。；,;*＊]{0,12}$"
+    r"|(?:用[户戶]名?|[会會]员|網友|网友|昵称|暱稱)[ \t\u3000]*[:：][ \t\u3000]*[^\s:：，。；,;*＊]{0,12}$")
+
 # A line that is only a separator (***, ---, ___, — — …) is not a blank.
 _SEPARATOR_LINE = _rx(r"^[ \t\u3000]*(?:[*＊\-－_＿=~·][ \t\u3000]*){3,}$")
 _BULLET = _rx(r"^[ \t\u3000]*[*＊][ \t\u3000]+", re.M)
@@ -211,6 +219,8 @@ def _judge_times(text: str, start: int, end: int, fmt: str) -> list[tuple[int, i
 def _judge_star(text: str, start: int, end: int, fmt: str) -> list[tuple[int, int]]:
     if _separator_line(text, start):
         return []
+    if _masked_name(text, start):
+        return []  # 上传人:汽***: a site's masked user name (web-leftover's to report)
     if end - start == 1 and _BULLET.match(text, _line_start(text, start)) \
             and text[_line_start(text, start):start].strip(" \t\u3000") == "":
         return []
@@ -228,6 +238,8 @@ def _judge_under(text: str, start: int, end: int, fmt: str) -> list[tuple[int, i
         return []  # snake_case, report.docx_第1页, file names
     if end - start == 1 and _after_mojibake(text, start):
         return []
+    if end - start == 1 and _PAGE_MARK.match(text, end):
+        return []  # 工作总结_第1页: a document site's page header (web-leftover's to report)
     return [(start, end)]
 
 
@@ -358,6 +370,8 @@ def _in_url(text: str, start: int, end: int) -> bool:
 
 def _skip_spans(text: str, fmt: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
+    if "![" in text:  # Markdown images, or their debris in copied text: ![]() holds no blanks
+        spans += [m.span() for m in _MD_IMAGE.finditer(text)]
     if fmt == "md":
         spans += [m.span() for m in _MD_CODE.finditer(text)]
         spans += [(m.start(1), m.start(2)) for m in _MD_STRONG.finditer(text)]
@@ -391,6 +405,12 @@ def _line_at(text: str, pos: int) -> str:
     s = _line_start(text, pos)
     e = text.find("\n", pos)
     return text[s:e if e >= 0 else len(text)].rstrip("\r")
+
+
+def _masked_name(text: str, pos: int) -> bool:
+    """True if the stars at ``pos`` mask a user name after a site's label (上传人:汽***)."""
+    line_start = max(_line_start(text, pos), pos - 24)
+    return _MASKED_NAME_LABEL.search(text, line_start, pos) is not None
 
 
 def _separator_line(text: str, pos: int) -> bool:

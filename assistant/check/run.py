@@ -14,14 +14,43 @@ NO_FIX_FORMATS = {"docx": ".docx 文件", "html": "网页文件"}
 
 
 def unit_rules(unit: str) -> list[dict]:
-    """The check rules a unit type (plugin) adds."""
+    """The check rules a unit type (plugin) adds, with ``foreign-unit`` from the marks of the
+    default corpus's index (built first if it has to be; the plugins' marks alone if it
+    cannot be)."""
     try:
         from assistant.units import get_unit
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.startswith("assistant.units"):
             raise InputError("--unit 需要单位类型功能（assistant.units），当前版本尚未提供") from exc
         raise
-    return list(get_unit(unit).check_rules() or [])
+    u = get_unit(unit)
+    conn = None
+    try:
+        import os
+        from pathlib import Path
+
+        from assistant.corpus import default_dirs, index
+
+        env = os.environ.get("ASSIST_CORPUS")
+        conn = index.open_index([Path(env)] if env else default_dirs())
+    except InputError:
+        conn = None  # no corpus to learn from: the plugins' marks
+    try:
+        return unit_rules_for(u, conn)
+    finally:
+        if conn is not None:
+            conn.close()
+
+
+def unit_rules_for(unit, conn=None) -> list[dict]:  # noqa: ANN001 - a Unit, an index connection
+    """The unit's own rules, its forbidden words and ``foreign-unit`` (marks of ``conn``)."""
+    from assistant.units.fitness import foreign_rule, unit_table
+
+    rules = list(unit.check_rules() or [])
+    rule = foreign_rule(unit, unit_table(conn))
+    if rule is not None:
+        rules.append(rule)
+    return rules
 
 
 def run_check(paths, *, fmt: str = "text", fail_level: str = "error",
@@ -44,7 +73,7 @@ def run_check(paths, *, fmt: str = "text", fail_level: str = "error",
     errors: list[str] = []
     for path in paths:
         try:
-            doc = read_document(path)
+            doc = read_document(path, allow_empty=True)  # an empty file: nothing found (cli.md)
         except InputError as exc:
             errors.append(str(exc))
             continue

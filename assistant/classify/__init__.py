@@ -23,3 +23,19 @@ def kind_table() -> dict[str, dict]:
 
 def core_kinds() -> list[str]:
     return list(kind_table())
+
+
+GAP = "……"  # in a cue: its two parts in that order, anything between (现将……汇报如下)
+
+
+def cue_count(cue: str, text: str) -> int:
+    """How often ``cue`` occurs in ``text`` (a cue with …… counts once when its parts occur in order)."""
+    if GAP not in cue:
+        return text.count(cue)
+    pos = 0
+    for part in (p for p in cue.split(GAP) if p):
+        pos = text.find(part, pos)
+        if pos < 0:
+            return 0
+        pos += len(part)
+    return 1

@@ -60,13 +60,17 @@ class Classifier:
         return [model.predict(f)[:2] for f in feats]
 
 
-def subkind_for(kind: str, heading: str | None, body: str, unit: str | None = None) -> str | None:
-    """A plugin kind under ``kind`` whose cue words occur in the heading (or body), if any."""
-    from assistant.units import all_units, get_unit
+def subkind_for(kind: str, heading: str | None, body: str, unit: str | None = None,
+                topic: str | None = None) -> str | None:
+    """A plugin kind under ``kind`` (the unit's, the topic's; every plugin's when neither is
+    given) whose cue words occur in the heading (or body), if any."""
+    from assistant.units import all_topics, all_units, get_topic, get_unit
 
-    units = [get_unit(unit)] if unit else all_units()
+    owners = ([get_unit(unit)] if unit else []) + ([get_topic(topic)] if topic else [])
+    if not owners:
+        owners = [*all_units(), *all_topics()]
     best, best_score = None, 0
-    for k in (k for u in units for k in u.kinds):
+    for k in (k for u in owners for k in u.kinds):
         if k.parent != kind:
             continue
         cues = list(getattr(k, "cues", []) or []) + [k.label]
@@ -76,14 +80,15 @@ def subkind_for(kind: str, heading: str | None, body: str, unit: str | None = No
     return best if best_score >= 2 else None
 
 
-def classify_text(conn: sqlite3.Connection, norm, single: bool = False, unit: str | None = None):  # noqa: ANN001
+def classify_text(conn: sqlite3.Connection, norm, single: bool = False, unit: str | None = None,  # noqa: ANN001
+                  topic: str | None = None):
     """Predictions for the sections of a normalised report (or the whole text with ``single``)."""
     from assistant import outline
-    from assistant.classify.features import section_contexts
+    from assistant.classify.features import SINGLE_ROLE, section_contexts
 
     if single:
         line = norm.raw_line_col(0)[0] if norm.text else 1
-        items = [(None, norm.text, "section", line, None)]
+        items = [(None, norm.text, SINGLE_ROLE, line, None)]
         tree = None
     else:
         tree = outline.parse(norm)
@@ -95,7 +100,7 @@ def classify_text(conn: sqlite3.Connection, norm, single: bool = False, unit: st
     preds = Classifier(conn).predict_many([(h, b, r, c) for (h, b, r, _, _), c in zip(items, contexts)])
     out = []
     for (h, b, r, line, node), (kind, conf) in zip(items, preds):
-        sub = subkind_for(kind, h, b, unit)
+        sub = subkind_for(kind, h, b, unit, topic)
         p = Prediction(h, line, r, kind, sub, conf, conf < LOW_CONFIDENCE)
         out.append(p)
         if node is not None:
@@ -105,14 +110,32 @@ def classify_text(conn: sqlite3.Connection, norm, single: bool = False, unit: st
 
 
 def classify_path(path: str, dirs: list[Path], single: bool = False, unit: str | None = None):
+    tree, preds, _ = classify_file(path, dirs, single, unit)
+    return tree, preds
+
+
+def classify_file(path: str, dirs: list[Path], single: bool = False, unit: str | None = None,
+                  topic: str | None = None):
+    """(outline, predictions, topic) of a report file; the topic given, else the one its text
+    is about (None when nothing stands out)."""
     from assistant.corpus import index
     from assistant.normalize import normalize
     from assistant.reader import read_document
 
     doc = read_document(path)
     norm = normalize(doc.text, doc.fmt)
+    topic = topic or report_topic(norm.text)
     conn = index.open_index(dirs)
     try:
-        return classify_text(conn, norm, single, unit)
+        tree, preds = classify_text(conn, norm, single, unit, topic)
+        return tree, preds, topic
     finally:
         conn.close()
+
+
+def report_topic(text: str) -> str | None:
+    """The topic a report's text is about (its first line weighs as a title)."""
+    from assistant.units import guess_topic
+
+    first = text.lstrip().split("\n", 1)[0][:80]
+    return guess_topic(text, first)

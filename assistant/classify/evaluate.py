@@ -8,6 +8,8 @@ in-sample one, not a cross-validated one; the model uses their answer as a featu
 
 from __future__ import annotations
 
+import random
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,35 +25,63 @@ class LabelledSection:
     tokens: list[str]
     kind: str
     context: dict | None = None
+    source: str = ""  # its source group (source_group): the unit of leave-one-source-out
+
+
+_SEED_PAGE = re.compile(r"^(\d{3})_")
+
+
+def source_group(doc) -> str:  # noqa: ANN001 - a store.StoredDoc
+    """The source a report comes from, for leave-one-source-out: a seed report's seed page
+    (种子000…), a 范文's topic (范文:safety), any other report's source file."""
+    if doc.fanwen:
+        return "范文:" + (doc.topic or doc.extra.get("topic") or "?")
+    m = _SEED_PAGE.match(doc.source or "")
+    if m:
+        return "种子" + m.group(1)
+    return "文件:" + (doc.source or doc.id)
 
 
 def labelled_sections(conn: sqlite3.Connection, dirs: list[Path]) -> tuple[list[LabelledSection], list[str]]:
-    """Sections of the index with a label; also the list of label problems (mismatched headings)."""
+    """Sections of the index with a label; also the list of label problems (mismatched headings).
+
+    Each labelled report is parsed again from its file for the sections' contexts (numbering
+    runs, the part they stand in: features.section_contexts, as the index build computes
+    them) and its source; the body tokens are the index's."""
+    from assistant import outline
     from assistant.classify import labels as labels_mod
+    from assistant.classify.features import section_contexts
+    from assistant.corpus import store
+    from assistant.textmap import MappedText
 
     labels = labels_mod.read_all(dirs)
-    from assistant.classify.features import context_of
-
-    rows = conn.execute(
-        "SELECT d.doc_id, s.ord, s.role, s.heading, s.text, s.tokens, s.number, s.container FROM sections s "
-        "JOIN documents d ON d.id = s.doc ORDER BY s.id").fetchall()
-    numbers: dict[str, tuple[list, list]] = {}
-    for r in rows:
-        nums, containers = numbers.setdefault(r[0], ([], []))
-        nums.append(r[6])
-        containers.append(r[7])
-    contexts = {doc: context_of(*nc) for doc, nc in numbers.items()}
+    labelled_docs = {doc for doc, _ in labels}
+    docs = conn.execute("SELECT id, doc_id, path FROM documents ORDER BY id").fetchall()
     out, problems = [], []
-    for doc_id, ord_, role, heading, text, tokens, _, _ in rows:
-        lab = labels.get((doc_id, ord_))
-        if lab is None:
+    for doc_no, doc_id, path in docs:
+        if doc_id not in labelled_docs:
             continue
-        if lab.heading != labels_mod.section_key_heading(role, heading):
-            problems.append(f"{doc_id}#{ord_}: 标注的标题“{lab.heading}”与语料中的“{heading}”不一致")
-            continue
-        out.append(LabelledSection(doc_id, ord_, role, heading, text, tokens.split(), lab.kind,
-                                   contexts[doc_id][ord_]))
+        rows = conn.execute("SELECT ord, role, heading, text, tokens FROM sections WHERE doc = ? ORDER BY id",
+                            (doc_no,)).fetchall()
+        doc = store.load(Path(path))
+        secs = outline.sections(outline.parse(MappedText(doc.body), title_hint=doc.title or None))
+        contexts = section_contexts(secs) if len(secs) == len(rows) else [None] * len(rows)
+        group = source_group(doc)
+        for (ord_, role, heading, text, tokens), context in zip(rows, contexts):
+            lab = labels.get((doc_id, ord_))
+            if lab is None:
+                continue
+            if lab.heading != labels_mod.section_key_heading(role, heading):
+                problems.append(f"{doc_id}#{ord_}: 标注的标题“{lab.heading}”与语料中的“{heading}”不一致")
+                continue
+            out.append(LabelledSection(doc_id, ord_, role, heading, text, tokens.split(), lab.kind, context, group))
     return out, problems
+
+
+def section_features(sections: list[LabelledSection]) -> list[dict[str, float]]:
+    from assistant.classify.features import raw_features
+
+    return [raw_features(s.heading, s.text, s.role, tokens=s.tokens, context=s.context) for s in sections]
 
 
 def metrics(y_true: list[str], y_pred: list[str], classes: list[str]) -> dict:
@@ -74,8 +104,6 @@ def metrics(y_true: list[str], y_pred: list[str], classes: list[str]) -> dict:
 def shuffled_group_folds(groups: list[str], n_splits: int, seed: int) -> list[tuple[list[int], list[int]]]:
     """k folds of whole documents, the documents dealt out in a shuffled order (one seed,
     one split): (train indices, test indices) per fold."""
-    import random
-
     docs = sorted(set(groups))
     random.Random(seed).shuffle(docs)
     fold = {d: i % n_splits for i, d in enumerate(docs)}
@@ -96,10 +124,9 @@ def cross_validate(sections: list[LabelledSection], n_splits: int = 5, repeats: 
     from sklearn.model_selection import GroupKFold
 
     from assistant.classify import core_kinds, keywords
-    from assistant.classify.features import raw_features
     from assistant.classify.model import train
 
-    feats = [raw_features(s.heading, s.text, s.role, tokens=s.tokens, context=s.context) for s in sections]
+    feats = section_features(sections)
     ys = [s.kind for s in sections]
     groups = [s.doc_id for s in sections]
     pred = [""] * len(sections)
@@ -160,6 +187,105 @@ def cross_validate(sections: list[LabelledSection], n_splits: int = 5, repeats: 
                     "label": ys[i], "predicted": pred[i], "confidence": round(conf[i], 3)}
                    for i in range(len(sections)) if ys[i] != pred[i]],
     }
+
+
+def _fit_predict(feats: list[dict[str, float]], ys: list[str], train_idx: list[int],
+                 test_idx: list[int]) -> list[str]:
+    """Kinds for ``test_idx`` by a model trained on ``train_idx`` (the argmax does not depend
+    on the softmax temperature: no calibration)."""
+    from assistant.classify.model import train
+
+    model = train([feats[i] for i in train_idx], [ys[i] for i in train_idx], ["_"] * len(train_idx),
+                  calibrate=False)
+    return [model.predict(feats[i])[0] for i in test_idx]
+
+
+def leave_one_source_out(sections: list[LabelledSection], feats: list[dict[str, float]] | None = None,
+                         progress=None) -> dict:  # noqa: ANN001
+    """Each source (source_group) predicted by a model trained on all the other sources: the
+    figure for reports the model never saw (another site, another topic). Per source and
+    pooled over all sections."""
+    from assistant.classify import core_kinds
+
+    feats = feats if feats is not None else section_features(sections)
+    ys = [s.kind for s in sections]
+    sources = sorted({s.source for s in sections})
+    pred = [""] * len(sections)
+    per: dict[str, dict] = {}
+    for k, src in enumerate(sources, 1):
+        te = [i for i, s in enumerate(sections) if s.source == src]
+        tr = [i for i, s in enumerate(sections) if s.source != src]
+        for i, p in zip(te, _fit_predict(feats, ys, tr, te)):
+            pred[i] = p
+        if progress:
+            progress(k, len(sources))
+    classes = [k for k in core_kinds() if k in set(ys) | set(pred)]
+    for src in sources:
+        idx = [i for i, s in enumerate(sections) if s.source == src]
+        m = metrics([ys[i] for i in idx], [pred[i] for i in idx], classes)
+        per[src] = {"n": m["n"], "reports": len({sections[i].doc_id for i in idx}),
+                    "accuracy": m["accuracy"], "macro_f1": m["macro_f1"]}
+    return {"sources": per, "model": metrics(ys, pred, classes), "classes": classes,
+            "errors": [{"doc": sections[i].doc_id, "ord": sections[i].ord, "source": sections[i].source,
+                        "heading": sections[i].heading, "label": ys[i], "predicted": pred[i]}
+                       for i in range(len(sections)) if ys[i] != pred[i]]}
+
+
+def learning_curve(sections: list[LabelledSection], feats: list[dict[str, float]] | None = None,
+                   repeats: int = 3, seed: int = 0, progress=None) -> list[dict]:  # noqa: ANN001
+    """Leave-one-source-out with fewer training sources: for each left-out source, models
+    trained on k of the other sources (``repeats`` random choices of k, seeded), for
+    k = 1, 2, 4, … and all of them; accuracy and macro-F1 pooled over the left-out sources,
+    averaged over the choices. How the figure grows with each new source."""
+    from assistant.classify import core_kinds
+
+    feats = feats if feats is not None else section_features(sections)
+    ys = [s.kind for s in sections]
+    sources = sorted({s.source for s in sections})
+    most = len(sources) - 1
+    sizes = sorted({k for k in (1, 2, 4, 8, 16, 32) if k < most} | {most}) if most >= 1 else []
+    classes = list(core_kinds())
+    rng = random.Random(seed)
+    plan = [(k, r) for k in sizes for r in range(1 if k == most else repeats)]
+    out = []
+    done = 0
+    for k in sizes:
+        accs, f1s, trained_on = [], [], []
+        for r in range(1 if k == most else repeats):
+            pred: dict[int, str] = {}
+            for src in sources:
+                others = [o for o in sources if o != src]
+                chosen = set(others if k == most else rng.sample(others, k))
+                tr = [i for i, s in enumerate(sections) if s.source in chosen]
+                te = [i for i, s in enumerate(sections) if s.source == src]
+                if len({ys[i] for i in tr}) < 2:
+                    continue
+                pred.update(zip(te, _fit_predict(feats, ys, tr, te)))
+                trained_on.append(len({sections[i].doc_id for i in tr}))
+            idx = sorted(pred)
+            m = metrics([ys[i] for i in idx], [pred[i] for i in idx], classes)
+            accs.append(m["accuracy"])
+            f1s.append(m["macro_f1"])
+            done += 1
+            if progress:
+                progress(done, len(plan))
+        out.append({"sources": k, "reports": sum(trained_on) / max(len(trained_on), 1),
+                    "accuracy": sum(accs) / len(accs), "macro_f1": sum(f1s) / len(f1s), "runs": len(accs)})
+    return out
+
+
+def format_sources(loso: dict, curve: list[dict] | None) -> str:
+    m = loso["model"]
+    lines = [f"留一来源验证（每次留出一个来源：种子网页、一个专题的范文、一份外部语料；{len(loso['sources'])} 个来源，{m['n']} 节）",
+             f"  模型                   准确率 {m['accuracy']:.3f}   宏平均F1 {m['macro_f1']:.3f}   (n={m['n']})"]
+    for src, r in loso["sources"].items():
+        lines.append(f"    {src:<18} {r['reports']:>3} 篇 {r['n']:>4} 节   准确率 {r['accuracy']:.3f}   宏平均F1 {r['macro_f1']:.3f}")
+    if curve:
+        lines.append("  学习曲线（用 k 个来源训练，预测留出的来源；随机选取取平均）：")
+        for c in curve:
+            lines.append(f"    k={c['sources']:<3} 平均 {c['reports']:.0f} 篇训练报告   准确率 {c['accuracy']:.3f}   "
+                         f"宏平均F1 {c['macro_f1']:.3f}")
+    return "\n".join(lines)
 
 
 def format_report(res: dict) -> str:

@@ -7,9 +7,15 @@ many heading cues and body cues of each kind occur); and the section's place
 in its report — structural role, relative position, which run of numbering it
 belongs to and of how many, and whether it is the last (a report whose numbering
 restarts at （一） has moved on to problems or plans, and its last run, when it is the
-smaller part of the report, is most often the plans), and how much of its text speaks
-of plans or of problems; plus the answer of the keyword baseline (classify.keywords) as
-one feature.
+smaller part of the report and speaks more of plans than the rest, is most often the
+plans), what the heading of the part it stands in says (20xx年工作安排: plans; 工作回顾:
+work done), and how much of its text speaks of plans or of problems; plus the answer of the
+keyword baseline (classify.keywords) as one feature.
+
+Training also sees every section as it reads alone (``alone``: no place features), so that
+a paragraph classified alone keeps its kind; and a few kinds are the place's, not the
+words' (``RULE_KINDS``, and a body section is never an opening or a closing:
+model.LinearModel.predict).
 """
 
 from __future__ import annotations
@@ -24,6 +30,20 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _PLAN = re.compile(r"进一步|继续|持续|将|要|下一步|下步|计划|力争|确保")
 _PROBLEM = re.compile(r"不足|不够|不强|不高|不到位|薄弱|欠缺|难以|困难|问题|未|缺乏|滞后|压力")
 MAX_BODY_TOKENS = 800
+# Only the start of a long body is segmented when its tokens are not given: the first
+# MAX_BODY_TOKENS tokens come from far fewer characters than this.
+MAX_BODY_CHARS = 4000
+# Kinds a section's place decides, not its words (classify.model.LinearModel.predict):
+# - next_steps: parts whose items take the part's kind whatever their topic (LABELLING.md: an
+#   item of a plans part is next_steps). A problems part is never split into its items
+#   (outline.sections keeps it whole), so it needs no rule.
+# - opening: the text before the first numbered heading is the opening (section-kinds.md);
+#   a model that also learns texts alone (``alone``) must not take an opening for a closing
+#   because it does not say 现将……汇报如下.
+PART_RULE = ("next_steps",)
+RULE_KINDS = ("opening", "next_steps")
+RULE = "rule:"
+SINGLE_ROLE = "single"  # the role of a text classified alone (classify --single)
 BLOCK_WEIGHTS = {"heading": 1.0, "body": 1.0, "cues": 1.0}
 
 
@@ -81,9 +101,31 @@ def context_of(numbers: Sequence[str | None], containers: Sequence[object] | Non
     return out
 
 
+def plan_density(text: str) -> float:
+    """Plan words (将, 继续, 进一步, 下一步…) per hundred characters."""
+    return len(_PLAN.findall(text)) / max(len(text) / 100, 1.0)
+
+
 def section_contexts(secs: Sequence) -> list[dict]:
-    """``context_of`` for the ``outline.sections()`` of one report."""
-    return context_of([s.number for s in secs], [s.container_line for s in secs])
+    """``context_of`` for the ``outline.sections()`` of one report, with what the heading of
+    the part each section stands in says of it (``part``: next_steps, problems, review, None).
+
+    The last run is flagged only when it speaks more of plans than the rest of the report's
+    body does: numbering that starts again in an excerpt, or in a list of measures, is not
+    the plans part of a report."""
+    out = context_of([s.number for s in secs], [s.container_line for s in secs])
+    for c, s in zip(out, secs):
+        c["part"] = s.part
+    last = [i for i, c in enumerate(out) if c["last"]]
+    rest = [i for i, (c, s) in enumerate(zip(out, secs)) if not c["last"] and s.role == "section"]
+    if last and rest:
+        def mean(idx: list[int]) -> float:
+            return sum(plan_density(secs[i].text) for i in idx) / len(idx)
+
+        if mean(last) <= mean(rest):
+            for i in last:
+                out[i]["last"] = False
+    return out
 
 
 def raw_features(heading: str | None, body: str, role: str, tokens: list[str] | None = None,
@@ -101,7 +143,7 @@ def raw_features(heading: str | None, body: str, role: str, tokens: list[str] | 
     for g in _bigrams(heading):
         head["hc:" + g] = head.get("hc:" + g, 0.0) + 1.0
     counts: dict[str, int] = {}
-    toks = tokens if tokens is not None else segment.cut(body)
+    toks = tokens if tokens is not None else segment.cut(body[:MAX_BODY_CHARS])
     for t in toks[:MAX_BODY_TOKENS]:
         n = _norm_token(t)
         if n:
@@ -127,14 +169,39 @@ def raw_features(heading: str | None, body: str, role: str, tokens: list[str] | 
             ctx[f"runof:{min(context['run'], 2)}/{min(runs, 3)}"] = 1.0
             if context.get("last"):
                 ctx["last_run"] = 1.0
+        part = context.get("part")
+        if part:
+            # the heading of the part it stands in (2023年工作安排, 存在的问题, 工作回顾)
+            ctx["part:" + part] = 1.0
+            if part in PART_RULE:
+                ctx[RULE + part] = 1.0
     per100 = max(len(body) / 100, 1.0)
     ctx["plan"] = min(len(_PLAN.findall(body)) / per100, 3.0) / 3.0
     ctx["problem"] = min(len(_PROBLEM.findall(body)) / per100, 3.0) / 3.0
     from assistant.classify.keywords import predict as keyword_kind
 
-    # the keyword baseline's own answer is one more feature (the model learns when to trust it)
-    feats = {f"role:{role}": 1.0, "base:" + keyword_kind(heading, body, role): 1.0}
+    # the keyword baseline's own answer is one more feature (the model learns when to trust it);
+    # not for a text alone (the rules take openings and closings from the place only)
+    feats = {f"role:{role}": 1.0}
+    if role == "opening":
+        feats[RULE + "opening"] = 1.0
+    if role != SINGLE_ROLE:
+        feats["base:" + keyword_kind(heading, body, role)] = 1.0
     for name, block in (("heading", head), ("body", bodyf), ("cues", cues)):
         feats.update(_normalised(block, BLOCK_WEIGHTS[name]))
     feats.update(ctx)  # one-hot and [0, 1] values: already on the scale of the blocks
     return feats
+
+
+# Features of a section's place in its report (role, position, numbering runs, part): what a
+# section classified alone (``assist classify --single``) does not have.
+_PLACE = ("role:", "pos:", "run:", "runof:", "last_run", "part:", RULE, "base:")
+
+
+def alone(feats: dict[str, float]) -> dict[str, float]:
+    """The features of the same text classified alone: without its place in a report
+    (training adds these so that an opening paragraph alone still reads as an opening), nor
+    the keyword rules' answer (which takes an opening or closing from the place)."""
+    out = {k: v for k, v in feats.items() if not k.startswith(_PLACE)}
+    out["role:" + SINGLE_ROLE] = 1.0
+    return out

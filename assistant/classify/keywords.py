@@ -14,7 +14,7 @@ Opening and closing come from the outline (the section's role), not from cues.
 
 from __future__ import annotations
 
-from assistant.classify import kind_table
+from assistant.classify import cue_count, kind_table
 
 HEADING_WEIGHT = 3.0
 BODY_CAP = 5  # at most this many occurrences of one body cue count
@@ -34,8 +34,8 @@ def _scores(heading: str | None, body: str, role: str, heading_key: str, body_ke
         if kind in ("opening", "closing"):
             continue
         w = HEADING_WEIGHT * HEADING_FIRST.get(kind, 1.0)
-        s = sum(w for cue in spec.get(heading_key) or [] if cue in heading)
-        s += sum(min(body.count(cue), BODY_CAP) for cue in spec.get(body_key) or []) * BODY_WEIGHT
+        s = sum(w for cue in spec.get(heading_key) or [] if cue_count(cue, heading))
+        s += sum(min(cue_count(cue, body), BODY_CAP) for cue in spec.get(body_key) or []) * BODY_WEIGHT
         if s:
             out[kind] = s
     return out

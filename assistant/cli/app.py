@@ -18,7 +18,7 @@ import click
 import typer
 from typer.core import TyperGroup
 
-from assistant.errors import ExitCode, InputError
+from assistant.errors import ExitCode, InputError, os_error_line
 
 
 # Exceptions that are the CLI framework's own control flow (typer has its own Exit class).
@@ -70,9 +70,25 @@ class _Group(TyperGroup):
             ctx.exit(ExitCode.OK)
         except _PASS_THROUGH:
             raise
+        except OSError as exc:  # a file the user named or set up: not a bug (exit 2)
+            if os.environ.get("ASSIST_DEBUG"):
+                raise
+            click.echo(f"assist: 错误：{os_error_line(exc)}", err=True)
+            ctx.exit(ExitCode.INPUT_ERROR)
+        except MemoryError:
+            click.echo("assist: 错误：内存不足（输入太大）", err=True)
+            ctx.exit(ExitCode.INPUT_ERROR)
         except Exception as exc:  # a bug: still one line unless debugging
             if os.environ.get("ASSIST_DEBUG"):
                 raise
+            if type(exc).__module__ == "sqlite3" and type(exc).__name__ == "DatabaseError":
+                # the index went bad under a query (the check on opening found it sound): make the
+                # next run check it again, which rebuilds it
+                from assistant.corpus.index import forget_verified
+
+                forget_verified()
+                click.echo(f"assist: 错误：索引文件已损坏（{exc}），下次运行时将重建索引", err=True)
+                ctx.exit(ExitCode.INPUT_ERROR)
             click.echo(f"assist: 内部错误：{type(exc).__name__}: {exc}（设置 ASSIST_DEBUG=1 可查看详情）", err=True)
             ctx.exit(ExitCode.INTERNAL_ERROR)
 
@@ -92,18 +108,29 @@ def _root(
     ctx: typer.Context,
     plugins: Optional[list[Path]] = typer.Option(
         None, "--plugins", envvar="ASSIST_PLUGINS", file_okay=False, metavar="DIR",
-        help="再从这个文件夹加载单位类型插件（可重复；也可用环境变量 ASSIST_PLUGINS，多个用系统路径分隔符隔开）。",
+        help="再从这个文件夹加载插件（单位类型、主题及其范文；可重复；也可用环境变量 ASSIST_PLUGINS，多个用系统路径分隔符隔开）。",
+    ),
+    run_plugin_code: Optional[bool] = typer.Option(
+        None, "--run-plugin-code/--no-plugin-code", envvar="ASSIST_RUN_PLUGIN_CODE",
+        help="运行插件文件夹里的 plugin.py（默认不运行：文件夹插件只作为数据加载；pip 安装的插件照常运行）。"
+             "只对信得过的文件夹使用。",
     ),
 ) -> None:
-    # Hand the plugin folders to the unit registry (loaded lazily, only by commands
-    # that need unit types); forget them when the command ends.
-    from assistant.units import set_plugin_dirs
+    # Hand the plugin folders to the registry (loaded lazily, only by commands that need
+    # unit types or topics); forget them when the command ends.
+    from assistant.units import set_plugin_code, set_plugin_dirs
 
     for folder in plugins or ():
         if not folder.is_dir():
             raise InputError(f"插件文件夹不存在：{folder}")
     set_plugin_dirs(plugins or None)
-    ctx.call_on_close(lambda: set_plugin_dirs(None))
+    set_plugin_code(run_plugin_code)
+
+    def forget() -> None:
+        set_plugin_dirs(None)
+        set_plugin_code(None)
+
+    ctx.call_on_close(forget)
 
 
 class Format(str, enum.Enum):
@@ -115,6 +142,12 @@ FORMAT_OPTION = typer.Option(Format.text, "--format", help="输出格式：text�
 CORPUS_OPTION = typer.Option(
     None, "--corpus", envvar="ASSIST_CORPUS", file_okay=False,
     help="语料库文件夹（默认：随软件附带的语料加上用户自己导入的报告）。",
+)
+
+
+TOPIC_OPTION = typer.Option(
+    None, "--topic", metavar="主题",
+    help="主题，如 安全生产、防汛、信访维稳（assist topics 可查看全部）；不给则从内容推断。",
 )
 
 
@@ -130,9 +163,13 @@ def say(message: str) -> None:
 
 
 def corpus_dirs(corpus: Optional[Path]) -> list[Path]:
-    """The corpus folders a command reads: ``--corpus``/env, else shipped + user's own."""
-    from assistant.paths import shipped, user_corpus
-
+    """The corpus folders a command reads: ``--corpus``/env, else the default corpus (the
+    shipped reports, the plugins' 范文 and the user's own reports)."""
     if corpus is not None:
+        if not Path(corpus).is_dir():
+            what = "不是文件夹" if Path(corpus).exists() else "不存在"
+            raise InputError(f"语料库文件夹{what}：{corpus}")
         return [Path(corpus)]
-    return [shipped("corpus"), user_corpus()]
+    from assistant.corpus import default_dirs
+
+    return default_dirs()

@@ -81,7 +81,7 @@ def build_cmd(
 
 @corpus_app.command("stats")
 def stats_cmd(corpus: Optional[Path] = CORPUS_OPTION, fmt: Format = FORMAT_OPTION) -> None:
-    """语料统计：报告数、节数、句数，按类型和单位分类。"""
+    """语料统计：报告数、节数、句数，按单位、主题、来源和类型分类。"""
     from assistant.corpus import index
 
     with corpus_index(corpus) as conn:
@@ -92,13 +92,18 @@ def stats_cmd(corpus: Optional[Path] = CORPUS_OPTION, fmt: Format = FORMAT_OPTIO
     typer.echo(f"报告 {data['documents']} 篇，{data['sections']} 节，{data['sentences']} 句，{data['chars']} 字")
     if data["by_unit"]:
         typer.echo("按单位：" + "，".join(f"{k} {v}" for k, v in data["by_unit"].items()))
+    if data.get("by_topic"):
+        typer.echo("按主题：" + "，".join(f"{k or '未定'} {v}" for k, v in data["by_topic"].items()))
+    if data.get("by_origin"):
+        names = {"shipped": "随软件附带", "fanwen": "插件范文", "user": "自己导入"}
+        typer.echo("按来源：" + "，".join(f"{names.get(k, k)} {v}" for k, v in data["by_origin"].items()))
     if data["by_kind"]:
         typer.echo("按类型：" + "，".join(f"{k} {v}" for k, v in data["by_kind"].items()))
 
 
 @corpus_app.command("list")
 def list_cmd(corpus: Optional[Path] = CORPUS_OPTION, fmt: Format = FORMAT_OPTION) -> None:
-    """列出语料库中的报告。"""
+    """列出语料库中的报告：编号、来源（范文 / 语料 / 自己导入）、单位、主题、节数、字数、标题。"""
     from assistant.corpus import index
 
     with corpus_index(corpus) as conn:
@@ -107,4 +112,6 @@ def list_cmd(corpus: Optional[Path] = CORPUS_OPTION, fmt: Format = FORMAT_OPTION
         emit_json({"documents": docs})
         return
     for d in docs:
-        typer.echo(f"{d['doc_id']}\t{d['unit']}\t{d['sections']}节\t{d['chars']}字\t{d['title']}")
+        mark = "范文" if d.get("origin") == "fanwen" else ("自己" if d.get("origin") == "user" else "语料")
+        typer.echo(f"{d['doc_id']}\t{mark}\t{d['unit']}\t{d.get('topic') or '-'}\t{d['sections']}节\t"
+                   f"{d['chars']}字\t{d['title']}")

@@ -34,6 +34,8 @@ def fill_cmd(
         return
     if data is None:
         raise InputError("请用 --data 指定数据文件（.yaml .json .csv .xlsx），或用 --fields 先生成数据骨架")
+    if interactive and sys.stdin is None:
+        raise InputError("标准输入已关闭，无法逐个询问（-i）")
     from assistant.fill.apply import fill_document
     from assistant.fill.data import FillData, load_data
 

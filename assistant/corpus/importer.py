@@ -86,7 +86,27 @@ OPENING_VERB = re.compile(r"高度重视|坚决贯彻|深入贯彻|认真贯彻|
 _ORG_BEFORE = re.compile(r"[\w*＊、]{1,24}$")
 OPENING_START = re.compile(r"^(?:为|根据|按照|自|新型冠状病毒|新冠|面对|开展|“[^”]{1,12}”疫情|疫情发生|.{0,25}以来)")
 STATEMENT = re.compile(r"现[将就].{0,50}?(?:汇报|报告|总结|说明)如下|(?:汇报|报告)如下")
-SALUTATION = re.compile(r"^(?!.*(?:如下|现将|现就|汇报|报告|情况|工作|问题|措施))[^，。；：]{2,16}：$")
+SALUTATION = re.compile(r"^(?!.*(?:如下|现将|现就|汇报|报告|情况|工作|问题|措施|以下|方面|我们|几点))[^，。；：]{2,16}：$")
+# The addressee of a speech (各位代表：): what follows is one speech, rhetoric included.
+SPEECH_SALUTATION = re.compile(r"^(?:尊敬的)?(?:各位|全体)(?:代表|委员|领导|同志|来宾)[^。；：]{0,12}[：:]|^同志们[：:]")
+# Lines before the addressee of a speech that name when, where and who (——2023年1月4日在
+# ××市第×届人民代表大会第×次会议上 / ××市人民政府市长××): its byline, not its text.
+BYLINE_MAX = 60
+# The back matter after a report: glossary, appendices, notes (名词解释, 附件1, 注释…).
+BACK_MATTER = re.compile(
+    r"^[*【\[《<!\-\s]*(?:《?政府工作报告》?)?(?:有关|部分)?(?:内容)?(?:名词|用语|词语)(?:解释|注释|说明)|"
+    r"^[*【\[]*(?:附件|附表|附注|注释|注解|附[:：])|^[（(](?:此件|注[:：])|"
+    r"^\*{0,2}(?:.{0,8}\d{4}年|附[:：]).{0,10}(?:民生实事|惠民实事|民生项目)|^(?:-{3,}|\*{3,}|_{3,})$")
+BACK_MATTER_FROM = 0.6  # back matter starts in the last 40% of a report's text
+# A glossary entry: a number, a term, a colon and its explanation (12.“五社联动”：…).
+GLOSSARY_ENTRY = re.compile(r"^[\[［【]?\d{1,3}[\]］】.．、]?\s*[“\"《]?[^：:。，]{1,30}[”\"》]?[:：]")
+# A government's own work report: the level of the government names the unit.
+GOV_TITLE = re.compile(r"(省|自治区|市|自治州|州|盟|地区|县|区|旗|镇|乡|街道)(?:人民)?政府(?:工作)?报告")
+# The government a speaker speaks for (我代表市人民政府向大会报告工作).
+GOV_SPEAKER = re.compile(r"我代表[^，。：]{0,12}?(省|自治区|市|自治州|州|盟|地区|县|区|旗|镇|乡|街道)(?:人民)?政府")
+_GOV_LEVELS = {"省": "city", "自治区": "city", "市": "city", "自治州": "city", "州": "city", "盟": "city",
+               "地区": "city", "县": "county", "区": "county", "旗": "county", "镇": "town", "乡": "town",
+               "街道": "town"}
 FIRST_PERSON_UNIT = re.compile(r"我(镇|乡|县|区|市|村|校|园|局|行|院|公司|社区|委)")
 _FIRST_PERSON_UNITS = {"镇": "town", "乡": "town", "县": "county", "区": "county", "市": "city",
                        "村": "village", "校": "school", "园": "school", "局": "department", "行": "bank",
@@ -124,11 +144,30 @@ class Piece:
     position: int  # 1-based order of the piece in its file
     reason: str = ""  # why a piece is not a report
     part: str = ""  # the 篇 of a compilation it comes from (篇二), if any
+    byline: str = ""  # the lines before a speech's addressee (date, meeting, speaker), cut from the text
+    back_matter_line: int = 0  # the line of the file where cut back matter (名词解释, 附件) starts
 
     @property
     def raw_line(self) -> int:
         """The line of the file as written where the body starts."""
+        if self.text is None:
+            return self._line
         return self.text.raw_line_col(0)[0] if self.text.text else 1
+
+    @property
+    def body(self) -> str:
+        return self._body if self.text is None else self.text.text
+
+    def freeze(self) -> None:
+        """Keep the body and its first line, drop the map back to the file (a per-character
+        table, several times the text's size: an import of many files keeps only what it
+        writes)."""
+        if self.text is not None:
+            self._line, self._body = self.raw_line, self.text.text
+            self.text = None  # type: ignore[assignment]
+
+    _line: int = 1
+    _body: str = ""
 
 
 # --- unit guess -------------------------------------------------------------
@@ -149,6 +188,9 @@ def opening_subjects(text: str) -> list[tuple[int, str]]:
 
 
 def _title_unit(title: str) -> Optional[str]:
+    gov = GOV_TITLE.search(title)
+    if gov:
+        return _GOV_LEVELS[gov.group(1)]
     t = re.sub(r"(?:疫情|防控|工作|情况|汇报|报告|总结|新冠|肺炎|阻击战|抗击)", "", title)
     for unit in UNIT_ORDER:
         if any(c in t for c in UNIT_TABLE[unit]["title"]):  # type: ignore[union-attr]
@@ -180,6 +222,9 @@ def _table_guess(title: str, text: str) -> str:
     unit = _title_unit(title or "")
     if unit:
         return unit
+    speaker = GOV_SPEAKER.search(text[:600])
+    if speaker:
+        return _GOV_LEVELS[speaker.group(1)]
     for _, org in opening_subjects(text[:400]):
         unit = _org_unit(org)
         if unit:
@@ -229,20 +274,38 @@ def resolve_unit(name: str) -> Optional[str]:
 def classify_piece(text: str) -> tuple[str, str]:
     """(type, reason): report, essay, survey or other."""
     n = max(len(text), 1)
-    if len(SURVEY_CUES.findall(text)) >= 2 and ("问卷" in text or text.count("%") >= 5):
+    survey = len(SURVEY_CUES.findall(text))
+    # two cues in a page of a survey, not two in a long report (打造…样本)
+    if survey >= 2 and survey * 1000 / n >= 1.0 and ("问卷" in text or text.count("%") >= 5):
         return "survey", "问卷调查"
     if len(set(GARBLED_CUES.findall(text))) >= 3:
         return "other", "机器改写的文字"
+    if _reporting_speech(text):
+        return "report", ""
     essay = len(ESSAY_CUES.findall(text)) * 1000 / n
     report = len(REPORT_CUES.findall(text)) * 1000 / n
     headings = sum(1 for line in text.split("\n") if HEADING_START.match(line) or LIST_START.match(line))
     report += 2 * headings * 1000 / n
     facts = len(FACT_CUES.findall(text)) * 1000 / n
-    if (essay > 2.0 and essay > report * 0.35) or (facts < 0.5 and report < 4.5 and essay > 0.5):
+    # an essay argues more than it states facts; a long speech with figures is a report
+    if (essay > 2.0 and essay > report * 0.35 and essay > facts) or (facts < 0.5 and report < 4.5 and essay > 0.5):
         return "essay", "议论或抒情文章"
     if len(text) < 60:
         return "other", "篇幅过短"
     return "report", ""
+
+
+# A speech that says it reports (各位代表：现在，我代表市人民政府向大会报告工作 / 各位领导：现将……汇报如下):
+# a 工作报告 or 汇报发言, whatever its rhetoric.
+REPORTING = re.compile(r"报告.{0,4}工作|工作报告|汇报工作|汇报如下|报告如下|作(?:工作)?汇报|汇报.{0,12}情况")
+
+
+def _reporting_speech(text: str) -> bool:
+    lines = [ln.strip() for ln in text[:400].split("\n") if ln.strip()]
+    for k, line in enumerate(lines[:4]):
+        if SPEECH_SALUTATION.match(line):
+            return bool(REPORTING.search(" ".join(lines[k:k + 3])[:300]))
+    return False
 
 
 def paragraph_essay_score(text: str) -> float:
@@ -346,8 +409,96 @@ def _essay_turn(lines: list[str], scores: list[float], cur: int, j: int) -> bool
     return bool(before) and sum(after) / len(after) >= 2.0 and sum(before) / len(before) < 1.0
 
 
-def split_reports(norm: MappedText) -> list[Piece]:
-    """Cut a normalised file into reports and other pieces (see the module docstring)."""
+def front_matter(text: str) -> dict[str, str]:
+    """The ``key: value`` lines of a YAML front matter block at the start of ``text`` (a file
+    as read, before cleaning), or {} when there is none."""
+    m = _FRONT.match(text)
+    if not m:
+        return {}
+    out = {}
+    for line in m.group(1).splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip() and not key.startswith((" ", "\t")):
+            out[key.strip()] = value.strip().strip("'\"")
+    return out
+
+
+_FRONT = re.compile(r"\A\ufeff?\s*(?:---|－－－)[ \t]*\r?\n(.*?)\r?\n(?:---|－－－|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+def _trim(norm: MappedText, start: int, end: int) -> tuple[int, int, str, int]:
+    """The part of ``norm.text[start:end]`` that is the report: without the byline before a
+    speech's addressee and without back matter after its end (a glossary, appendices, notes).
+    Returns (start, end, byline, offset where the cut back matter started or -1)."""
+    entries = [(off, line) for off, line in norm.slice(start, end).lines() if line.strip()]
+    if not entries:
+        return start, end, "", -1
+    byline = ""
+    for k, (_, line) in enumerate(entries[:6]):
+        if SPEECH_SALUTATION.match(line.strip()):
+            before = [t for _, t in entries[:k]]
+            if before and all(len(t) <= BYLINE_MAX and "。" not in t for t in before):
+                byline = " ".join(t.strip() for t in before)
+                entries = entries[k:]
+            break
+    back = -1
+    n = len(entries)
+    from_off = entries[0][0] + BACK_MATTER_FROM * (entries[-1][0] - entries[0][0])
+    for k in range(1, n):
+        line = entries[k][1].strip()
+        if entries[k][0] >= from_off and len(line) <= 40 and BACK_MATTER.match(line) and _heading(line) is None:
+            back = k
+            break
+    if back < 0:
+        # a numbered glossary at the end with no title of its own (12.“五社联动”：…)
+        k = n
+        while k > 1 and GLOSSARY_ENTRY.match(entries[k - 1][1].strip()):
+            k -= 1
+        if n - k >= 3 and entries[k][0] >= from_off:
+            back = k
+    new_start = start + entries[0][0]
+    if back >= 0:
+        last = entries[back - 1]
+        return new_start, start + last[0] + len(last[1]), byline, start + entries[back][0]
+    last = entries[-1]
+    return new_start, start + last[0] + len(last[1]), byline, -1
+
+
+def _heading(line: str):  # noqa: ANN202
+    from assistant.outline import match_heading
+
+    return match_heading(line)
+
+
+def _piece(norm: MappedText, start: int, end: int, title: str, part: str) -> Piece:
+    start, end, byline, back = _trim(norm, start, end)
+    piece_text = norm.slice(start, end)
+    ptype, reason = classify_piece(piece_text.text)
+    return Piece(title=title, unit=guess_unit(title, piece_text.text), type=ptype, text=piece_text,
+                 position=0, reason=reason, part=part, byline=byline,
+                 back_matter_line=norm.raw_line_col(back)[0] if back >= 0 else 0)
+
+
+def split_reports(norm: MappedText, whole: bool = False, title: str = "") -> list[Piece]:
+    """Cut a normalised file into reports and other pieces (see the module docstring).
+
+    ``whole``: the file is one document (it has front matter, which may give its ``title``):
+    one piece, without splitting; only its byline and back matter are cut off. Without a
+    ``title``, a first line that is a title (政府工作报告——2024年1月28日在……会议上) gives it."""
+    if whole:
+        if not norm.text.strip():
+            return []
+        start = 0
+        if not title:
+            first = next(iter(norm.lines()))[1]
+            head, dash, _ = first.partition("——")
+            if is_title_line(first) or (dash and is_title_line(head.strip())):
+                title = (head if dash and is_title_line(head.strip()) else first).strip()
+                if not dash:
+                    start = len(first)
+        piece = _piece(norm, start, len(norm.text), title, "")
+        piece.position = 1
+        return [piece]
     entries = [(off, line) for off, line in norm.lines() if line.strip()]
     texts = [line for _, line in entries]
     title_count = Counter(t for t in texts if is_title_line(t))
@@ -372,15 +523,14 @@ def split_reports(norm: MappedText) -> list[Piece]:
             continue
         title, part = _title_of(seg.titles)
         body = [texts[i] for i in seg.lines]
-        cuts = [0] + _glued_starts(body) + [len(body)]
+        # a speech that reports (各位代表：……报告工作) is one report, its rhetoric included
+        glued = [] if _reporting_speech("\n".join(body[:4])) else _glued_starts(body)
+        cuts = [0] + glued + [len(body)]
         for a, b in zip(cuts, cuts[1:]):
             first, last = seg.lines[a], seg.lines[b - 1]
             start = entries[first][0]
             end = entries[last][0] + len(entries[last][1])
-            piece_text = norm.slice(start, end)
-            ptype, reason = classify_piece(piece_text.text)
-            pieces.append(Piece(title=title, unit=guess_unit(title, piece_text.text), type=ptype,
-                                text=piece_text, position=0, reason=reason, part=part))
+            pieces.append(_piece(norm, start, end, title, part))
     for k, p in enumerate(pieces, 1):
         p.position = k
     return pieces
@@ -448,7 +598,14 @@ def doc_prefix(path: str | Path, sha256: str) -> str:
 
 
 def _source_name(path: str) -> str:
-    return "stdin" if path == "-" else Path(path).name
+    """The name a document records as its source: the file name, with its folder when the
+    name alone is only a number (三亚市/2023.md: a folder of reports named by year)."""
+    if path == "-":
+        return "stdin"
+    p = Path(path)
+    if p.stem.isdecimal() and p.parent.name:
+        return f"{p.parent.name}/{p.name}"
+    return p.name
 
 
 def _title_from_name(path: str) -> str:
@@ -459,9 +616,15 @@ def _body_key(text: str) -> str:
     return hashlib.sha256(re.sub(r"\s+", "", text).encode("utf-8")).hexdigest()
 
 
+def _guess_topic(text: str, title: str) -> str:
+    from assistant.units import guess_topic
+
+    return guess_topic(text, title) or ""
+
+
 def import_paths(paths: Sequence[str | Path], corpus_dir: str | Path, unit: Optional[str] = None,
                  progress: Optional[Callable[[int, int, str], None]] = None,
-                 replace: bool = False) -> ImportResult:
+                 replace: bool = False, topic: Optional[str] = None) -> ImportResult:
     """Import report files into ``corpus_dir`` (reports/ and other/).
 
     Every input is read, cleaned and split before anything is written, so a
@@ -479,6 +642,10 @@ def import_paths(paths: Sequence[str | Path], corpus_dir: str | Path, unit: Opti
         if resolved is None:
             raise InputError(f"未知的单位类型：{unit}（可选：{'、'.join(unit_ids())}）")
         unit = resolved
+    if topic is not None:
+        from assistant.units import get_topic
+
+        topic = get_topic(topic).name
     corpus = Path(corpus_dir)
     if corpus.exists() and not corpus.is_dir():
         raise InputError(f"语料库路径不是文件夹：{corpus}")
@@ -495,12 +662,16 @@ def import_paths(paths: Sequence[str | Path], corpus_dir: str | Path, unit: Opti
         norm = normalize(doc.text, doc.fmt)
         if not norm.text.strip():
             raise InputError(f"{path} 中没有可导入的正文")
-        pieces = split_reports(norm)
+        # a file whose front matter names its title is one document: it is not split
+        meta = front_matter(doc.text)
+        pieces = split_reports(norm, whole=bool(meta), title=meta.get("title", ""))
         if unit is not None:
             for p in pieces:
                 p.unit = unit
         if not pieces:
             raise InputError(f"{path} 中没有可导入的正文")
+        for p in pieces:
+            p.freeze()
         prepared.append((str(path), sha, pieces))
 
     # 2. what is already there
@@ -536,7 +707,7 @@ def import_paths(paths: Sequence[str | Path], corpus_dir: str | Path, unit: Opti
         prefix = doc_prefix(path, sha)
         position = 0
         for p in pieces:
-            key = _body_key(p.text.text)
+            key = _body_key(p.body)
             if key in known_body:
                 fr.skipped.append({"title": p.title, "position": p.position, "reason": "内容重复"})
                 continue
@@ -553,12 +724,18 @@ def import_paths(paths: Sequence[str | Path], corpus_dir: str | Path, unit: Opti
                 extra["part"] = p.part
             if p.reason:
                 extra["reason"] = p.reason
-            sd = store.StoredDoc(id=doc_id, title=p.title or _title_from_name(path), unit=p.unit,
-                                 body=p.text.text, type=p.type, source=_source_name(path),
+            if p.byline:
+                extra["byline"] = p.byline
+            if p.back_matter_line:
+                extra["back_matter_line"] = str(p.back_matter_line)
+            title = p.title or _title_from_name(path)
+            sd = store.StoredDoc(id=doc_id, title=title, unit=p.unit,
+                                 topic=topic or _guess_topic(p.body, title) if p.type == "report" else "",
+                                 body=p.body, type=p.type, source=_source_name(path),
                                  position=position, source_sha256=sha, extra=extra)
             plan.append(sd)
-            fr.added.append({"id": doc_id, "title": sd.title, "unit": sd.unit, "type": sd.type,
-                             "position": position, "line": p.raw_line})
+            fr.added.append({"id": doc_id, "title": sd.title, "unit": sd.unit, "topic": sd.topic or None,
+                             "type": sd.type, "position": position, "line": p.raw_line})
     for old in to_remove:
         old.unlink(missing_ok=True)
     for sd in plan:

@@ -29,25 +29,32 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Sequen
 from assistant import paths
 from assistant.atomic import atomic_path
 from assistant.corpus import store
+from assistant.units.fitness import DocStats
 
 if TYPE_CHECKING:
     from assistant.segment import WordTags
 
-SCHEMA_VERSION = "9"  # bump when the index content changes: tables, outline, features, model
+SCHEMA_VERSION = "13"  # bump when the index content changes: tables, outline, features, model
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE documents(
   id INTEGER PRIMARY KEY, doc_id TEXT UNIQUE, title TEXT, unit TEXT, type TEXT,
-  source TEXT, position INTEGER, path TEXT, chars INTEGER);
+  source TEXT, position INTEGER, path TEXT, chars INTEGER,
+  topic TEXT,   -- the topic plugin's name (from the file's header, else inferred)
+  origin TEXT); -- shipped (the corpus that ships), fanwen (a plugin's 范文) or user
 CREATE TABLE sections(
   id INTEGER PRIMARY KEY, doc INTEGER REFERENCES documents(id), ord INTEGER, role TEXT,
   level INTEGER, number TEXT, heading TEXT, line INTEGER, kind TEXT, text TEXT, tokens TEXT,
   container INTEGER);  -- line of the heading whose children it is (outline.Section.container)
 CREATE TABLE sentences(
   id INTEGER PRIMARY KEY, doc INTEGER REFERENCES documents(id), section INTEGER REFERENCES sections(id),
-  ord INTEGER, line INTEGER, text TEXT, tokens TEXT);
+  ord INTEGER, line INTEGER, text TEXT, tokens TEXT,
+  phrase INTEGER);  -- phrases.id of its neutral form (NULL: it makes no phrase)
 CREATE TABLE tokens(token TEXT PRIMARY KEY, df INTEGER) WITHOUT ROWID;
+-- assistant.units.fitness: the words that mark a unit type's or a topic's text (scope
+-- 'unit' or 'topic'), with the types they belong to (comma-separated)
+CREATE TABLE marks(scope TEXT, word TEXT, types TEXT, PRIMARY KEY(scope, word)) WITHOUT ROWID;
 """
 
 POST_INDEX = """
@@ -95,6 +102,14 @@ def _dict_files(dirs: Iterable[Path]) -> list[Path]:
     return out
 
 
+def _plugin_files() -> list[Path]:
+    """The data files of the plugins in use: their words decide what a sentence serves."""
+    from assistant.units import all_topics, all_units
+
+    found = [x.source for x in (*all_units(), *all_topics()) if x.source is not None]
+    return sorted({Path(p) for p in found if Path(p).is_file()}, key=str)
+
+
 def signature(dirs: list[Path]) -> str:
     """Content hash of everything the index is built from."""
     from assistant.classify import KINDS_FILE
@@ -103,7 +118,7 @@ def signature(dirs: list[Path]) -> str:
     h = hashlib.sha256(f"schema {SCHEMA_VERSION}\n".encode())
     labels = [Path(d) / LABELS for d in dirs if (Path(d) / LABELS).is_file()]  # what the model learns
     # and the cue lists its features count
-    for p in corpus_files(dirs) + _dict_files(dirs) + labels + [KINDS_FILE]:
+    for p in corpus_files(dirs) + _dict_files(dirs) + labels + [KINDS_FILE] + _plugin_files():
         h.update(str(p.name).encode() + b"\0")
         h.update(p.read_bytes())
         h.update(b"\0")
@@ -111,8 +126,12 @@ def signature(dirs: list[Path]) -> str:
 
 
 def index_path(dirs: list[Path]) -> Path:
-    """Where the index for these corpus folders lives (in the user's cache)."""
+    """Where the index for these corpus folders and plugins lives (in the user's cache): the
+    plugins' words are part of it, so another set of plugins gets another file."""
     key = "\n".join(str(Path(d).resolve()) for d in dirs)
+    plugins = _plugin_files()
+    if plugins:
+        key += "\0" + "\n".join(str(p.resolve()) for p in plugins)
     return paths.cache_dir() / f"index-{hashlib.sha256(key.encode()).hexdigest()[:16]}.sqlite"
 
 
@@ -157,22 +176,131 @@ class BuildStats:
 
 
 def ensure(dirs: list[Path], progress: Optional[Progress] = None, force: bool = False,
-           jobs: Optional[int] = None) -> BuildStats | Path:
-    """Return the index path, building it first if it is missing or stale."""
+           jobs: Optional[int] = None, warn: Optional[Callable[[str], None]] = None) -> BuildStats | Path:
+    """Return the index path, building it first if it is missing, stale or damaged.
+
+    ``warn``: where messages about the corpus go (duplicate ids, a damaged index being
+    rebuilt); standard error by default."""
     path = index_path(dirs)
+    check_index_path(path)
     sig = signature(dirs)
     if not force and stored_signature(path) == sig:
-        return path
-    return build(dirs, path, sig, progress, jobs=jobs)
+        problem = verify(path)
+        if problem is None:
+            return path
+        (warn or _to_stderr)(f"索引文件已损坏（{problem}），正在重建：{path}")
+    return build(dirs, path, sig, progress, jobs=jobs, warn=warn)
 
 
 def open_index(dirs: list[Path], progress: Optional[Progress] = None) -> sqlite3.Connection:
-    """A read-only connection to an up-to-date index of ``dirs``."""
+    """A read-only connection to an up-to-date, undamaged index of ``dirs``."""
     result = ensure(dirs, progress)
     path = result.path if isinstance(result, BuildStats) else result
     conn = _connect_ro(path)
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def _to_stderr(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+# --- damage: the index is checked when it has changed since it was last found sound ----------
+
+def check_index_path(path: Path) -> None:
+    """An index path that exists but is not a file (a folder, a device…) is the user's to
+    move away: ``InputError`` naming it."""
+    if (path.exists() or path.is_symlink()) and not path.is_file():
+        from assistant.errors import InputError
+
+        raise InputError(f"索引路径 {path} 不是文件，无法建立索引；请移走它（或用 ASSIST_CACHE 指定另一个缓存文件夹）")
+
+
+def _stamp(path: Path) -> Optional[str]:
+    """What identifies this version of the file: size, times (ctime too: a copy or an edit
+    cannot set it back) and inode; None if it cannot be read."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}"
+
+
+def _verified_path(path: Path) -> Path:
+    return path.with_name(path.name + ".verified")
+
+
+def _record_sound(path: Path) -> None:
+    """Note that the index at ``path``, as it is now, is sound (a build just made it, or a
+    check passed); a cache that cannot be written only means checking again next time."""
+    stamp = _stamp(path)
+    if stamp is None:
+        return
+    from assistant import atomic
+
+    try:
+        atomic.write_text(_verified_path(path), stamp + "\n")
+    except OSError:
+        pass
+
+
+def forget_verified(path: Optional[Path] = None) -> None:
+    """Make the next opening check the index at ``path`` (every index in the cache if None)."""
+    targets = [_verified_path(path)] if path is not None else list(paths.cache_dir().glob("index-*.verified"))
+    for p in targets:
+        with contextlib.suppress(OSError):
+            p.unlink()
+
+
+def _expected_tables() -> dict[str, set[str]]:
+    """Table → columns of the index's own schema (the phrase and model tables are checked by
+    name: they are made by their modules)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.executescript(SCHEMA)
+        return {name: {c[1] for c in conn.execute(f"PRAGMA table_info({name})")}
+                for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    finally:
+        conn.close()
+
+
+_OTHER_TABLES = ("phrases", "phrases_fts")
+
+
+def verify(path: Path) -> Optional[str]:
+    """None if the index at ``path`` is sound, else what is wrong. Cheap when the file has not
+    changed since it was last found sound (a stamp beside it); otherwise SQLite's
+    ``quick_check`` and the tables and columns are checked, and a sound file is stamped."""
+    stamp = _stamp(path)
+    try:
+        if stamp is not None and _verified_path(path).read_text(encoding="utf-8").strip() == stamp:
+            return None
+    except (OSError, UnicodeDecodeError):
+        pass
+    try:
+        conn = _connect_ro(path)
+        try:
+            result = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
+            if result != ["ok"]:
+                detail = [str(r).strip() for r in result if not str(r).startswith("*** in database")]
+                return ("数据库结构损坏：" + " ".join(detail).replace("\n", " "))[:120]
+            have = {name: {c[1] for c in conn.execute(f"PRAGMA table_info({name})")}
+                    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    for name, columns in _expected_tables().items():
+        if name not in have:
+            return f"缺少表 {name}"
+        if not columns <= have[name]:
+            return f"表 {name} 缺少列 {'、'.join(sorted(columns - have[name]))}"
+    for name in _OTHER_TABLES:
+        if name not in have:
+            return f"缺少表 {name}"
+    _record_sound(path)
+    return None
 
 
 def sentence_spans(text: str) -> Iterable[tuple[int, str]]:
@@ -211,6 +339,10 @@ def analyse_file(path: Path, known: Optional[dict] = None, tags: Optional[WordTa
         if tags is None:
             known = None  # no tagger that cuts as the cutter: the phrase table tags its sentences itself
     doc = store.load(path)
+    if not doc.topic:
+        from assistant.units import guess_topic
+
+        doc.topic = guess_topic(doc.body, doc.title) or ""
     tree = outline.parse(MappedText(doc.body), title_hint=doc.title or None)
     doc_secs = outline.sections(tree)
     contexts = section_contexts(doc_secs)
@@ -298,18 +430,36 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _worker_init(keep_words: bool) -> None:
+def _die_with_parent(parent: int) -> None:
+    """End this (worker) process when its parent ends, even by kill -9: on Linux the kernel
+    sends it SIGKILL then (``prctl(PR_SET_PDEATHSIG)``). A parent already gone: exit now."""
+    import signal
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError, ImportError):  # pragma: no cover - no prctl
+        return
+    if os.getppid() != parent:  # the parent died before the call above
+        os._exit(1)
+
+
+def _worker_init(keep_words: bool, parent: Optional[int] = None) -> None:
     import signal
 
     from assistant import segment
     from assistant.suggest.neutral import NAME_TAGS, local_name
 
+    if parent is not None and sys.platform.startswith("linux"):
+        _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _worker.update(known={}, tokens={}, keep_words=keep_words,
                    tags=segment.word_tags(local_name, NAME_TAGS))
 
 
-def _analyse_run(paths: list[Path]) -> tuple[list, Counter, list, list]:
+def _analyse_run(paths: list[Path]) -> tuple[list, Counter, list, list, tuple]:
     """In a worker: analyse_file for each path, with the worker's own tables of known
     sentences and word tags. Returns the results, the run's document frequencies, and the
     phrase entries the run added. What is sent back is kept small (unpickling is on the
@@ -320,16 +470,26 @@ def _analyse_run(paths: list[Path]) -> tuple[list, Counter, list, list]:
     k0, t0 = len(known), len(tokens)
     out = []
     df: Counter[str] = Counter()
+    stats = DocStats()
     for path in paths:
         doc, sections = analyse_file(path, known, tags, tokens)
+        vocab: set[str] = set()
         for sec in sections:
             df.update(sec[9])
+            vocab |= sec[9]
+        _count_doc(doc, vocab, stats)
         out.append((doc, [sec[:6] + (sec[6] if keep_words else None,) + sec[7:9] + (None,) + sec[10:] for sec in sections]))
-    return out, df, list(islice(known.items(), k0, None)), list(islice(tokens.items(), t0, None))
+    return (out, df, list(islice(known.items(), k0, None)), list(islice(tokens.items(), t0, None)), stats)
+
+
+def _count_doc(doc: store.StoredDoc, vocab: set[str], stats: DocStats) -> None:
+    """A report's words, counted for its unit type and topic."""
+    if doc.type == "report":
+        stats.add(doc.unit, doc.topic, vocab)
 
 
 def _analysed(files: list[Path], known: dict, tags: Optional[WordTags], phrase_tokens: dict,
-              df: Counter, keep_words: bool, jobs: int) -> Iterator[tuple]:
+              df: Counter, keep_words: bool, jobs: int, stats: DocStats) -> Iterator[tuple]:
     """``analyse_file`` for each file, in order, filling ``known`` and ``phrase_tokens``;
     a section's vocabulary is None when it has already been counted into ``df``.
 
@@ -353,10 +513,12 @@ def _analysed(files: list[Path], known: dict, tags: Optional[WordTags], phrase_t
         # or in the caller, which closes this generator) the runs not started are dropped and
         # the workers finish the one in hand (killing a worker as it sends a result could
         # leave the pool's reader thread waiting for the rest of it forever).
-        with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), _worker_init, (keep_words,)) as pool:
+        with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), _worker_init,
+                                 (keep_words, os.getpid())) as pool:
             try:
-                for results, run_df, new_known, new_tokens in pool.map(_analyse_run, runs):
+                for results, run_df, new_known, new_tokens, run_stats in pool.map(_analyse_run, runs):
                     df.update(run_df)
+                    stats.merge(run_stats)
                     for text, value in new_known:
                         known.setdefault(text, value)
                     for text, value in new_tokens:
@@ -366,16 +528,57 @@ def _analysed(files: list[Path], known: dict, tags: Optional[WordTags], phrase_t
                 pool.shutdown(cancel_futures=True)
         return
     for path in files:
-        yield analyse_file(path, known, tags, phrase_tokens)
+        doc, sections = analyse_file(path, known, tags, phrase_tokens)
+        vocab: set[str] = set()
+        for sec in sections:
+            vocab |= sec[9]
+        _count_doc(doc, vocab, stats)
+        yield doc, sections
+
+
+def unique_files(files: list[Path], warn: Callable[[str], None]) -> list[Path]:
+    """``files`` without those whose ``id:`` an earlier file already has (a copy of a report
+    made to start an edited version): each one is named, with the file kept, through
+    ``warn``. The id is read as ``store.parse`` reads it."""
+    seen: dict[str, Path] = {}
+    out = []
+    for path in files:
+        doc_id = store.load(path).id
+        first = seen.setdefault(doc_id, path)
+        if first is path:
+            out.append(path)
+        else:
+            warn(f"语料文件 {path} 的 id「{doc_id}」与 {first} 相同：保留 {first.name}，跳过 {path.name}"
+                 "（请修改其中一个文件开头的 id:）")
+    return out
+
+
+def remove_stale_builds(folder: Path) -> list[Path]:
+    """Remove the ``.building`` files of killed builds in the cache ``folder`` (any corpus):
+    those whose process is gone (``atomic.remove_stale``)."""
+    from assistant import atomic
+
+    names = set()
+    with contextlib.suppress(OSError):
+        for p in folder.glob(".index-*.building"):
+            m = re.fullmatch(r"\.(index-[0-9a-f]+\.sqlite)\..*\.building", p.name)
+            if m:
+                names.add(m.group(1))
+    removed = []
+    for name in sorted(names):
+        removed += atomic.remove_stale(folder, name, ".building")
+    return removed
 
 
 def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress] = None,
-          train_model: bool = True, jobs: Optional[int] = None) -> BuildStats:
+          train_model: bool = True, jobs: Optional[int] = None,
+          warn: Optional[Callable[[str], None]] = None) -> BuildStats:
     """Build the index for ``dirs`` into ``target`` atomically.
 
     ``train_model``: with labels in the corpus (labels.tsv), train the section classifier,
     store it in the index and fill sections.kind. ``jobs``: worker processes for the
-    analysis of a large corpus (``default_jobs()`` when None; 1: none).
+    analysis of a large corpus (``default_jobs()`` when None; 1: none). ``warn``: where the
+    files skipped for a duplicate id are named (standard error by default).
     """
     if jobs is None:
         jobs = default_jobs()
@@ -385,7 +588,10 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
     from assistant.suggest.neutral import NAME_TAGS, local_name
 
     t0 = time.perf_counter()
-    files = corpus_files(dirs)
+    check_index_path(target)
+    remove_stale_builds(target.parent)
+    files = unique_files(corpus_files(dirs), warn or _to_stderr)
+    origins = _origins(dirs)
     for d in _dict_files(dirs):
         segment.load_userdict(d)
     labels = labels_mod.read_all(dirs) if train_model else {}
@@ -406,16 +612,18 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
             known: dict[str, tuple[str, str, str] | None] = {}  # sentence → phrases.candidate()
             tags = segment.word_tags(local_name, NAME_TAGS)  # after the dictionaries: word → tag
             phrase_tokens: dict[str, str] = {}  # sentence → the tokens the phrase table keeps
-            analysis = _analysed(files, known, tags, phrase_tokens, df, bool(labels), jobs)
+            stats = DocStats()  # words per unit type and topic
+            analysis = _analysed(files, known, tags, phrase_tokens, df, bool(labels), jobs, stats)
             with contextlib.closing(analysis):  # an error below stops the workers at once
                 for doc_no, (doc, sections) in enumerate(analysis, 1):
                     path = files[doc_no - 1]
                     doc_rows.append((doc_no, doc.id, doc.title, doc.unit, doc.type, doc.source, doc.position,
-                                     str(path), len(doc.body)))
+                                     str(path), len(doc.body), doc.topic or None,
+                                     "fanwen" if doc.fanwen else origins.get(path.parent, "user")))
                     for s_ord, (role, level, number, heading, line, text, words, context, sentences,
                                 vocab, container) in enumerate(sections):
                         sec_id += 1
-                        sent_rows += [(sent_id + o, doc_no, sec_id, o - 1, s_line, s_text, s_toks)
+                        sent_rows += [[sent_id + o, doc_no, sec_id, o - 1, s_line, s_text, s_toks, None]
                                       for o, (s_line, s_text, s_toks) in enumerate(sentences, 1)]
                         sent_id += len(sentences)
                         # " ".join(words): no sentence is without tokens
@@ -428,17 +636,23 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
                     if progress:
                         progress(doc_no, len(files))
             model_key = _assign_kinds(conn, labels, sec_rows, sec_info, target) if labels else None
-            insert_rows(conn, "documents", 9, doc_rows)
+            if model_key is None:
+                _keyword_kinds(sec_rows)  # no model: the curated keyword rules give the kinds
+            insert_rows(conn, "documents", 11, doc_rows)
             insert_rows(conn, "sections", 12, sec_rows)
-            insert_rows(conn, "sentences", 7, sent_rows)
             insert_rows(conn, "tokens", 2, df.items())
-            conn.executescript(POST_INDEX)
+            fitness = _fitness(conn, stats, doc_rows, sec_rows, tags)
             # The phrase table reads the sentences with their section and document from memory
             # (the same rows as phrases._ROWS in the same order).
             phrase_rows = ((s_text, s_toks, s_line, o, sec_rows[sec - 1][8], sec_rows[sec - 1][3],
-                            sec_rows[sec - 1][6], doc_rows[doc - 1][3], doc_rows[doc - 1][1])
-                           for _, doc, sec, o, s_line, s_text, s_toks in sent_rows)
-            phrases.build(conn, phrase_rows, known, phrase_tokens)
+                            sec_rows[sec - 1][6], doc_rows[doc - 1][3], doc_rows[doc - 1][1], doc_rows[doc - 1][9],
+                            doc_rows[doc - 1][10] == "fanwen")
+                           for _, doc, sec, o, s_line, s_text, s_toks, _ in sent_rows)
+            phrase_of = phrases.build(conn, phrase_rows, known, phrase_tokens, fitness)
+            for row in sent_rows:
+                row[7] = phrase_of.get(row[5])
+            insert_rows(conn, "sentences", 8, sent_rows)
+            conn.executescript(POST_INDEX)
             conn.executemany(
                 "INSERT INTO meta VALUES (?,?)",
                 [("signature", sig), ("schema", SCHEMA_VERSION), ("built_at", str(int(time.time()))),
@@ -448,8 +662,66 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
             conn.commit()
         finally:
             conn.close()
+    _record_sound(target)
     return BuildStats(target, len(files), len(sec_rows), len(sent_rows), sum(r[8] for r in doc_rows),
                       time.perf_counter() - t0, True)
+
+
+def _origins(dirs: list[Path]) -> dict[Path, str]:
+    """Where each folder's reports come from: the shipped corpus, a plugin's 范文, the user."""
+    shipped_corpus = paths.shipped("corpus").resolve()
+    out: dict[Path, str] = {}
+    for d in dirs:
+        d = Path(d)
+        origin = "fanwen" if d.name == store.FANWEN else ("shipped" if d.resolve() == shipped_corpus else "user")
+        out[d] = origin
+        out[d / store.REPORTS] = origin
+        out[d / store.OTHER] = origin
+    return out
+
+
+def _fitness(conn: sqlite3.Connection, stats: DocStats, doc_rows: list[tuple], sec_rows: list[list],
+             tags: Optional["WordTags"]):
+    """The unit and topic marks (declared by the plugins, learned from these reports), stored
+    in the ``marks`` table, and what the phrase table needs to tell what each phrase serves."""
+    from assistant.suggest.phrases import Fitness
+    from assistant.units import all_topics, all_units
+    from assistant.units import fitness as fit
+
+    units, topics = all_units(), all_topics()
+    keep = tuple(dict.fromkeys(k for u in units for k in u.keep))
+    reports = {r[0] for r in doc_rows if r[4] == "report"}
+    texts: dict[int, list[str]] = {}
+    for row in sec_rows:
+        if row[1] in reports:
+            texts.setdefault(row[1], []).append(row[9] or "")
+    if tags is not None:
+        stats.tags = _tags_of(stats, tags)
+    declared = {"unit": fit.declared_unit_marks(units), "topic": fit.declared_topic_marks(topics)}
+    safe = fit.safe_words(units)
+    cands = {scope: fit.learned_candidates(stats, declared[scope], scope, safe) for scope in declared}
+    words = set().union(*declared.values(), *cands.values())
+    counts = fit.substring_counts(words, ((doc_rows[d - 1][3], doc_rows[d - 1][9], "\n".join(t),
+                                           fit.FANWEN_WEIGHT if doc_rows[d - 1][10] == "fanwen" else 1)
+                                          for d, t in texts.items()))
+    tables = []
+    for scope, names in (("unit", [u.name for u in units]), ("topic", [t.name for t in topics])):
+        table = fit.build_table(scope, declared[scope], names, keep, cands[scope], counts)
+        insert_rows(conn, "marks", 3, [(scope, w, t) for w, t in table.to_rows()])
+        tables.append(table)
+    return Fitness(*tables)
+
+
+def _tags_of(stats: DocStats, tags: "WordTags") -> dict[str, str]:
+    """Parts of speech of the words seen in enough reports to be learned as marks."""
+    from assistant.units.fitness import MIN_DOCS
+
+    seen: Counter[str] = Counter()
+    for counter in stats.words.values():
+        seen.update(counter)
+    words = [w for w, n in seen.items() if n >= MIN_DOCS]
+    tags.learn(set(words))
+    return {w: tags.tag.get(w, "x") for w in words}
 
 
 def _assign_kinds(conn: sqlite3.Connection, labels: dict, sec_rows: list[list], sec_info: list,
@@ -491,6 +763,16 @@ def _assign_kinds(conn: sqlite3.Connection, labels: dict, sec_rows: list[list], 
     for i in unlabelled:
         sec_rows[i][8] = model.predict(feats_of[i])[0]
     return key
+
+
+def _keyword_kinds(sec_rows: list[list]) -> None:
+    """Kinds from the curated keyword rules for the sections the labels and the model left
+    without one (a corpus without labels.tsv): drafts and suggestions need a kind."""
+    from assistant.classify import keywords
+
+    for row in sec_rows:
+        if row[8] is None:
+            row[8] = keywords.predict(row[6], row[9] or "", row[3])
 
 
 def _training_key(samples: list[dict[str, float]], ys: list[str], groups: list[str]) -> str:
@@ -543,6 +825,10 @@ def stats(conn: sqlite3.Connection) -> dict:
         "SELECT unit, COUNT(*) FROM documents WHERE type='report' GROUP BY unit ORDER BY COUNT(*) DESC, unit")}
     by_kind = {k: n for k, n in conn.execute(
         "SELECT kind, COUNT(*) FROM sections WHERE kind IS NOT NULL GROUP BY kind ORDER BY COUNT(*) DESC, kind")}
+    by_topic = {t or "": n for t, n in conn.execute(
+        "SELECT topic, COUNT(*) FROM documents WHERE type='report' GROUP BY topic ORDER BY COUNT(*) DESC, topic")}
+    by_origin = {o or "": n for o, n in conn.execute(
+        "SELECT origin, COUNT(*) FROM documents WHERE type='report' GROUP BY origin ORDER BY COUNT(*) DESC, origin")}
     return {
         "documents": one("SELECT COUNT(*) FROM documents WHERE type='report'"),
         "sections": one("SELECT COUNT(*) FROM sections"),
@@ -550,12 +836,14 @@ def stats(conn: sqlite3.Connection) -> dict:
         "chars": one("SELECT COALESCE(SUM(chars),0) FROM documents"),
         "by_kind": by_kind,
         "by_unit": by_unit,
+        "by_topic": by_topic,
+        "by_origin": by_origin,
     }
 
 
 def list_documents(conn: sqlite3.Connection) -> list[dict]:
     rows = conn.execute(
-        "SELECT d.doc_id, d.title, d.unit, d.type, d.source, d.position, d.chars, "
+        "SELECT d.doc_id, d.title, d.unit, d.topic, d.origin, d.type, d.source, d.position, d.chars, "
         "(SELECT COUNT(*) FROM sections s WHERE s.doc=d.id) AS sections FROM documents d ORDER BY d.id")
     return [dict(r) for r in rows]
 

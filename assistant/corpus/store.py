@@ -14,6 +14,7 @@ headings on lines of their own)::
     id: seed002-01
     title: 疫情防控工作的情况报告
     unit: police
+    topic: epidemic
     type: report
     source: 002_2830f3087f7c5350.txt
     position: 1
@@ -33,7 +34,8 @@ from assistant.errors import InputError
 
 REPORTS = "reports"
 OTHER = "other"
-HEADER_KEYS = ("id", "title", "unit", "type", "source", "position", "source_sha256")
+HEADER_KEYS = ("id", "title", "unit", "topic", "type", "source", "position", "source_sha256")
+OPTIONAL_KEYS = ("topic",)  # written only when known
 
 
 @dataclass
@@ -44,6 +46,7 @@ class StoredDoc:
     title: str
     unit: str
     body: str
+    topic: str = ""  # the topic plugin's name (safety, flood…), "" when not known
     type: str = "report"  # report, essay, survey, other
     source: str = ""
     position: int = 1
@@ -56,11 +59,18 @@ class StoredDoc:
         lines = ["---"]
         for key in HEADER_KEYS:
             value = getattr(self, key)
+            if key in OPTIONAL_KEYS and not value:
+                continue
             lines.append(f"{key}: {value}")
         for key, value in sorted(self.extra.items()):
             lines.append(f"{key}: {value}")
         lines.append("---")
         return "\n".join(lines) + "\n"
+
+    @property
+    def fanwen(self) -> bool:
+        """A 范文: a model report written for a plugin (header ``fanwen: yes``)."""
+        return self.extra.get("fanwen", "").strip().lower() in ("yes", "true", "1", "是")
 
     def dumps(self) -> str:
         return self.header() + self.body.strip("\n") + "\n"
@@ -88,6 +98,7 @@ def parse(text: str, path: Path | None = None) -> StoredDoc:
         id=known.get("id") or (path.stem if path else ""),
         title=known.get("title", ""),
         unit=known.get("unit", "other"),
+        topic=known.get("topic", ""),
         type=known.get("type", "report"),
         source=known.get("source", ""),
         position=position,
@@ -117,9 +128,17 @@ def save(folder: Path, doc: StoredDoc) -> Path:
     return target
 
 
+FANWEN = "fanwen"  # a plugin's folder of 范文: its report files sit in the folder itself
+
+
 def files(folder: Path, include_other: bool = False) -> list[Path]:
-    """The corpus files of ``folder`` in a stable order."""
+    """The corpus files of ``folder`` in a stable order.
+
+    A corpus folder keeps its reports in ``reports/`` (and other pieces in ``other/``); a
+    plugin's ``fanwen/`` folder holds its 范文 directly, with its ``labels.tsv`` beside them."""
     folder = Path(folder)
+    if folder.name == FANWEN:
+        return sorted(folder.glob("*.txt"))
     subs = [REPORTS, OTHER] if include_other else [REPORTS]
     out: list[Path] = []
     for sub in subs:

@@ -1,36 +1,35 @@
-"""Composing a draft: which sections, which sentences, in which order.
+"""Composing a draft: which sections, which passages, in which words.
 
-**Plan.** The sections come from the unit's outline (``unit.toml``: opening, its
-body sections, 存在问题, 下步打算, closing; any of the last three the outline lacks
-is added), or with ``--like`` from an existing report: its sections' kinds in
-order (``assistant.classify``), its headings reworded for the new unit.
+**Topic.** ``--topic`` when given; else the topic of the ``--like`` report, or the one
+the data's field names belong to; else the topic the corpus holds most reports of.
 
-**Pool.** For a section of kind K (a unit's own kind is read as its core parent
-kind) the candidates are the sentences of the corpus sections of kind K. Each is
-made reusable the way ``assist suggest`` does it: numbering stripped, figures →
-xx and local names → ×× (``assistant.suggest.neutral``), then adapted to the
-unit's vocabulary (``assistant.units.adapt``). A candidate is dropped when it
-still holds one of the unit's forbidden words or anything else ``assist check``
-would flag apart from placeholders, when it is a sub-heading, a list lead-in
-(…如下：), unbalanced (《 without 》), or speaks in the first person singular.
+**Plan.** The sections come from the topic's outline for the unit type (``topic.toml``:
+``unit_outline.<unit>``, else its ``outline``), else the unit's own outline; any of
+存在问题, 下步打算 and a closing the outline lacks is added. With ``--like`` the plan is
+the structure of an existing report: its sections' kinds in order, its depth (a part
+heading such as 一、主要工作开展情况 over （一）（二）… items) and its part headings — but
+never the wording of its body headings or sentences, which come from the unit's material.
 
-**Choice.** Candidates are ranked like suggestions: how much of the section's
-heading (and, for a unit's own kind, its cue words) they cover, IDF-weighted;
-how standard the phrasing is (the number of corpus reports it recurs in); a
-length penalty; a bonus for sentences from the same unit type and for figures
-that bind to one of the unit's data fields (``assistant.fill.match``), a
-penalty for figures that bind to none. Sentences are taken greedily, with a
-bonus for staying in a source section already used (a coherent passage reads
-better than a patchwork), never the same corpus sentence twice and never one
-near-identical (rapidfuzz ratio ≥ 72) to a sentence already in the draft.
+**Material.** Each section is written from *one passage* of the corpus — a section of a
+report of the same kind — so that it reads as one piece (``assistant.draft.material``):
+the user's own reports of the unit type and topic first, then the plugins' 范文 of both,
+then the shipped reports of both, then passages of the unit type on another topic, of
+the topic by another unit type, and of neither, whose every sentence must serve this
+unit type and topic. A passage that is too short is followed by a second one of its tier.
+A passage's own heading is the section's heading when the passage is the unit's own
+(it was written for that content); otherwise the plan's heading stands.
 
-**Order.** The chosen sentences keep the order they had in their source
-section; passages from different sources are ordered by where they stood in
-their sections (an overview sentence before details).
+**Words.** Figures and names are placeholders (xx, ××, x月x日) from the index's neutral
+text, and who speaks is rewritten for the unit (我镇 → 我校, ``adapt.speak_as``);
+nothing else is rewritten. Numbering inside a passage (1. 2. / 一是 二是) is renumbered
+where a sentence was left out.
 
-Nothing here invents a figure or a name: the corpus's own figures and names are
-placeholders (xx, x月x日, ××) for ``assist check`` and ``assist fill``. The same
-inputs give the same draft: every ranking breaks ties on corpus order.
+**Check.** The whole draft is checked as ``assist check --unit`` would check it — the
+unit's own rules and ``foreign-unit`` included — and a sentence it flags (apart from
+placeholders) is dropped; so is a sentence that repeats one already in the draft.
+
+Nothing here invents a figure or a name. The same inputs give the same draft: every
+ranking breaks ties on corpus order.
 """
 
 from __future__ import annotations
@@ -39,54 +38,33 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Optional
+
+from assistant.draft.material import Line, Material, Passage, corpus_topics
 
 if TYPE_CHECKING:  # pragma: no cover
     from assistant.units.model import Unit
+    from assistant.units.topics import Topic
 
 # ---- tuning -------------------------------------------------------------------------------
-SENTENCE_MIN, SENTENCE_MAX = 12, 110  # characters of a usable sentence (after neutralising)
-NEAR_DUP = 72  # rapidfuzz ratio at or above which two sentences are one (as in suggest)
-COHESION = 0.15  # bonus for a sentence from a source section already used in this section
-SAME_DOC = 0.05  # … or from a report already used
-UNIT_BONUS = 0.1  # the sentence comes from a report of the same unit type
-FOREIGN_PENALTY = 0.06  # per word that belongs to another unit type (学校 in a village's report)
-SUBKIND_BONUS = 0.25  # its source section matches the unit's own kind (teaching, …)
-BOUND_BONUS = 0.12  # per figure that binds to one of the unit's data fields
-UNBOUND_PENALTY = 0.05  # per figure that binds to none
-MAX_PENALTY = 0.3  # for the figures of one sentence together
-CONTENDERS = 50  # best candidates of a section whose figures are matched against the unit's fields
-# (max sentences, target characters) by section
-LIMITS: dict[str, tuple[int, int]] = {
-    "opening": (3, 170),
-    "closing": (2, 90),
-    "problems": (4, 200),
-    "next_steps": (4, 220),
-    "*": (5, 230),
-}
-TOPIC = "疫情防控"  # what the corpus reports are about (the default title)
+NEAR_DUP = 72  # rapidfuzz ratio at or above which two sentences are one
+# characters of a section's text, by its kind (whole paragraphs are taken up to this)
+LIMITS: dict[str, int] = {"opening": 420, "closing": 260, "problems": 420, "next_steps": 480, "*": 460}
+MIN_CHARS = 70  # a passage shorter than this is followed by a second one
+HEADING_COVER = 1.0  # weight of how much of the plan's heading a passage's heading and start cover
+SUBKIND_FIT = 0.8  # weight of the unit or topic kind's cue words in the passage
+SAME_DOC = 0.15  # a passage from a report the draft already draws on (a draft that reads as one)
 DATE_MARK = "20xx年x月x日"
 INTRO_FALLBACK = "现将有关情况汇报如下："
 CLOSING_FALLBACK = "特此汇报。"
-ENUMERATED = ("problems", "next_steps")  # written as 一是……；二是……。
+ENUMERATED = ("problems", "next_steps")
+DEFAULT_HEADINGS = {"problems": "存在的问题", "next_steps": "下一步工作打算"}
+GENERIC_PART = "主要工作开展情况"
+# a body section nothing in the corpus fits: the writer's to write (×× is a mark check lists)
+NO_MATERIAL = "（本节语料中暂无适合本单位的材料，请结合实际填写：××。）"
 
 _CN_ORD = "一二三四五六七八九十"
-_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
-_INTRO = re.compile(r"(汇报|报告|总结|介绍)如下[：:]$")
-_LEAD_CONNECTIVE = re.compile(r"^(同时|此外|另外|另一方面|与此同时|其次|再次|最后|首先|其中|因此|所以|并且|而且|但是|但)[，,、]?")
-# what an item of 一是……；二是…… does not repeat: the section already says it is about next steps
-_ITEM_LEAD = re.compile(r"^(下一步|下步|今后|下一阶段|接下来)(工作中|疫情防控工作中|的工作中)?[，,]?")
-# 我 alone (我本人, 向我报告) reads wrong in someone else's report; 我们, 我校… are fine.
-_FIRST_PERSON = re.compile(r"我(?!们|国|省|市|县|区|镇|乡|村|校|行|局|院|委|办|厂|司|公司|社区|单位|部门|所|站|中心|党|军)")
-_PAIRS = (("《", "》"), ("（", "）"), ("“", "”"), ("【", "】"), ("(", ")"))
-# the resolve a closing ends on
-_RESOLVE = re.compile(r"((相信|坚信).{0,80}(有信心|有决心|一定能|必将|一定会)|有信心.{0,30}(打赢|战胜|完成|夺取))"
-                      r"[^，。]{0,24}。$")
-# what follows a real name: an administrative or institutional suffix, a title
-_NAMED = re.compile(r"(省|市|县|区|镇|乡|村|街道|社区|小区|街|路|组|局|委|办|所|院|校|学校|中学|小学|幼儿园|医院|"
-                    r"银行|支行|分行|公司|集团|中心|站|队|同志|书记|主任|市长|县长|镇长|校长|行长|院长|局长|部长)")
-_TITLED = re.compile(r"(长|书记|主任|委员|同志|局长|县长|市长|镇长|校长|行长|院长)$")
-_ENUM_LEAD = re.compile(r"^[一二三四五六七八九十]{1,2}要[，,、：:]?")  # 一要……二要……: the draft numbers its own
+_INTRO = re.compile(r"(汇报|报告|总结|介绍|发言|说明)(如下|一下)[：:。]?$")
 _TRAIL = re.compile(r"[，,；;、：:。！!？?\s]+$")
 _CROSS_LINE_RULES = frozenset({"duplicate-sentence", "numbering"})
 
@@ -95,19 +73,21 @@ _CROSS_LINE_RULES = frozenset({"duplicate-sentence", "numbering"})
 
 @dataclass(frozen=True)
 class PlanItem:
-    """One planned section: its kind (a core kind or the unit's own), role and heading."""
+    """One planned section: its kind (a core kind or a unit's or topic's own), core kind,
+    role (opening / section / part / closing), heading, level (1: 一、 2: （一）)."""
 
     kind: str
     core: str
-    role: str  # opening / section / closing
+    role: str
     heading: str = ""
+    level: int = 1
 
 
 @dataclass
 class Sentence:
     """A sentence of the draft and where it came from."""
 
-    text: str  # as written in the draft (neutral, adapted, end punctuation fixed)
+    text: str  # as written in the draft
     original: str  # the corpus sentence as written
     source: str  # doc_id:line
     docs: int  # number of corpus reports the phrasing recurs in
@@ -115,7 +95,7 @@ class Sentence:
     sid: int = 0  # sentences.id in the index
     section: int = 0  # sections.id of its source section
     ord: int = 0  # its position in the source section
-    rel: float = 0.0  # ord / number of sentences in the source section
+    para: int = 0  # the paragraph of the draft section it stands in
 
     def to_json(self) -> dict:
         return {"text": self.text, "source": self.source, "docs": self.docs, "original": self.original}
@@ -124,17 +104,25 @@ class Sentence:
 @dataclass
 class DraftSection:
     item: PlanItem
-    number: str = ""  # 一 二 … for body sections
+    number: str = ""  # 一 二 … (level 1) or （一）… (level 2) for body sections and parts
     paragraphs: list[str] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     tail: str = ""  # a fixed phrase when the corpus has none (现将有关情况汇报如下：)
-    parts: list[str] = field(default_factory=list, repr=False)  # the paragraph's pieces, one per sentence
+    heading_text: str = ""  # the heading as written (the plan's, or the passage's own)
+    tier: str = ""  # the material's tier (assistant.draft.material.TIERS)
 
     def rewrite(self) -> None:
-        """(Re)write the paragraph from the sentences."""
-        self.parts = paragraph_parts([s.text for s in self.sentences], self.core in ENUMERATED)
-        text = "".join(self.parts) + self.tail
-        self.paragraphs = [text] if text else []
+        """(Re)write the paragraphs from the sentences."""
+        paras: dict[int, list[str]] = {}
+        for s in self.sentences:
+            paras.setdefault(s.para, []).append(s.text)
+        texts = renumber(["".join(ts) for _, ts in sorted(paras.items())])
+        if self.tail:
+            if texts:
+                texts[-1] += self.tail
+            else:
+                texts = [self.tail]
+        self.paragraphs = [t for t in texts if t]
 
     @property
     def kind(self) -> str:
@@ -149,13 +137,24 @@ class DraftSection:
         return self.item.role
 
     @property
+    def level(self) -> int:
+        return self.item.level
+
+    @property
     def heading(self) -> str:
-        return self.item.heading
+        return self.heading_text or self.item.heading
+
+    @property
+    def marker(self) -> str:
+        """The numbering as printed: 一、 or （一）."""
+        if not self.number:
+            return ""
+        return self.number if self.number.startswith("（") else f"{self.number}、"
 
     def to_json(self) -> dict:
         return {"role": self.role, "kind": self.kind, "core": self.core, "number": self.number,
-                "heading": self.heading or None, "paragraphs": self.paragraphs,
-                "sentences": [s.to_json() for s in self.sentences]}
+                "level": self.level, "heading": self.heading or None, "paragraphs": self.paragraphs,
+                "tier": self.tier or None, "sentences": [s.to_json() for s in self.sentences]}
 
 
 @dataclass
@@ -167,6 +166,8 @@ class Draft:
     signer: str
     date: str
     like: Optional[str] = None
+    topic: Optional[str] = None
+    topic_label: Optional[str] = None
     data: Any = None  # the user's data (assistant.fill.data.FillData), filled in when rendering
 
     @property
@@ -181,23 +182,33 @@ class Draft:
     def closing(self) -> list[DraftSection]:
         return [s for s in self.sections if s.role == "closing"]
 
+    def without_material(self) -> list[DraftSection]:
+        """Body sections that nothing in the corpus could be found for (left to the writer)."""
+        return [s for s in self.body if s.tier == "none"]
+
+    def from_elsewhere(self) -> list[DraftSection]:
+        """Body sections written from another unit type's material (to be read with care)."""
+        return [s for s in self.body if s.tier in ("topic", "other")]
+
     def kinds(self) -> list[str]:
-        """The core kind of every section in order (opening and closing included)."""
-        return [s.core for s in self.sections]
+        """The core kind of every section in order (opening and closing included; parts not)."""
+        return [s.core for s in self.sections if s.role != "part"]
 
     def context(self) -> dict[str, Any]:
         """What the templates see (documented in templates/README.md)."""
-        def sec(s: DraftSection) -> dict[str, Any]:
-            from assistant.units.model import CORE_KINDS
+        from assistant.units.model import CORE_KINDS
 
-            return {"number": s.number, "heading": s.heading, "kind": s.kind, "core": s.core,
-                    "label": CORE_KINDS.get(s.core, s.core), "paragraphs": list(s.paragraphs)}
+        def sec(s: DraftSection) -> dict[str, Any]:
+            return {"number": s.number, "marker": s.marker, "level": s.level, "heading": s.heading,
+                    "kind": s.kind, "core": s.core, "label": CORE_KINDS.get(s.core, s.core),
+                    "part": s.role == "part", "paragraphs": list(s.paragraphs)}
 
         return {
             "title": self.title,
             "unit": {"name": self.unit, "label": self.unit_label},
+            "topic": {"name": self.topic, "label": self.topic_label} if self.topic else None,
             "opening": [p for s in self.opening for p in s.paragraphs],
-            "sections": [sec(s) for s in self.body],
+            "sections": [sec(s) for s in self.sections if s.role in ("section", "part")],
             "closing": [p for s in self.closing for p in s.paragraphs],
             "signer": self.signer,
             "date": self.date,
@@ -205,58 +216,124 @@ class Draft:
         }
 
     def to_json(self) -> dict:
-        return {"title": self.title, "unit": self.unit, "like": self.like,
+        return {"title": self.title, "unit": self.unit, "topic": self.topic, "like": self.like,
                 "sections": [s.to_json() for s in self.sections], "signer": self.signer, "date": self.date}
+
+
+# ---- numbering ----------------------------------------------------------------------------------
+
+def cn_number(n: int) -> str:
+    if n <= 10:
+        return _CN_ORD[n - 1]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_ORD[tens - 1]) + "十" + ("" if ones == 0 else _CN_ORD[ones - 1])
+
+
+_LINE_ARABIC = re.compile(r"^(\d{1,2})([.．、])")
+_LINE_PAREN = re.compile(r"^[（(](\d{1,2})[）)]")
+_LINE_PAREN_CN = re.compile(r"^[（(]([一二三四五六七八九十]{1,3})[）)]")
+_SHI = re.compile(r"(?:(?<=^)|(?<=[。；;：:，,]))([一二三四五六七八九十]{1,2})(是|要|方面)")
+
+
+def renumber(paragraphs: list[str]) -> list[str]:
+    """Numbering made consecutive again where sentences were left out: 1. 2. 3. and
+    （1）（2） and （一）（二） at the start of paragraphs, 一是 二是 within the section."""
+    out: list[str] = []
+    counters: dict[str, int] = {}
+    for p in paragraphs:
+        for name, rx, fmt in (("arabic", _LINE_ARABIC, lambda n, m: f"{n}{m.group(2)}"),
+                              ("paren", _LINE_PAREN, lambda n, m: f"（{n}）"),
+                              ("paren_cn", _LINE_PAREN_CN, lambda n, m: f"（{cn_number(n)}）")):
+            m = rx.match(p)
+            if m:
+                counters[name] = counters.get(name, 0) + 1
+                p = fmt(counters[name], m) + p[m.end():]
+                break
+        out.append(p)
+    # 一是 二是 …: one sequence per suffix over the whole section
+    seq: dict[str, int] = {}
+
+    def shi(m: re.Match) -> str:
+        suffix = m.group(2)
+        seq[suffix] = seq.get(suffix, 0) + 1
+        return f"{cn_number(seq[suffix])}{suffix}"
+
+    return [_SHI.sub(shi, p) for p in out]
 
 
 # ---- planning -------------------------------------------------------------------------------
 
-def core_of(kind: str, unit: "Unit") -> str:
-    """The core kind of ``kind`` (a core kind, or one of the unit's own kinds)."""
+def core_of(kind: str, unit: "Unit", topic: Optional["Topic"] = None) -> str:
+    """The core kind of ``kind`` (a core kind, the unit's or the topic's own kind)."""
     from assistant.units.model import CORE_KINDS
 
     if kind in CORE_KINDS:
         return kind
-    own = unit.kind(kind)
-    if own is not None:
-        return own.parent
+    for owner in (unit, topic):
+        own = owner.kind(kind) if owner is not None else None
+        if own is not None:
+            return own.parent
     from assistant.units import kind_parent
 
     return kind_parent(kind, "operations")
 
 
+def _kind_label(kind: str, unit: "Unit", topic: Optional["Topic"] = None) -> str:
+    from assistant.units.model import CORE_KINDS
+
+    for owner in (unit, topic):
+        own = owner.kind(kind) if owner is not None else None
+        if own is not None:
+            return own.label
+    return CORE_KINDS.get(kind, kind)
+
+
+def plan_for(unit: "Unit", topic: Optional["Topic"] = None) -> list[PlanItem]:
+    """The outline of a report by ``unit`` on ``topic``, completed with 存在问题, 下步打算
+    and a closing where it lacks them."""
+    outline = (topic.outline_for(unit.name) if topic is not None else ()) or unit.outline
+    return complete_plan([(o.kind, o.heading) for o in outline], unit, topic)
+
+
 def plan_from_unit(unit: "Unit") -> list[PlanItem]:
-    """The unit's outline, completed with 存在问题, 下步打算 and a closing if it lacks them."""
+    """The unit's own outline (no topic), completed."""
+    return complete_plan([(o.kind, o.heading) for o in unit.outline], unit, None)
+
+
+def complete_plan(outline: list[tuple[str, str]], unit: "Unit", topic: Optional["Topic"]) -> list[PlanItem]:
     from assistant.units.model import CORE_KINDS
 
     items: list[PlanItem] = []
-    for o in unit.outline:
-        core = core_of(o.kind, unit)
+    for kind, heading in outline:
+        core = core_of(kind, unit, topic)
         role = core if core in ("opening", "closing") else "section"
-        heading = o.heading or ("" if role != "section" else _kind_label(o.kind, unit))
-        items.append(PlanItem(o.kind, core, role, heading))
+        heading = heading or ("" if role != "section" else _kind_label(kind, unit, topic))
+        items.append(PlanItem(kind, core, role, heading))
     if not any(i.role == "opening" for i in items):
         items.insert(0, PlanItem("opening", "opening", "opening"))
-    body_end = max((k for k, i in enumerate(items) if i.role != "closing"), default=len(items) - 1) + 1
-    for core, heading in (("problems", "存在的问题"), ("next_steps", "下一步工作打算")):
-        if not any(i.core == core for i in items):
-            items.insert(body_end, PlanItem(core, core, "section", heading))
-            body_end += 1
+    _add_missing_parts(items)
     if not any(i.role == "closing" for i in items):
         items.append(PlanItem("closing", "closing", "closing"))
-    # opening first, closing last, whatever order the outline gave
     items = ([i for i in items if i.role == "opening"][:1] + [i for i in items if i.role == "section"]
              + [i for i in items if i.role == "closing"][:1])
     assert all(i.core in CORE_KINDS for i in items)
     return items
 
 
-def _kind_label(kind: str, unit: "Unit") -> str:
-    from assistant.units.model import CORE_KINDS
+def _add_missing_parts(items: list[PlanItem]) -> None:
+    """存在问题 and 下步打算 where the plan lacks them: problems before the plans, both after
+    the last body section (before a closing)."""
+    end = max((k for k, i in enumerate(items) if i.role != "closing"), default=len(items) - 1) + 1
+    if not any(i.core == "problems" for i in items):
+        plans = next((k for k, i in enumerate(items) if i.core == "next_steps"), None)
+        items.insert(plans if plans is not None else end, PlanItem("problems", "problems", "section",
+                                                                   DEFAULT_HEADINGS["problems"]))
+        end += 1
+    if not any(i.core == "next_steps" for i in items):
+        items.insert(end, PlanItem("next_steps", "next_steps", "section", DEFAULT_HEADINGS["next_steps"]))
 
-    own = unit.kind(kind)
-    return own.label if own is not None else CORE_KINDS.get(kind, kind)
 
+# ---- --like ---------------------------------------------------------------------------------------
 
 @dataclass
 class LikeSection:
@@ -266,16 +343,18 @@ class LikeSection:
     kind: str  # core kind
     heading: Optional[str]
     text: str = ""
-    subkind: Optional[str] = None  # a kind of the target unit, when the classifier sees one
+    subkind: Optional[str] = None
+    part: Optional[str] = None  # the heading of the part (container) it stands under
+    debris: bool = False  # web leftovers, not a section of the report
 
 
-def read_like(path: str, dirs: list[Path], conn: sqlite3.Connection, unit: Optional[str] = None,
-              part: Optional[int] = None) -> tuple[Optional[str], list[LikeSection]]:
-    """The title and classified sections of an existing report (any format, any mess).
+def read_like(path: str, conn: sqlite3.Connection, unit: Optional[str] = None,
+              part: Optional[int] = None) -> tuple[Optional[str], str, list[LikeSection]]:
+    """The title, text and classified sections of an existing report (any format, any mess).
 
     A file that holds several reports (a compilation copied from the web) needs ``part``
-    (1-based) to say which one. Sections are classified like ``assist classify`` does;
-    a corpus without labels has no model, and then the keyword baseline classifies.
+    (1-based) to say which one. Sections are classified like ``assist classify`` does; a
+    corpus without labels has no model, and then the keyword rules classify.
     """
     from assistant import outline
     from assistant.corpus.importer import split_reports
@@ -296,631 +375,466 @@ def read_like(path: str, dirs: list[Path], conn: sqlite3.Connection, unit: Optio
     elif len(reports) > 1:
         listing = "；".join(f"{i}. {p.title}（{p.unit}，{len(p.text.text)} 字）" for i, p in enumerate(reports, 1))
         raise InputError(f"{path} 中有 {len(reports)} 篇报告：{listing}。请用 --like-part 序号 选一篇")
+    tree = outline.parse(norm)
+    secs = outline.sections(tree)
     if _has_model(conn):
         from assistant.classify.api import classify_text
 
-        tree, preds = classify_text(conn, norm, unit=unit)
-        out = [LikeSection(p.role, p.kind, p.heading, subkind=p.subkind) for p in preds]
-        return title or (tree.title if tree is not None else None), out
-    from assistant.classify import keywords
+        _, preds = classify_text(conn, norm, unit=unit)
+        kinds = [(p.kind, p.subkind) for p in preds]
+    else:
+        from assistant.classify import keywords
 
-    tree = outline.parse(norm)
-    out = [LikeSection(s.role, keywords.predict(s.heading, s.text, s.role), s.heading, s.text)
-           for s in outline.sections(tree)]
-    return title or tree.title, out
+        kinds = [(keywords.predict(s.heading, s.text, s.role), None) for s in secs]
+    out = []
+    for s, (kind, sub) in zip(secs, kinds):
+        kind = s.role if s.role in ("opening", "closing") else kind
+        out.append(LikeSection(s.role, kind, s.heading, s.text, sub,
+                               s.container.heading if s.container is not None else None, _is_debris(s.text)))
+    return title or tree.title, norm.text, out
+
+
+def _is_debris(text: str) -> bool:
+    """A section that is web leftovers (site headers, image lines, counters), not report text."""
+    from assistant.check import check_text
+
+    body = [ln for ln in text.splitlines() if ln.strip()]
+    if not body:
+        return True
+    flagged = {f.line for f in check_text(text, "txt") if f.rule in ("web-leftover", "garbled")}
+    kept = [ln for i, ln in enumerate(text.splitlines(), 1) if ln.strip() and i not in flagged]
+    return sum(len(ln) for ln in kept) < 0.5 * sum(len(ln) for ln in body) or \
+        not any(re.search(r"[\u4e00-\u9fff]{8}", ln) for ln in kept)
 
 
 def _has_model(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'model_meta'").fetchone() is not None
 
 
-def plan_from_like(sections: list[LikeSection], unit: "Unit", pool: "Pool") -> list[PlanItem]:
-    """The like-report's kinds in order; headings reworded for ``unit``."""
+def plan_from_like(sections: list[LikeSection], unit: "Unit", topic: Optional["Topic"]) -> list[PlanItem]:
+    """The like-report's kinds in order, its depth and part headings; body headings are
+    the unit's (from its outline for the topic, else the kind's name), a passage's own
+    heading replacing them when the section is written from the unit's own material."""
     from assistant.errors import InputError
 
+    outline = list(topic.outline_for(unit.name) if topic is not None else ()) or list(unit.outline)
+    by_core: dict[str, list[tuple[str, str]]] = {}
+    for o in outline:
+        core = core_of(o.kind, unit, topic)
+        if o.heading:
+            by_core.setdefault(core, []).append((o.kind, o.heading))
     items: list[PlanItem] = []
+    parts_seen: set[str] = set()
     used: set[str] = set()
     for s in sections:
-        if s.role in ("opening", "closing"):
-            items.append(PlanItem(s.role, s.role, s.role))
+        if s.debris and s.role != "closing":
             continue
-        kind = _own_kind(s, unit)
-        heading = pool.reword_heading(s.heading or "", kind, s.kind, used)
+        if s.role in ("opening", "closing"):
+            if not any(i.role == s.role for i in items):
+                items.append(PlanItem(s.role, s.role, s.role))
+            continue
+        level = 1
+        if s.part:
+            level = 2
+            if s.part not in parts_seen:
+                parts_seen.add(s.part)
+                items.append(PlanItem("part", "part", "part", _part_heading(s.part, unit)))
+        kind, heading = s.kind, ""
+        for k, h in by_core.get(s.kind, []):
+            if h not in used:
+                kind, heading = k, h
+                break
+        if s.kind in ENUMERATED:
+            heading = DEFAULT_HEADINGS[s.kind]
+        heading = heading or _kind_label(kind, unit, topic)
         used.add(heading)
-        items.append(PlanItem(kind, s.kind, "section", heading))
+        items.append(PlanItem(kind, s.kind, "section", heading, level))
     if not any(i.role == "section" for i in items):
         raise InputError("参照的报告中没有找到分节结构（一、二、……），无法套用")
+    # what the source lacks: an opening, 存在问题, 下步打算, a closing
+    if not any(i.role == "opening" for i in items):
+        items.insert(0, PlanItem("opening", "opening", "opening"))
+    closing = [i for i in items if i.role == "closing"]
+    items = [i for i in items if i.role != "closing"]
+    _add_missing_parts(items)
+    items.append(closing[0] if closing else PlanItem("closing", "closing", "closing"))
     return items
 
 
-def _own_kind(s: LikeSection, unit: "Unit") -> str:
-    """The unit's own kind under the section's core kind whose cues the heading shows, if any."""
-    own = unit.kind(s.subkind) if s.subkind else None
-    if own is not None and own.parent == s.kind:
-        return own.id
-    best, best_score = s.kind, 0
-    for k in unit.kinds:
-        if k.parent != s.kind:
-            continue
-        cues = [*k.cues, k.label]
-        score = sum(3 for c in cues if c and s.heading and c in s.heading) + sum(1 for c in cues if c and c in s.text)
-        if score > best_score:
-            best, best_score = k.id, score
-    return best if best_score >= 3 else s.kind
+def _part_heading(heading: str, unit: "Unit") -> str:
+    """A part heading of the source, kept when it names nothing of its own business
+    (主要做法, 工作开展情况…); else a generic one."""
+    h = _TRAIL.sub("", heading.strip())
+    if re.fullmatch(r"[^，,。]{0,6}(主要|基本|工作|具体|有关)?(做法|措施|工作|情况|成效|举措|开展情况|进展情况|工作情况|完成情况|"
+                    r"做法和成效|做法及成效|工作开展情况|工作措施|工作成效|工作举措)(和|及|与)?(成效|体会|经验)?", h) \
+            and len(h) <= 14:
+        return h
+    return GENERIC_PART
 
 
-# ---- the pool of corpus sentences -----------------------------------------------------------
+# ---- writing the sections -------------------------------------------------------------------------
 
-@dataclass
-class _Source:
-    id: int
-    doc_id: str
-    doc_unit: str
-    role: str
-    heading: str
-    kind: str
-    n: int  # sentences in the section
+def _bigrams(text: str) -> set[str]:
+    runs = re.findall(r"[\u4e00-\u9fff]+", text)
+    return {r[i:i + 2] for r in runs for i in range(len(r) - 1)}
 
 
-@dataclass
-class _Cand:
-    sid: int
-    section: int
-    ord: int
-    rel: float
-    line: int
-    doc_id: str
-    doc_unit: str
-    original: str
-    neutral: str
-    text: str  # adapted, end punctuation fixed
-    tokens: tuple[str, ...]
-    docs: int
-    intro: bool  # …汇报如下：
-    bound: int = 0
-    unbound: int = 0
-    fields: tuple[str, ...] = ()  # the unit's fields its figures bind to
-    foreign: int = 0  # words of other unit types
-    score: float = 0.0  # its score when it was chosen
-    bind_done: bool = False
+# two-character pieces of headings that say how, not what (加强……, 扎实开展……)
+_HOW = frozenset("""开展 加强 工作 深入 扎实 全面 切实 进一步 一步 持续 不断 做好 抓好 落实 强化 推进 提升 完善 健全
+严格 规范 有效 积极 主动 及时 认真 狠抓 抓实 压实 夯实 筑牢 守牢 织密 着力 聚焦 突出 坚持 注重 统筹 推动 确保 保障 全力
+把好 严把 紧盯 聚力 用心 用情 多措 并举 精准 高效 常态 长效 机制 体系 建设 管理 服务 水平 能力 作用 措施 情况 主要 各项
+相关 有关 力度 成效 实效 一线 到位 有序 责任""".split())
 
 
-class Pool:
-    """The corpus sentences of every section kind, ready to be chosen for ``unit``."""
+def _what(text: str) -> set[str]:
+    """The bigrams of a heading that say what it is about."""
+    return {b for b in _bigrams(text) if b not in _HOW}
 
-    def __init__(self, conn: sqlite3.Connection, unit: "Unit") -> None:
-        from assistant.suggest.rank import Suggester
-
-        self.conn = conn
-        self.unit = unit
-        self.suggester = Suggester(conn)
-        self.sources: dict[int, _Source] = {}
-        self._by_core: dict[str, list[_Cand]] = {}
-        self._docs: Optional[dict[str, int]] = None
-        self._rules = unit.check_rules()
-        self._binder: Any = None
-        self.common = _common_words()
-        self._foreign_set = frozenset(_foreign_words(unit))
-        self._load_sources()
-
-    # -- sections and their kinds ------------------------------------------------------------
-    def _load_sources(self) -> None:
-        from assistant.classify import keywords
-
-        rows = self.conn.execute(
-            "SELECT s.id, s.role, s.heading, s.kind, s.text, d.doc_id, d.unit, "
-            "(SELECT COUNT(*) FROM sentences se WHERE se.section = s.id) AS n "
-            "FROM sections s JOIN documents d ON d.id = s.doc WHERE d.type = 'report' ORDER BY s.id")
-        for r in rows:
-            kind = r["kind"] or keywords.predict(r["heading"], r["text"] or "", r["role"])
-            self.sources[r["id"]] = _Source(r["id"], r["doc_id"], r["unit"] or "", r["role"], r["heading"] or "",
-                                            kind, r["n"])
-
-    @property
-    def empty(self) -> bool:
-        return not self.sources
-
-    def docs_of(self, neutral: str) -> int:
-        from assistant.suggest.phrases import phrase_key
-
-        if self._docs is None:
-            self._docs = dict(self.conn.execute("SELECT key, docs FROM phrases"))
-        return self._docs.get(phrase_key(neutral), 1)
-
-    def candidates(self, core: str) -> list[_Cand]:
-        """Every usable sentence of the sections of kind ``core`` (built once per kind)."""
-        hit = self._by_core.get(core)
-        if hit is not None:
-            return hit
-        ids = [s.id for s in self.sources.values() if s.kind == core]
-        made: list[_Cand] = []
-        for chunk in _chunks(ids, 500):
-            rows = self.conn.execute(
-                f"SELECT id, section, ord, line, text FROM sentences WHERE section IN ({','.join('?' * len(chunk))}) "
-                "ORDER BY section, ord", chunk).fetchall()
-            for r in rows:
-                cand = self._make(r)
-                if cand is not None:
-                    made.append(cand)
-        out = self._checked(made)
-        self._by_core[core] = out
-        return out
-
-    def closing_candidates(self) -> list[_Cand]:
-        """Sentences of closing sections, and sentences anywhere that end on the resolve a
-        closing states (……有信心打赢疫情防控的人民战争): few reports have a closing of its own."""
-        hit = self._by_core.get("*closing")
-        if hit is not None:
-            return hit
-        own = self.candidates("closing")
-        seen = {c.sid for c in own}
-        rows = self.conn.execute(
-            "SELECT id, section, ord, line, text FROM sentences WHERE text LIKE '%打赢%' OR text LIKE '%有信心%' "
-            "OR text LIKE '%相信%' OR text LIKE '%坚信%' ORDER BY id").fetchall()
-        made = [c for c in (self._make(r) for r in rows if r["section"] in self.sources and r["id"] not in seen)
-                if c is not None and _RESOLVE.search(c.text)]
-        out = own + self._checked(made)
-        self._by_core["*closing"] = out
-        return out
-
-    def _make(self, r: sqlite3.Row) -> Optional[_Cand]:
-        from assistant import outline, segment
-        from assistant.suggest.neutral import neutralize
-        from assistant.suggest.phrases import strip_marker
-        from assistant.units.adapt import adapt
-
-        src = self.sources[r["section"]]
-        raw = (r["text"] or "").strip()
-        if not raw:
-            return None
-        h = outline.match_heading(raw)
-        if h is not None and not h.rest and h.style not in ("shi", "circled") and not h.heading.endswith("…"):
-            return None  # a (sub)heading line, not a sentence
-        body = _ENUM_LEAD.sub("", strip_marker(raw))
-        if src.heading and _TRAIL.sub("", body) == src.heading:
-            return None
-        if not (SENTENCE_MIN <= len(body) <= SENTENCE_MAX + 20):
-            return None
-        neutral = neutralize(body, [(w, "n" if w in self.common else t) for w, t in segment.tag(body)])
-        intro = bool(_INTRO.search(neutral.rstrip()))
-        if not intro and neutral.rstrip().endswith(("：", ":")):
-            return None  # a list lead-in without its list
-        text = adapt(neutral, self.unit)
-        text = _LEAD_CONNECTIVE.sub("", text) if text.startswith(("其中", "因此", "所以", "但")) else text
-        text = _TRAIL.sub("", text)
-        if not (SENTENCE_MIN <= len(text) <= SENTENCE_MAX) or "\n" in text:
-            return None
-        text += "：" if intro else "。"
-        if _FIRST_PERSON.search(text) or any(text.count(a) != text.count(b) for a, b in _PAIRS):
-            return None
-        if any(not _NAMED.match(text, m.end()) and not _TITLED.search(text, 0, m.start())
-               for m in re.finditer("×+", text)):
-            return None  # ×× where no name can stand (疫情××和复杂性): a word the tagger took for a name
-        tokens = tuple(t for t in segment.cut(text) if _WORD.search(t))
-        foreign = sum(1 for t in tokens if t in self._foreign_set)
-        return _Cand(r["id"], src.id, r["ord"], r["ord"] / max(src.n, 1), r["line"], src.doc_id, src.doc_unit,
-                     raw, neutral, text, tokens, self.docs_of(neutral), intro, foreign=foreign)
-
-    def _checked(self, cands: list[_Cand]) -> list[_Cand]:
-        """The candidates ``assist check --unit`` finds nothing in but placeholders.
-
-        One check run over all of them, a line each; a line flagged by a rule that looks
-        across lines (repeated sentences, numbering) is checked again on its own."""
-        if not cands:
-            return []
-        flagged: dict[int, set[str]] = {}
-        for f in self._check("\n".join(c.text for c in cands)):
-            flagged.setdefault(f.line - 1, set()).add(f.rule)
-        out = []
-        for i, c in enumerate(cands):
-            rules = flagged.get(i)
-            if rules and (not rules <= _CROSS_LINE_RULES or self.findings(c.text)):
-                continue
-            out.append(c)
-        return out
-
-    def _check(self, text: str) -> list:
-        from assistant.check import check_text
-
-        return [f for f in check_text(text, "txt", extra_rules=self._rules) if f.rule != "placeholder"]
-
-    def findings(self, text: str) -> list:
-        """What ``assist check --unit`` would flag in ``text``, placeholders aside."""
-        return self._check(text)
-
-    # -- figures and the unit's data fields -------------------------------------------------------
-    def bind(self, cand: _Cand) -> None:
-        """Count the candidate's figures that bind to one of the unit's fields (once)."""
-        if cand.bind_done:
-            return
-        cand.bind_done = True
-        from assistant.check import find_placeholders
-
-        marks = find_placeholders(cand.text)
-        if not marks:
-            return
-        bound_at: set[int] = set()
-        binder = self._binder_data()
-        if binder is not None:
-            from assistant.fill.match import match
-
-            try:
-                result = match(cand.text, binder, unit=self.unit)
-                bound_at = {d.slot.start for d in result.decisions if d.field}
-                cand.fields = tuple(sorted({d.field for d in result.decisions if d.field}))
-            except Exception:  # noqa: BLE001 — fill is optional here: an unreadable sentence binds nothing
-                bound_at = set()
-        for m in marks:
-            if any(m.start <= b < m.end or b == m.start for b in bound_at):
-                cand.bound += 1
-            else:
-                cand.unbound += 1
-
-    def _binder_data(self) -> Any:
-        """Sample data with every field of the unit (to see which figures bind to a field)."""
-        if self._binder is None:
-            try:
-                from assistant.fill.data import FillData, parse_value
-            except ImportError:  # pragma: no cover
-                self._binder = False
-                return None
-            samples = {"number": 12, "date": "2020-02-03", "name": "样例", "text": "样例"}
-            fields = {f.label: parse_value(samples.get(f.type, 12)) for f in self.unit.fields}
-            self._binder = FillData(path=None, fields=fields)
-        return self._binder or None
-
-    # -- headings --------------------------------------------------------------------------------
-    def reword_heading(self, heading: str, kind: str, core: str, used: set[str]) -> str:
-        """A like-report's heading in the unit's words; the unit's own heading for the kind, a
-        standard corpus heading or the kind's name when it cannot be reworded cleanly."""
-        from assistant.check import find_placeholders
-        from assistant import segment
-        from assistant.suggest.neutral import neutralize
-        from assistant.units.adapt import adapt
-
-        options: list[str] = []
-        if heading and not heading.endswith("…"):
-            options.append(adapt(neutralize(heading, segment.tag(heading)), self.unit))
-        options += [o.heading for o in self.unit.outline if o.heading and core_of(o.kind, self.unit) == core
-                    and (o.kind == kind or kind == core)]
-        options += [adapt(h, self.unit) for h in self._corpus_headings(core)]
-        options.append(_kind_label(kind, self.unit))
-        for h in options:
-            h = _TRAIL.sub("", h.strip())
-            if h and h not in used and not find_placeholders(h) and not self.findings(h):
-                return h
-        return _kind_label(kind, self.unit)
-
-    def _corpus_headings(self, core: str) -> list[str]:
-        rows = self.conn.execute(
-            "SELECT neutral FROM phrases WHERE heading = 1 AND kind = ? ORDER BY docs DESC, id LIMIT 20", (core,))
-        return [r[0] for r in rows]
-
-
-def _common_words() -> frozenset[str]:
-    """Words of the unit types' vocabularies: never a local name, whatever the tagger says
-    (jieba's dictionary tags 师生 and 群众 as person names)."""
-    from assistant.units import all_units
-
-    words: set[str] = set()
-    for u in all_units():
-        words |= u.own_words()
-        words.update(u.vocabulary)
-        words.update(u.vocabulary.values())
-        words.update(u.keep)
-        words.update(u.cues)
-    return frozenset(w for w in words if w)
-
-
-def _foreign_words(unit: "Unit") -> tuple[str, ...]:
-    """Other unit types' own terms (我校, 师生, 班主任…) that ``unit`` has no use for: what
-    ``adapt`` could not map (two characters or more; names of places and institutions such
-    as 镇政府 or 学校 are mentioned in any report and do not count)."""
-    from assistant.units import all_units
-
-    mine = {unit.label, *unit.aliases, *unit.cues, *unit.own_words(), *unit.keep, *unit.vocabulary.values()}
-    words: set[str] = set()
-    for u in all_units():
-        if u.name != unit.name:
-            words.update(w for ws in u.terms.values() for w in ws)
-    return tuple(sorted((w for w in words if len(w) >= 2 and w not in mine and not any(w in m for m in mine)),
-                        key=lambda w: (-len(w), w)))
-
-
-def _chunks(items: list, size: int) -> Iterable[list]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
-# ---- choosing ---------------------------------------------------------------------------------
 
 class Composer:
-    """Writes the sections of one draft (so that no sentence is used twice in it)."""
+    """Writes the sections of one draft from its material (no passage used twice)."""
 
-    def __init__(self, pool: Pool) -> None:
-        self.pool = pool
-        self.unit = pool.unit
-        self.used_ids: set[int] = set()
-        self.used_texts: list[str] = []
-        self.covered: set[str] = set()  # the unit's fields that figures of the draft bind to
+    def __init__(self, material: Material, unit: "Unit", topic: Optional["Topic"]) -> None:
+        self.material = material
+        self.unit = unit
+        self.topic = topic
+        self.used_sections: set[int] = set()
+        self.used_docs: set[str] = set()
 
-    def query(self, item: PlanItem) -> dict[str, float]:
-        """Words a sentence of this section should cover, with weights: its heading and the
-        unit kind's cue words (IDF), the core kind's cue words (half), for the opening and
-        the closing the title's words."""
-        from assistant import segment
-        from assistant.classify import kind_table
-        from assistant.suggest.rank import STOPWORDS
-
-        idf = self.pool.suggester.idf
-        weights: dict[str, float] = {}
-
-        def add(words: Iterable[str], factor: float) -> None:
-            for w in words:
-                w = w.strip()
-                if w and _WORD.search(w) and w not in STOPWORDS and w not in weights:
-                    weights[w] = factor * idf(w)
-
-        if item.heading:
-            add(segment.cut(item.heading), 1.0)
-        own = self.unit.kind(item.kind)
-        if own is not None:
-            add([*own.cues, own.label], 1.0)
-        if item.role != "section":
-            add(segment.cut(f"{_short_label(self.unit)}{TOPIC}工作"), 1.0)
-        spec = kind_table().get(item.core) or {}
-        add([*(spec.get("heading") or []), *(spec.get("body") or [])], 0.5)
-        return weights
-
-    def score(self, c: _Cand, weights: dict[str, float], sub: dict[int, float]) -> float:
-        """Everything but the figures' binding (see ``binding``)."""
-        total_w = sum(weights.values()) or 1.0
-        cover = sum(w for t, w in weights.items() if any(t == p or (len(t) >= 2 and t in p) for p in c.tokens))
-        s = 0.5 * cover / total_w
-        s += self.pool.suggester._standard(c.docs) - self.pool.suggester._length_penalty(c.text)
-        if c.doc_unit == self.unit.name:
-            s += UNIT_BONUS
-        s += SUBKIND_BONUS * sub.get(c.section, 0.0)
-        s -= FOREIGN_PENALTY * min(c.foreign, 3)
+    def _score(self, item: PlanItem, p: Passage) -> float:
+        s = p.weight
+        want = _bigrams(item.heading)
+        if want:
+            have = _bigrams(p.heading) | _bigrams("".join(x.text for x in p.content()[:2]))
+            s += HEADING_COVER * len(want & have) / len(want)
+        cues = self._cues(item)
+        if cues:
+            body = p.heading + "".join(x.text for x in p.content())
+            hits = sum(3 if p.heading and c in p.heading else 1 for c in cues if c in body)
+            s += SUBKIND_FIT * min(hits / 4.0, 1.0)
+        if p.doc_id in self.used_docs:
+            s += SAME_DOC
         return s
 
-    def binding(self, c: _Cand) -> float:
-        """Figures that the unit's data will fill count for the sentence (a field the draft
-        does not have yet counts fully, one it has a third), figures nothing fills against."""
-        self.pool.bind(c)
-        new = sum(1 for f in c.fields if f not in self.covered)
-        penalty = min(UNBOUND_PENALTY * c.unbound, MAX_PENALTY)
-        return BOUND_BONUS * new + BOUND_BONUS / 3 * (c.bound - new) - penalty
+    def _about_topic(self, text: str) -> bool:
+        """Two of the topic's words at least, and no other topic named by its label or an
+        alias (全县基层党建工作还存在一些短板 is about 党建, whatever else it mentions)."""
+        from assistant.units import all_topics
 
-    def _subkind_fit(self, item: PlanItem, cands: list[_Cand]) -> dict[int, float]:
-        """Source sections that read as the unit's own kind (0..1), from its cue words."""
-        own = self.unit.kind(item.kind)
-        if own is None:
-            return {}
-        cues = [c for c in (*own.cues, own.label) if c]
-        text_of: dict[int, list[str]] = {}
-        for c in cands:
-            text_of.setdefault(c.section, []).append(c.text)
-        out: dict[int, float] = {}
-        for sec, texts in text_of.items():
-            body = "".join(texts)
-            heading = self.pool.sources[sec].heading
-            hits = sum(3 for cue in cues if heading and cue in heading) + sum(1 for cue in cues if cue in body)
-            if hits:
-                out[sec] = min(hits / 4.0, 1.0)
-        return out
+        t = self.topic
+        if sum(1 for w in {t.label, *t.words()} if w and w in text) < 2:
+            return False
+        return not any(w in text for o in all_topics() if o.name != t.name for w in (o.label, *o.aliases)
+                       if len(w) >= 2 and w not in t.words() and w != t.label)
 
-    def _near_dup(self, text: str) -> bool:
-        from rapidfuzz import fuzz
+    def _cues(self, item: PlanItem) -> list[str]:
+        for owner in (self.unit, self.topic):
+            own = owner.kind(item.kind) if owner is not None else None
+            if own is not None:
+                return [c for c in (*own.cues, own.label) if c]
+        return []
 
-        return any(text == t or fuzz.ratio(text, t) >= NEAR_DUP for t in self.used_texts)
+    def ranked(self, item: PlanItem) -> list[Passage]:
+        role = item.role if item.role in ("opening", "closing") else "section"
+        cands = [p for p in self.material.passages(item.core, role)
+                 if p.section not in self.used_sections and self._relevant(item, p)]
+        return sorted(cands, key=lambda p: (-self._score(item, p), p.section))
 
-    def choose(self, item: PlanItem, cands: list[_Cand], limit: Optional[tuple[int, int]] = None) -> list[_Cand]:
-        max_n, target = limit or LIMITS.get(item.role if item.role != "section" else item.core, LIMITS["*"])
-        weights = self.query(item)
-        sub = self._subkind_fit(item, cands)
-        avail = [c for c in cands if c.sid not in self.used_ids and not c.intro]
-        base = {c.sid: self.score(c, weights, sub) for c in avail}
-        # binding a figure to a field runs fill's matcher: only for the contenders
-        avail = sorted(avail, key=lambda c: (-base[c.sid], c.sid))[:CONTENDERS]
-        picked: list[_Cand] = []
+    def _relevant(self, item: PlanItem, p: Passage) -> bool:
+        """A passage of the unit's own on the topic is relevant to any section of its kind.
+        Problems, plans, the opening and the closing come from the unit's own reports only
+        (a school's problems are not a CDC's). One from elsewhere must show it is about this
+        topic (its words: a school's problems with 疫情 are not its problems with 安全生产)
+        and, for a body section, about this section (the heading's or the kind's words)."""
+        if p.native:
+            return True
+        if (item.role in ("opening", "closing") or item.core in ENUMERATED) and p.unit != self.unit.name:
+            return False  # 存在问题, 下步打算, the opening and the closing are the unit's own
+        text = p.heading + "".join(x.text for x in p.content() if x.usable)
+        if self.topic is not None and not self._about_topic(text):
+            return False  # says nothing of the topic, or speaks of another: written about another
+        if item.role in ("opening", "closing") or item.core in ENUMERATED:
+            return True
+        if len(_what(item.heading) & _bigrams(text)) >= 2:
+            return True
+        return any(c in text for c in self._cues(item))
+
+    def write(self, item: PlanItem) -> DraftSection:
+        sec = DraftSection(item)
+        if item.role == "part":
+            return sec
+        ranked = self.ranked(item)
+        limit = LIMITS.get(item.role if item.role != "section" else item.core, LIMITS["*"])
+        chosen: list[Passage] = []
         chars = 0
-        while avail and len(picked) < max_n and chars < target:
-            secs = {p.section for p in picked}
-            docs = {p.doc_id for p in picked}
-
-            def key(c: _Cand) -> tuple:
-                bonus = COHESION if c.section in secs else (SAME_DOC if c.doc_id in docs else 0.0)
-                return (-(base[c.sid] + bonus + self.binding(c)), c.sid)
-
-            avail.sort(key=key)
-            best = None
-            for c in avail:
-                if self._near_dup(c.text) or any(_too_close(c, p) for p in picked):
-                    continue
-                best = c
+        for p in ranked:
+            if chosen and (p.tier != chosen[0].tier or chars >= MIN_CHARS):
                 break
-            if best is None:
+            chosen.append(p)
+            chars += p.chars()
+            if chars >= MIN_CHARS:
                 break
-            best.score = -key(best)[0]
-            picked.append(best)
-            self.covered.update(best.fields)
-            self.used_ids.add(best.sid)
-            self.used_texts.append(best.text)
-            chars += len(best.text)
-            avail = [c for c in avail if c is not best]
-        return picked
+        para = 0
+        for k, p in enumerate(chosen):
+            self.used_sections.add(p.section)
+            self.used_docs.add(p.doc_id)
+            for lines in p.paragraphs(limit if k == 0 else max(limit - chars, 60)):
+                for x in lines:
+                    sec.sentences.append(self._sentence(x, p, para))
+                para += 1
+        if chosen:
+            sec.tier = chosen[0].tier
+            first = chosen[0]
+            own = _own_heading(first)
+            if item.role == "section" and first.native and own and item.core not in ENUMERATED:
+                sec.heading_text = own
+        if item.role == "section" and not sec.sentences:
+            sec.tail = self._fallback(item.core)
+            sec.tier = "none"
+        if item.role == "opening" and not sec.sentences:
+            sec.tail = self._fallback("opening")
+        elif item.role == "opening" and not any(_INTRO.search(s.text) for s in sec.sentences[-1:]):
+            sec.tail = INTRO_FALLBACK
+        if item.role == "closing" and not sec.sentences:
+            sec.tail = self._fallback("closing")
+        sec.rewrite()
+        return sec
 
-    def choose_intro(self, cands: list[_Cand]) -> Optional[_Cand]:
-        intros = [c for c in cands if c.intro and c.sid not in self.used_ids and not self._near_dup(c.text)]
-        if not intros:
-            return None
-        for c in intros:
-            self.pool.bind(c)
-        best = min(intros, key=lambda c: (-(self.pool.suggester._standard(c.docs)
-                                            - self.pool.suggester._length_penalty(c.text)
-                                            - min(UNBOUND_PENALTY * c.unbound, MAX_PENALTY)), len(c.text), c.sid))
-        self.covered.update(best.fields)
-        self.used_ids.add(best.sid)
-        self.used_texts.append(best.text)
-        return best
+    def _fallback(self, role: str) -> str:
+        """What a section says in general words when nothing of the unit's fits: the
+        opening and closing in full, 存在问题 and 下步打算 as items for the writer to fill
+        (×× marks that check and fill point at)."""
+        who = (self.unit.terms.get("self") or [f"我{self.unit.short_label}"])[0]
+        label = self.topic.label if self.topic is not None else ""
+        # 安全生产 → 安全生产工作; a label that already says 工作 (年度工作总结) → 各项工作
+        work = f"{label}工作" if label and "工作" not in label else "各项工作"
+        about = f"关于{work}的" if self.topic is not None and "工作" not in label else "的"
+        if role == "opening":
+            return (f"今年以来，{who}认真贯彻落实上级{about}决策部署，结合实际细化措施、压实责任，"
+                    f"扎实推进各项工作，取得了阶段性成效。{INTRO_FALLBACK}")
+        if role == "problems":
+            return f"对照上级要求，{who}{work}还存在一些不足：一是××；二是××；三是××。"
+        if role == "next_steps":
+            return f"下一步，{who}将针对存在的问题，重点抓好以下工作：一是××；二是××；三是××。"
+        if role != "closing":
+            return NO_MATERIAL
+        return f"下一步，{who}将认真查找不足，持续改进工作，全力抓好{work}各项任务落实。"
+
+    def _sentence(self, x: Line, p: Passage, para: int) -> Sentence:
+        from assistant.units.adapt import speak_as
+
+        # the unit's own words stay as written (全县 in a county hospital's report); another
+        # unit type's passage speaks as this one (我县 → 我市)
+        text = x.text if p.unit == self.unit.name else speak_as(x.text, self.unit)
+        return Sentence(text, x.original, f"{p.doc_id}:{x.line}", x.docs, round(p.weight, 3), x.sid, p.section,
+                        x.ord, para)
 
 
-def _too_close(a: _Cand, b: _Cand) -> bool:
+def _own_heading(p: Passage) -> str:
+    """A passage's heading as a draft may print it: its neutral form, and only when that has
+    no placeholder (a heading that names a place or a figure is not the unit's to reuse)."""
+    from assistant.check import find_placeholders
+    from assistant.suggest.phrases import strip_marker
+
+    for x in p.lines:
+        if x.heading and x.text and x.usable is not None:
+            h = _TRAIL.sub("", strip_marker(x.text))
+            h = re.split(r"[。；;：:]", h)[0]
+            if 4 <= len(h) <= 30 and not find_placeholders(h) and not re.search(r"\d", h):
+                return h
+            return ""
+    return ""
+
+
+def _text_lines(sections: list[DraftSection]) -> tuple[list[str], list[tuple[DraftSection, int]]]:
+    """The draft as lines (headings and paragraphs), and per line its section and paragraph
+    (-1: a heading)."""
+    lines: list[str] = []
+    where: list[tuple[DraftSection, int]] = []
+    for sec in sections:
+        if sec.role in ("section", "part") and sec.number:
+            lines.append(f"{sec.marker}{sec.heading}")
+            where.append((sec, -1))
+        for k, p in enumerate(sec.paragraphs):
+            lines.append(p)
+            where.append((sec, k))
+    return lines, where
+
+
+def _verify(sections: list[DraftSection], checker: Any, rounds: int = 4) -> None:
+    """Drop the sentences that ``assist check --unit`` flags in the whole draft (a sentence
+    repeated across sections, a skipped 二要, a foreign unit type's word…): placeholders
+    aside, the draft must pass the check it will be put through."""
     from rapidfuzz import fuzz
 
-    return fuzz.token_set_ratio(" ".join(a.tokens), " ".join(b.tokens)) >= 90
-
-
-def order(picked: list[_Cand]) -> list[_Cand]:
-    """Source order within each source section; passages by where they stood in their sections."""
-    groups: dict[int, list[_Cand]] = {}
-    for rank, c in enumerate(picked):
-        groups.setdefault(c.section, []).append(c)
-    first_rank = {sec: min(picked.index(c) for c in cs) for sec, cs in groups.items()}
-    keyed = sorted(groups.items(), key=lambda kv: (min(c.rel for c in kv[1]), first_rank[kv[0]]))
-    out: list[_Cand] = []
-    for _, cs in keyed:
-        out.extend(sorted(cs, key=lambda c: (c.ord, c.sid)))
-    return out
-
-
-def paragraph_parts(texts: list[str], enumerate_items: bool = False) -> list[str]:
-    """The pieces of one paragraph, one per sentence (一是……；二是……。 for problems and plans)."""
-    if not texts:
-        return []
-    texts = list(texts)
-    texts[0] = _LEAD_CONNECTIVE.sub("", texts[0]) or texts[0]
-    if enumerate_items and len(texts) >= 2:
-        texts = texts[: len(_CN_ORD)]
-        parts = []
-        for i, t in enumerate(texts):
-            t = _ITEM_LEAD.sub("", _LEAD_CONNECTIVE.sub("", _TRAIL.sub("", t))) or t
-            parts.append(f"{_CN_ORD[i]}是{t}" + ("。" if i == len(texts) - 1 else "；"))
-        return parts
-    return texts
-
-
-def _sentence(c: _Cand) -> Sentence:
-    return Sentence(c.text, c.original, f"{c.doc_id}:{c.line}", c.docs, round(c.score, 4), c.sid, c.section, c.ord,
-                    round(c.rel, 4))
-
-
-def write_section(composer: Composer, item: PlanItem) -> DraftSection:
-    """Choose and order the sentences of one section and write its paragraph."""
-    pool = composer.pool
-    sec = DraftSection(item)
-    if item.role == "opening":
-        cands = pool.candidates("opening")
-        picked = order(composer.choose(item, cands))
-        intro = composer.choose_intro(cands)
-        if intro is not None:
-            picked.append(intro)
-        else:
-            sec.tail = INTRO_FALLBACK
-    elif item.role == "closing":
-        picked = order(composer.choose(item, pool.closing_candidates()))
-        if not picked:
-            sec.tail = CLOSING_FALLBACK
-    else:
-        picked = order(composer.choose(item, pool.candidates(item.core)))
-    sec.sentences = [_sentence(c) for c in picked]
-    sec.rewrite()
-    return sec
-
-
-# ---- the whole draft ---------------------------------------------------------------------------
-
-def default_title(unit: "Unit") -> str:
-    return f"××{_short_label(unit)}{TOPIC}工作情况汇报"
-
-
-def _short_label(unit: "Unit") -> str:
-    return re.sub(r"[（(][^）)]*[）)]", "", unit.label) or unit.label
-
-
-def compose(conn: sqlite3.Connection, unit: "Unit", plan: list[PlanItem], title: Optional[str] = None,
-            like: Optional[str] = None, pool: Optional[Pool] = None) -> Draft:
-    """Write every planned section from the corpus (placeholders left open)."""
-    from assistant.errors import InputError
-
-    pool = pool or Pool(conn, unit)
-    if pool.empty:
-        raise InputError("语料库中没有报告，无法起草（请先用 assist corpus add 导入报告）")
-    composer = Composer(pool)
-    sections: list[DraftSection] = []
-    # body sections first (they need the best sentences), then opening and closing
-    written = {i: write_section(composer, item) for i, item in enumerate(plan) if item.role == "section"}
-    for i, item in enumerate(plan):
-        if item.role != "section":
-            written[i] = write_section(composer, item)
-    _verify([written[i] for i in range(len(plan))], pool)
-    n = 0
-    for i in range(len(plan)):
-        s = written[i]
-        if s.role == "section":
-            if not s.paragraphs:
-                continue  # nothing of this kind in the corpus: no empty section
-            s.number = _cn_number(n + 1)
-            n += 1
-        sections.append(s)
-    title = (title or "").strip() or default_title(unit)
-    return Draft(unit.name, unit.label, title, sections, f"××{_short_label(unit)}", DATE_MARK, like)
-
-
-def _verify(sections: list[DraftSection], pool: Pool, rounds: int = 3) -> None:
-    """Drop sentences that ``assist check`` flags only in company (a skipped 二要, a sentence
-    repeated across sections…): every candidate passed on its own."""
     for _ in range(rounds):
-        lines: list[tuple[DraftSection, int]] = []  # per line of the text: its section, heading or not
-        text_lines = []
-        n = 0
+        # near-duplicates across the draft: the later one goes
+        seen: list[str] = []
+        changed = False
         for sec in sections:
-            if sec.role == "section" and sec.parts:
-                n += 1
-                text_lines.append(f"{_cn_number(n)}、{sec.heading}")
-                lines.append((sec, -1))
-            if sec.parts:
-                text_lines.append("".join(sec.parts) + sec.tail)
-                lines.append((sec, 0))
+            keep = []
+            for s in sec.sentences:
+                key = _TRAIL.sub("", s.text)
+                if len(key) >= 12 and any(key == t or fuzz.ratio(key, t) >= NEAR_DUP for t in seen):
+                    changed = True
+                    continue
+                seen.append(key)
+                keep.append(s)
+            if len(keep) != len(sec.sentences):
+                sec.sentences = keep
+                sec.rewrite()
+        lines, where = _text_lines(sections)
         bad: dict[int, set[int]] = {}
-        for f in pool.findings("\n".join(text_lines)):
-            sec, kind = lines[f.line - 1]
-            if kind < 0:
-                continue  # headings come from the unit's outline or the like-report
-            pos, k = 0, -1
-            for k, part in enumerate(sec.parts):
-                if pos <= f.col - 1 < pos + len(part):
+        for f in checker.findings("\n".join(lines)):
+            sec, k = where[f.line - 1]
+            if k < 0:
+                continue
+            # the sentence of paragraph k that holds the column
+            pos = 0
+            idx = None
+            members = [i for i, s in enumerate(sec.sentences) if s.para == _para_ids(sec)[k]]
+            for i in members:
+                n = len(sec.sentences[i].text)
+                if pos <= f.col - 1 < pos + n:
+                    idx = i
                     break
-                pos += len(part)
-            bad.setdefault(id(sec), set()).add(k)
+                pos += n
+            if idx is not None:
+                bad.setdefault(id(sec), set()).add(idx)
         if not bad:
-            return
+            if not changed:
+                return
+            continue
         for sec in sections:
             drop = bad.get(id(sec))
             if drop:
-                sec.sentences = [x for k, x in enumerate(sec.sentences) if k not in drop]
-                if sec.role == "opening" and not any(x.text.endswith("：") for x in sec.sentences):
+                sec.sentences = [x for i, x in enumerate(sec.sentences) if i not in drop]
+                if sec.role == "opening" and not any(_INTRO.search(x.text) for x in sec.sentences[-1:]):
                     sec.tail = INTRO_FALLBACK
                 elif sec.role == "closing" and not sec.sentences:
                     sec.tail = CLOSING_FALLBACK
                 sec.rewrite()
 
 
-def _cn_number(n: int) -> str:
-    if n <= 10:
-        return "一二三四五六七八九十"[n - 1]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else "一二三四五六七八九"[tens - 1]) + "十" + ("" if ones == 0 else "一二三四五六七八九"[ones - 1])
+def _para_ids(sec: DraftSection) -> list[int]:
+    return sorted({s.para for s in sec.sentences})
+
+
+class _Checker:
+    """``assist check --unit`` on the draft's text, placeholders aside."""
+
+    def __init__(self, unit: "Unit", conn: Optional[sqlite3.Connection]) -> None:
+        from assistant.check.run import unit_rules_for
+
+        self.rules = unit_rules_for(unit, conn)
+
+    def findings(self, text: str) -> list:
+        from assistant.check import check_text
+
+        return [f for f in check_text(text, "txt", extra_rules=self.rules) if f.rule != "placeholder"]
+
+
+# ---- the whole draft ---------------------------------------------------------------------------
+
+def default_title(unit: "Unit", topic: Optional["Topic"]) -> str:
+    name = unit.name_placeholder()
+    if topic is not None:
+        return topic.make_title(name)
+    return f"{name}工作情况汇报"
+
+
+def compose(conn: sqlite3.Connection, unit: "Unit", topic: Optional["Topic"], plan: list[PlanItem],
+            title: Optional[str] = None, like: Optional[str] = None) -> Draft:
+    """Write every planned section from the corpus (placeholders left open)."""
+    from assistant.errors import InputError
+
+    if conn.execute("SELECT 1 FROM documents WHERE type = 'report' LIMIT 1").fetchone() is None:
+        raise InputError("语料库中没有报告，无法起草（请先用 assist corpus add 导入报告）")
+    material = Material(conn, unit, topic.name if topic is not None else None)
+    composer = Composer(material, unit, topic)
+    written: dict[int, DraftSection] = {}
+    # body sections first (they need the best passages), then opening and closing
+    for i, item in enumerate(plan):
+        if item.role in ("section", "part"):
+            written[i] = composer.write(item)
+    for i, item in enumerate(plan):
+        if item.role in ("opening", "closing"):
+            written[i] = composer.write(item)
+    sections = [written[i] for i in range(len(plan))]
+    _number(sections)
+    _verify(sections, _Checker(unit, conn))
+    # a part left without sections is not written
+    sections = [s for s in sections if s.role == "part" or s.paragraphs]
+    sections = [s for k, s in enumerate(sections)
+                if s.role != "part" or (k + 1 < len(sections) and sections[k + 1].level == 2
+                                        and sections[k + 1].role == "section")]
+    _number(sections)
+    title = (title or "").strip() or default_title(unit, topic)
+    return Draft(unit.name, unit.label, title, sections, unit.name_placeholder(), DATE_MARK, like,
+                 topic.name if topic is not None else None, topic.label if topic is not None else None)
+
+
+def _number(sections: list[DraftSection]) -> None:
+    top = sub = 0
+    for s in sections:
+        if s.role not in ("section", "part"):
+            continue
+        if s.level == 1 or s.role == "part":
+            top += 1
+            sub = 0
+            s.number = cn_number(top)
+        else:
+            sub += 1
+            s.number = f"（{cn_number(sub)}）"
+
+
+def choose_topic(conn: sqlite3.Connection, topic: Optional[str], like_text: Optional[str] = None,
+                 data: Any = None) -> Optional["Topic"]:
+    """The topic given, else the one the ``--like`` report or the data is about, else the
+    topic the corpus holds most reports of."""
+    from assistant.units import all_topics, get_topic, guess_topic
+
+    if topic:
+        return get_topic(topic)
+    if like_text:
+        name = guess_topic(like_text)
+        if name:
+            return get_topic(name)
+    if data is not None:
+        name = _data_topic(data)
+        if name:
+            return get_topic(name)
+    known = {t.name for t in all_topics()}
+    for name, _ in corpus_topics(conn):
+        if name in known:
+            return get_topic(name)
+    return None
+
+
+def _data_topic(data: Any) -> Optional[str]:
+    """The topic whose fields the data's field names match most (at least two)."""
+    from assistant.units import all_topics
+
+    keys = set(getattr(data, "fields", {}) or {})
+    best, best_n = None, 1
+    for t in all_topics():
+        names = {n for f in t.fields for n in f.names()}
+        n = len(keys & names)
+        if n > best_n:
+            best, best_n = t.name, n
+    return best
 
 
 def make_draft(unit_name: str, dirs: list[Path], *, data_path: Optional[str] = None, like: Optional[str] = None,
-               like_part: Optional[int] = None, title: Optional[str] = None) -> Draft:
+               like_part: Optional[int] = None, title: Optional[str] = None,
+               topic: Optional[str] = None) -> Draft:
     """The draft for ``unit_name`` from the corpus in ``dirs`` (the library call behind the command)."""
     from assistant.corpus import index
-    from assistant.units import get_unit
+    from assistant.units import get_topic, get_unit
 
     unit = get_unit(unit_name)
+    if topic:
+        get_topic(topic)  # an unknown topic: one line, exit 2, before any work
     data = None
     if data_path is not None:
         from assistant.fill.data import load_data
@@ -932,13 +846,14 @@ def make_draft(unit_name: str, dirs: list[Path], *, data_path: Optional[str] = N
         read_document(like)  # a missing or unreadable file: one line, exit 2, before the index
     conn = index.open_index(dirs)
     try:
-        pool = Pool(conn, unit)
         if like is not None:
-            _, like_sections = read_like(like, dirs, conn, unit.name, like_part)
-            plan = plan_from_like(like_sections, unit, pool)
+            like_title, like_text, like_sections = read_like(like, conn, unit.name, like_part)
+            chosen = choose_topic(conn, topic, f"{like_title or ''}\n{like_text}", data)
+            plan = plan_from_like(like_sections, unit, chosen)
         else:
-            plan = plan_from_unit(unit)
-        draft = compose(conn, unit, plan, title, like, pool)
+            chosen = choose_topic(conn, topic, None, data)
+            plan = plan_for(unit, chosen)
+        draft = compose(conn, unit, chosen, plan, title, like)
     finally:
         conn.close()
     draft.data = data

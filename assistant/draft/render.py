@@ -11,13 +11,16 @@ Templates are looked up by name in this order, the first folder that has the fil
 Names: ``report.md.j2`` for .md, ``report.txt.j2`` for .txt and standard output,
 ``report.docx.j2`` (falling back to ``report.txt.j2``) for the text a .docx is made of.
 
-Every template runs in jinja2's ``SandboxedEnvironment`` with ``StrictUndefined``: a
-variable the draft does not have is an error (one line, exit 2), never a silent blank.
+Every template runs in jinja2's ``SandboxedEnvironment``, with limits on time, output and
+sizes (``assistant.draft.sandbox``), and ``StrictUndefined``: a variable the draft does not
+have is an error (one line, exit 2), never a silent blank; so is every other template error,
+a limit passed included, with the template's file and line.
 The variables are those of ``Draft.context()`` (see templates/README.md).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
@@ -51,11 +54,12 @@ def template_dirs(unit: Optional["Unit"] = None, user_dir: Optional[Path] = None
     return dirs
 
 
-def environment(dirs: list[Path]) -> Any:
+def environment(dirs: list[Path], max_output: Optional[int] = None) -> Any:
     import jinja2
-    from jinja2.sandbox import SandboxedEnvironment
 
-    return SandboxedEnvironment(
+    from assistant.draft.sandbox import DEFAULT_MAX_OUTPUT, LimitedSandbox
+
+    return LimitedSandbox(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs], encoding="utf-8"),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -63,6 +67,7 @@ def environment(dirs: list[Path]) -> Any:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        max_output=DEFAULT_MAX_OUTPUT if max_output is None else max_output,
     )
 
 
@@ -98,14 +103,17 @@ def render_draft(draft: "Draft", fmt: str, unit: Optional["Unit"] = None,
 
 
 def check_templates(fmt: str, unit: Optional["Unit"] = None, user_dir: Optional[Path] = None) -> None:
-    """Find and compile the template for ``fmt`` (InputError when it is missing or broken)."""
-    _template(fmt, template_dirs(unit, user_dir))
+    """Find and compile the template for ``fmt`` and read the limits it will run with
+    (InputError when either is missing or broken)."""
+    from assistant.draft.sandbox import limits
+
+    _template(fmt, template_dirs(unit, user_dir), limits().max_output)
 
 
-def _template(fmt: str, dirs: list[Path]) -> Any:
+def _template(fmt: str, dirs: list[Path], max_output: Optional[int] = None) -> Any:
     import jinja2
 
-    env = environment(dirs)
+    env = environment(dirs, max_output)
     names = TEMPLATE_NAMES[fmt]
     try:
         return env.select_template(list(names))
@@ -113,34 +121,58 @@ def _template(fmt: str, dirs: list[Path]) -> Any:
         raise InputError(f"模板 {exc.filename or exc.name} 第 {exc.lineno} 行有语法错误：{exc.message}") from None
     except jinja2.TemplatesNotFound:
         raise InputError(f"找不到模板 {' 或 '.join(names)}（在 {'、'.join(map(str, dirs))}）") from None
+    except UnicodeDecodeError:
+        raise InputError(f"模板 {' 或 '.join(names)} 不是 UTF-8 文本（在 {'、'.join(map(str, dirs))}）") from None
+    except RecursionError:
+        raise InputError(f"模板 {' 或 '.join(names)} 嵌套太深，无法编译") from None
+    except OSError as exc:
+        from assistant.errors import os_reason
+
+        raise InputError(f"无法读取模板 {exc.filename or ' 或 '.join(names)}：{os_reason(exc)}") from None
 
 
 def render_context(context: dict[str, Any], fmt: str, dirs: list[Path]) -> str:
+    """Render the template for ``fmt`` within the limits (``sandbox.limits()``). Every error
+    of the template, a limit passed included, is an ``InputError`` naming its file and line."""
     import jinja2
     from jinja2.exceptions import SecurityError
 
-    template = _template(fmt, dirs)
+    from assistant.draft.sandbox import TemplateLimit, limits, render_limited
+
+    lim = limits()
+    template = _template(fmt, dirs, lim.max_output)
     try:
-        text = template.render(**context)
+        return render_limited(template, context, lim)
+    except InputError:
+        raise
     except jinja2.UndefinedError as exc:
-        raise InputError(f"模板 {_where(exc, template)}：{_undefined_message(exc)}") from None
+        raise InputError(f"模板 {_where(exc, template, dirs)}：{_undefined_message(exc)}") from None
     except SecurityError as exc:
-        raise InputError(f"模板 {_where(exc, template)}：不允许的操作（{exc}）") from None
-    except jinja2.TemplateError as exc:
-        raise InputError(f"模板 {_where(exc, template)}出错：{exc}") from None
-    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError) as exc:
-        raise InputError(f"模板 {_where(exc, template)}出错：{exc}") from None
-    return text
+        raise InputError(f"模板 {_where(exc, template, dirs)}：不允许的操作（{exc}）") from None
+    except TemplateLimit as exc:
+        raise InputError(f"模板 {_where(exc, template, dirs)}：{exc}") from None
+    except jinja2.TemplateSyntaxError as exc:  # in a template it includes
+        raise InputError(f"模板 {exc.filename or exc.name} 第 {exc.lineno} 行有语法错误：{exc.message}") from None
+    except RecursionError as exc:
+        raise InputError(f"模板 {_where(exc, template, dirs)}：递归太深（宏或 include 调用了自己？）") from None
+    except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError, AttributeError,
+            UnicodeError, OSError) as exc:
+        raise InputError(f"模板 {_where(exc, template, dirs)}出错：{type(exc).__name__}: {exc}") from None
+    except Exception as exc:  # a template is the user's code: whatever it raises is theirs
+        raise InputError(f"模板 {_where(exc, template, dirs)}出错：{type(exc).__name__}: {exc}") from None
 
 
-def _where(exc: BaseException, template: Any) -> str:
-    """``path 第 N 行`` of the template frame where ``exc`` happened."""
+def _where(exc: BaseException, template: Any, dirs: list[Path] | None = None) -> str:
+    """``path 第 N 行`` of the innermost template frame where ``exc`` happened."""
     name = template.filename or template.name
     line = None
+    if getattr(exc, "where", None):
+        name, line = exc.where  # type: ignore[attr-defined]
+    roots = tuple(str(d) + os.sep for d in dirs or ())
     tb = exc.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename and filename.endswith(".j2"):
+        if filename and (filename.endswith(".j2") or filename.startswith(roots) and not filename.endswith(".py")):
             name, line = filename, tb.tb_lineno
         tb = tb.tb_next
     return f"{name} 第 {line} 行" if line else f"{name} "

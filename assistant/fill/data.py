@@ -329,6 +329,8 @@ def load_yaml(text: str, path: Optional[Path] = None) -> FillData:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 1} 行" if mark is not None else ""
         raise InputError(f"{_name(data)} 不是有效的 YAML{('（' + where + '）') if where else ''}") from None
+    except (RecursionError, ValueError, OverflowError, MemoryError) as exc:
+        raise InputError(f"{_name(data)} 无法读取：{_limit_reason(exc)}") from None
     return _from_mapping(data, obj)
 
 
@@ -347,7 +349,20 @@ def load_json(text: str, path: Optional[Path] = None) -> FillData:
         obj = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         raise InputError(f"{_name(data)} 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）") from None
+    except (RecursionError, ValueError, OverflowError, MemoryError) as exc:
+        raise InputError(f"{_name(data)} 无法读取：{_limit_reason(exc)}") from None
     return _from_mapping(data, obj)
+
+
+def _limit_reason(exc: BaseException) -> str:
+    """Why a parser gave up on a data file that is well-formed but beyond Python's limits."""
+    if isinstance(exc, RecursionError):
+        return "嵌套层次太深"
+    if isinstance(exc, MemoryError):
+        return "内容太大，内存不足"
+    if "digits" in str(exc):
+        return "其中有位数过多的数字"
+    return "其中有无法表示的值"
 
 
 def _from_mapping(data: FillData, obj: Any) -> FillData:
@@ -395,6 +410,9 @@ def load_xlsx(raw: bytes, path: Optional[Path] = None) -> FillData:
     data = FillData(path, fmt="xlsx")
     if not zipfile.is_zipfile(io.BytesIO(raw)):
         raise InputError(f"{_name(data)} 不是有效的 .xlsx 文件")
+    from assistant.reader import check_zip
+
+    check_zip(raw, _name(data), ".xlsx")  # a zip bomb: refused before unpacking
     try:
         import openpyxl  # lazy: only for Excel data
 

@@ -369,7 +369,10 @@ def _unit_name(probe: Slot, cands) -> Optional[tuple[str, str]]:
     ranked = rank(probe, cands)
     if ranked and ranked[0][0] >= MIN_SCORE and (len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= MARGIN):
         c = ranked[0][1]
-        return c.name, c.value.kind if c.value.kind in ("number", "date") else "name"
+        name = c.name
+        if probe.mag and not c.mag:  # xx万笔: the skeleton asks for the figure in 万
+            name += f"（{probe.mag}{probe.measure}）"
+        return name, c.value.kind if c.value.kind in ("number", "date") else "name"
     return None
 
 

@@ -19,13 +19,17 @@ from assistant.suggest.neutral import local_name, neutralize, neutralize_words
 
 if TYPE_CHECKING:
     from assistant.segment import WordTags
+    from assistant.units.fitness import MarkTable
 
 # key has no index: build() groups the sentences by key, so keys are unique by construction,
 # nothing looks a phrase up by key, and a unique index cost half the time of the insert.
+# fit_units / fit_topics: what the phrase can serve (assistant.units.fitness: "*" for all, else
+# ",a,b,"); flags: the check rules other than placeholder that flag its neutral text.
 PHRASE_SCHEMA = """
 CREATE TABLE phrases(
   id INTEGER PRIMARY KEY, key TEXT, text TEXT, neutral TEXT, kind TEXT, unit TEXT, units TEXT,
-  docs INTEGER, occurrences INTEGER, doc_id TEXT, line INTEGER, heading INTEGER, tokens TEXT);
+  docs INTEGER, occurrences INTEGER, doc_id TEXT, line INTEGER, heading INTEGER, tokens TEXT,
+  topic TEXT, topics TEXT, fit_units TEXT, fit_topics TEXT, flags TEXT);
 CREATE VIRTUAL TABLE phrases_fts USING fts5(tokens, content='phrases', content_rowid='id');
 """
 
@@ -198,6 +202,15 @@ def candidate_of_words(text: str, words: list[str], tags: "WordTags") -> tuple[s
     return body, neutral, key
 
 
+def _as_written(text: str) -> tuple[str, str, str] | None:
+    """``candidate(text)`` for a text that is neutral as written (a 范文's)."""
+    body = strip_marker(text)
+    if not MIN_CHARS <= len(body) <= MAX_CHARS:
+        return None
+    key = phrase_key(body)
+    return (body, body, key) if len(key) >= MIN_CHARS - 2 else None
+
+
 def add_candidates(new: dict[str, tuple[list[str], str | None]], tags: "WordTags",
                    known: dict[str, tuple[str, str, str] | None],
                    tokens_of: dict[str, str] | None = None) -> None:
@@ -224,7 +237,8 @@ def add_candidates(new: dict[str, tuple[list[str], str | None]], tags: "WordTags
                                else phrase_tokens(" ".join(words)))
 
 
-_ROWS = ("SELECT se.text, se.tokens, se.line, se.ord, s.kind, s.role, s.heading, d.unit, d.doc_id "
+_ROWS = ("SELECT se.text, se.tokens, se.line, se.ord, s.kind, s.role, s.heading, d.unit, d.doc_id, d.topic, "
+         "d.origin = 'fanwen' "
          "FROM sentences se JOIN sections s ON s.id = se.section JOIN documents d ON d.id = se.doc "
          "ORDER BY se.id")
 
@@ -236,57 +250,76 @@ def phrase_tokens(tokens: str) -> str:
 
 def build(conn: sqlite3.Connection, rows: Iterable[tuple] | None = None,
           known: dict[str, tuple[str, str, str] | None] | None = None,
-          tokens_of: dict[str, str] | None = None) -> int:
-    """Fill the phrases tables; return the phrase count.
+          tokens_of: dict[str, str] | None = None, fitness: "Fitness | None" = None) -> dict[str, int]:
+    """Fill the phrases tables; return sentence text → phrase id (for the sentences that
+    make a phrase).
 
-    ``rows``: (text, tokens, line, ord, kind, role, heading, unit, doc_id) per sentence in
-    index order, read from the sentences/sections/documents tables when not given.
+    ``rows``: (text, tokens, line, ord, kind, role, heading, unit, doc_id, topic[, 范文?]) per
+    sentence in index order, read from the sentences/sections/documents tables when not given.
     ``known``: sentence text → ``candidate(text)`` already computed (the index build
     computes them while it segments); other sentences are analysed here.
     ``tokens_of``: sentence text → ``phrase_tokens(tokens)``, where already computed.
+    ``fitness``: what each phrase can serve and what check flags in it (see ``Fitness``);
+    without it every phrase serves everything and has no flags.
     """
     conn.executescript(PHRASE_SCHEMA)
     if rows is None:
         rows = conn.execute(_ROWS)
     seen: dict[str, tuple[str, str, str] | None] = {} if known is None else known
-    # key → [text, neutral, doc_id, line, heading, tokens, kind, unit, later]: the first
-    # occurrence, and (kind, unit, doc_id) of each later one (None while there is none:
-    # most phrases occur once)
+    # key → [text, neutral, doc_id, line, heading, tokens, kind, unit, later, topic]: the first
+    # occurrence, and (kind, unit, doc_id, topic) of each later one (None while there is
+    # none: most phrases occur once)
     groups: dict[str, list] = {}
     get = groups.get
-    for text, tokens, line, ord_, kind, role, heading, unit, doc_id in rows:
-        c = seen.get(text, False)
-        if c is False:
-            c = seen[text] = candidate(text)
+    key_of: dict[str, str] = {}  # sentence text → its phrase key
+    for text, tokens, line, ord_, kind, role, heading, unit, doc_id, topic, *rest in rows:
+        if rest and rest[0]:
+            c = _as_written(text)  # a 范文 is written neutral: its 山塘 is no name to hide
+        else:
+            c = seen.get(text, False)
+            if c is False:
+                c = seen[text] = candidate(text)
         if c is None:
             continue
         body, neutral, key = c
+        key_of[text] = key
         g = get(key)
         if g is None:
             groups[key] = [body, neutral, doc_id, line,
                            int(ord_ == 0 and role == "section" and bool(heading)
                                and body.rstrip("。；;，,：:") == heading),
                            (tokens_of and tokens_of.get(text)) or phrase_tokens(tokens),
-                           kind or "", unit or "", None]
+                           kind or "", unit or "", None, topic or ""]
         elif g[8] is None:
-            g[8] = [(kind or "", unit or "", doc_id)]
+            g[8] = [(kind or "", unit or "", doc_id, topic or "")]
         else:
-            g[8].append((kind or "", unit or "", doc_id))
+            g[8].append((kind or "", unit or "", doc_id, topic or ""))
     out = []
-    for i, (key, (text, neutral, doc_id, line, head, toks, kind, unit, later)) in enumerate(groups.items(), 1):
+    ids: dict[str, int] = {}
+    for i, (key, (text, neutral, doc_id, line, head, toks, kind, unit, later, topic)) in enumerate(groups.items(), 1):
+        ids[key] = i
         if later is None:
-            out.append((i, key, text, neutral, kind or None, unit or None, unit, 1, 1, doc_id, line, head, toks))
+            out.append([i, key, text, neutral, kind or None, unit or None, unit, 1, 1, doc_id, line, head, toks,
+                        topic or None, topic])
             continue
-        kinds, units, docs = {kind: 1}, {unit: 1}, {doc_id}
-        for k, u, d in later:
+        kinds, units, docs, topics = {kind: 1}, {unit: 1}, {doc_id}, {topic: 1}
+        for k, u, d, t in later:
             kinds[k] = kinds.get(k, 0) + 1
             units[u] = units.get(u, 0) + 1
+            topics[t] = topics.get(t, 0) + 1
             docs.add(d)
-        out.append((i, key, text, neutral, _most_common(kinds) or None, _most_common(units) or None,
-                    ",".join(sorted(u for u in units if u)), len(docs), len(later) + 1, doc_id, line, head, toks))
+        out.append([i, key, text, neutral, _most_common(kinds) or None, _most_common(units) or None,
+                    ",".join(sorted(u for u in units if u)), len(docs), len(later) + 1, doc_id, line, head, toks,
+                    _most_common(topics) or None, ",".join(sorted(t for t in topics if t))])
+    if fitness is None:
+        fitness = Fitness.from_index(conn)
+    if fitness is not None:
+        extra = fitness.rows([(r[3], r[6], r[14]) for r in out])
+    else:
+        extra = [("*", "*", "")] * len(out)
     from assistant.corpus.index import insert_rows
 
-    insert_rows(conn, "phrases", 13, out)
+    insert_rows(conn, "phrases", 18, (r + list(e) for r, e in zip(out, extra)))
     # FTS5 writes its pending terms out as a new segment each time they pass 'hashsize' (1 MB
     # by default) and merges the segments as they pile up: on a large corpus that merging
     # makes the rebuild grow faster than the text. With 32 MB a corpus 100x the shipped one
@@ -294,7 +327,56 @@ def build(conn: sqlite3.Connection, rows: Iterable[tuple] | None = None,
     conn.executescript("INSERT INTO phrases_fts(phrases_fts, rank) VALUES('hashsize', 33554432);"
                        "INSERT INTO phrases_fts(phrases_fts) VALUES('rebuild');"
                        "CREATE INDEX phrases_kind ON phrases(kind, docs);")
-    return len(out)
+    return {text: ids[key] for text, key in key_of.items()}
+
+
+class Fitness:
+    """What a phrase can serve (unit types, topics) and what check flags in it, computed for
+    all phrases at once when the index is built."""
+
+    def __init__(self, units: "MarkTable", topics: "MarkTable", check: bool = True) -> None:
+        self.units = units
+        self.topics = topics
+        self.check = check
+
+    @classmethod
+    def from_index(cls, conn: sqlite3.Connection) -> "Fitness | None":
+        """The marks an index stores (None when it has none)."""
+        from assistant.units import all_units
+        from assistant.units.fitness import MarkTable
+
+        try:
+            rows = conn.execute("SELECT scope, word, types FROM marks").fetchall()
+        except sqlite3.DatabaseError:
+            return None
+        if not rows:
+            return None
+        keep = tuple(dict.fromkeys(k for u in all_units() for k in u.keep))
+        return cls(MarkTable.from_rows([(w, t) for s, w, t in rows if s == "unit"], keep),
+                   MarkTable.from_rows([(w, t) for s, w, t in rows if s == "topic"]))
+
+    def rows(self, phrases: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+        """(fit_units, fit_topics, flags) for each (neutral, units, topics) given."""
+        flags = self._flags([p[0] for p in phrases]) if self.check else {}
+        out = []
+        for i, (neutral, units, topics) in enumerate(phrases):
+            out.append((self.units.serves(neutral, units.split(",") if units else ()),
+                        self.topics.serves(neutral, topics.split(",") if topics else ()),
+                        ",".join(sorted(flags.get(i, ())))))
+        return out
+
+    @staticmethod
+    def _flags(texts: list[str]) -> dict[int, set[str]]:
+        """Rules other than placeholder that flag each text (one check run, a line each;
+        rules that look across lines are left to the draft, which checks its own text)."""
+        from assistant.check import check_text
+
+        out: dict[int, set[str]] = {}
+        for f in check_text("\n".join(t.replace("\n", " ") for t in texts), "txt"):
+            if f.rule in ("placeholder", "duplicate-sentence", "numbering"):
+                continue
+            out.setdefault(f.line - 1, set()).add(f.rule)
+        return out
 
 
 def _most_common(counts: dict[str, int]) -> str:

@@ -7,7 +7,10 @@
    reads in the query), the requested unit, and standardness (the number of
    reports a phrasing recurs in).
 3. Fold near-duplicates, so the top N are N different phrasings.
-4. Output neutral text (figures → xx, local names → ××), adapted to the unit.
+4. Only phrasings that serve the topic (given, or inferred from the query) and the unit
+   type (``phrases.fit_topics`` / ``fit_units``), never one a check flags; those from
+   reports on the topic and of the unit type rank higher.
+5. Output neutral text (figures → xx, local names → ××), speaking as the unit.
 """
 
 from __future__ import annotations
@@ -32,10 +35,15 @@ class Suggestion:
     source: str
     docs: int
     original: str
+    topic: str | None = None
 
     def to_json(self) -> dict:
-        return {"text": self.text, "kind": self.kind, "unit": self.unit, "score": round(self.score, 4),
-                "source": self.source, "docs": self.docs}
+        return {"text": self.text, "kind": self.kind, "unit": self.unit, "topic": self.topic,
+                "score": round(self.score, 4), "source": self.source, "docs": self.docs}
+
+
+TOPIC_BONUS = 0.15  # a phrasing from reports on the topic asked for
+UNIT_BONUS = 0.1  # … from reports of the unit type asked for
 
 
 class Suggester:
@@ -43,6 +51,7 @@ class Suggester:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self.topic: str | None = None  # the topic of the last query (given or inferred)
         self.n_sections = conn.execute("SELECT COUNT(*) FROM sections").fetchone()[0] or 1
         self._df: dict[str, int] = {}
 
@@ -72,10 +81,19 @@ class Suggester:
 
     # -- ranking -----------------------------------------------------------------------------
     def suggest(self, query: str | None, kind: str | None = None, unit: str | None = None,
-                n: int = 5) -> list[Suggestion]:
+                n: int = 5, topic: str | None = None) -> list[Suggestion]:
+        """The ``n`` best phrasings for ``query``. With ``topic`` (given, else the one the query
+        names) only phrasings that serve it — from reports on it, or naming no other topic:
+        a 防汛 query never gets a 疫情 sentence; with ``unit`` only those that serve the unit
+        type. Phrasings a check flags (web leftovers, garbled text) are never offered."""
         from rapidfuzz import fuzz
 
         kinds = [kind] if kind else None
+        if topic is None and query and query.strip():
+            from assistant.units import guess_topic
+
+            topic = guess_topic(query, min_score=0.6)
+        self.topic = topic
         if not query or not query.strip():
             rows = self._by_kind(kinds)
             scored = [(self._standard(r["docs"]) - self._length_penalty(r["neutral"]), r) for r in rows]
@@ -101,8 +119,11 @@ class Suggester:
                 s += 0.35 * qkinds.get(r["kind"] or "", 0.0)
                 s += self._standard(r["docs"]) - self._length_penalty(r["neutral"])
                 scored.append((s, r))
+        scored = [(s, r) for s, r in scored if self._serves(r, unit, topic)]
         if unit:
-            scored = [(s + (0.1 if unit in (r["units"] or "").split(",") else 0.0), r) for s, r in scored]
+            scored = [(s + (UNIT_BONUS if unit in (r["units"] or "").split(",") else 0.0), r) for s, r in scored]
+        if topic:
+            scored = [(s + (TOPIC_BONUS if topic in (r["topics"] or "").split(",") else 0.0), r) for s, r in scored]
         scored.sort(key=lambda sr: (-sr[0], sr[1]["id"]))
         picked: list[tuple[float, sqlite3.Row]] = []
         for s, r in scored:
@@ -113,6 +134,16 @@ class Suggester:
             if len(picked) >= n:
                 break
         return [self._emit(s, r, unit) for s, r in picked]
+
+    @staticmethod
+    def _serves(r: sqlite3.Row, unit: str | None, topic: str | None) -> bool:
+        from assistant.units.fitness import fits
+
+        if r["flags"]:
+            return False
+        if unit and not fits(r["fit_units"], unit):
+            return False
+        return not topic or fits(r["fit_topics"], topic)
 
     def _candidates(self, tokens: list[str], kinds: list[str] | None) -> list[sqlite3.Row]:
         match = " OR ".join('"{}"*'.format(t.replace('"', '""')) for t in tokens)
@@ -152,8 +183,10 @@ class Suggester:
         out_unit = r["unit"]
         if unit:
             from assistant.units import get_unit
-            from assistant.units.adapt import adapt
+            from assistant.units.adapt import speak_as
 
-            text = adapt(text, get_unit(unit))
+            if unit not in (r["units"] or "").split(","):
+                text = speak_as(text, get_unit(unit))  # who speaks, nothing else
             out_unit = unit
-        return Suggestion(text, r["kind"], out_unit, score, f"{r['doc_id']}:{r['line']}", r["docs"], r["text"])
+        return Suggestion(text, r["kind"], out_unit, score, f"{r['doc_id']}:{r['line']}", r["docs"], r["text"],
+                          r["topic"])

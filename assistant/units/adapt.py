@@ -135,4 +135,46 @@ def replacements(text: str, unit: Unit) -> list[tuple[int, int, str, str]]:
     return [(s, e, text[s:e], v) for s, e, v in _scan(text, unit) if text[s:e] != v]
 
 
-__all__ = ["adapt", "replacements"]
+
+
+# ---- who speaks: the safe part of adaptation ------------------------------------------------
+
+_speak_tables: "weakref.WeakKeyDictionary[Unit, tuple]" = weakref.WeakKeyDictionary()
+
+
+def _speak_table(unit: Unit) -> tuple:
+    """(compiled pattern of every unit type's words for who speaks, word → this unit's word)."""
+    hit = _speak_tables.get(unit)
+    if hit is not None:
+        return hit
+    import re
+
+    from assistant.units import all_units
+    from assistant.units.model import SAFE_CONCEPTS
+
+    mapping: dict[str, str] = {}
+    for concept in SAFE_CONCEPTS:
+        mine = unit.terms.get(concept)
+        if not mine:
+            continue
+        for other in all_units():
+            for w in other.terms.get(concept, ()):
+                if w not in unit.terms.get(concept, ()):
+                    mapping.setdefault(w, mine[0])
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(mapping, key=len, reverse=True))) if mapping else None
+    table = (pattern, mapping)
+    _speak_tables[unit] = table
+    return table
+
+
+def speak_as(text: str, unit: Unit) -> str:
+    """``text`` with who speaks rewritten for ``unit`` (我镇 → 我校): the one rewriting that
+    never changes what a sentence says. Another unit's whole (全镇), institutions, roles,
+    people or business are not rewritten (a sentence naming them is not used)."""
+    pattern, mapping = _speak_table(unit)
+    if pattern is None or not text:
+        return text
+    return pattern.sub(lambda m: mapping[m.group()], text)
+
+
+__all__ = ["adapt", "replacements", "speak_as"]

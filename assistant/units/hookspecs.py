@@ -1,4 +1,4 @@
-"""The one hook a unit-type plugin implements.
+"""The hooks a plugin implements: unit types and topics.
 
 A plugin is a module (from a pip package's ``assist`` entry point, or ``plugin.py`` in
 a plugin folder) with::
@@ -30,4 +30,14 @@ def register_units(register):  # type: ignore[no-untyped-def]
     ``register(source)`` accepts a path to ``unit.toml``/``unit.yaml`` (or the folder
     holding it; relative paths are taken from the plugin's folder), a mapping with the
     same keys, or an ``assistant.units.Unit``. It may be called several times.
+    """
+
+
+@hookspec
+def register_topics(register):  # type: ignore[no-untyped-def]
+    """Register topics (安全生产, 防汛…).
+
+    ``register(source)`` accepts a path to ``topic.toml``/``topic.yaml`` (or the folder
+    holding it; relative paths are taken from the plugin's folder), a mapping with the
+    same keys, or an ``assistant.units.topics.Topic``. It may be called several times.
     """

@@ -37,14 +37,16 @@ CORE_KINDS: dict[str, str] = {
     "leadership": "组织领导",
     "publicity": "宣传引导",
     "screening": "排查监测",
-    "control": "管控措施",
-    "medical": "医疗检测",
-    "supplies": "物资保障",
+    "control": "管控处置",
+    "medical": "医疗救治",
+    "supplies": "保障支撑",
     "duty": "值班报送",
     "inspection": "督导问责",
     "care": "关爱服务",
     "operations": "业务运行",
-    "sanitation": "环境消杀",
+    "sanitation": "环境整治",
+    "training": "培训演练",
+    "results": "工作成效",
     "problems": "存在问题",
     "next_steps": "下步打算",
     "closing": "结尾",
@@ -70,9 +72,14 @@ CONCEPTS = {
     "representatives": "代表（家长代表、客户代表、村民代表）",
 }
 
+# Concepts whose words may be rewritten from one unit type into another without changing
+# what a sentence says: who speaks (我镇 → 我校). The whole of it is not (全村xx户 → 全校xx户
+# says something no school would): 全镇 marks a town's sentence.
+SAFE_CONCEPTS = ("self",)
+
 UNIT_KEYS = {
     "name", "label", "aliases", "cues", "terms", "vocabulary", "keep", "forbidden",
-    "outline", "fields", "kinds", "rules", "templates", "description",
+    "outline", "fields", "kinds", "rules", "templates", "description", "marks", "name_mark", "family",
 }
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,59}$")  # kind ids
@@ -161,9 +168,33 @@ class Unit:
     plugin: str = ""  # the plugin that registered it
     source: Path | None = None  # its data file, if any
     own_vocabulary: dict[str, str] = _dc_field(default_factory=dict)  # explicit entries only
+    # words that name this unit type's own institutions, roles, people, places or business
+    # (校长, 教职工, 班主任, 课堂…): a sentence holding one is not another unit type's to use
+    marks: tuple[str, ...] = ()
+    name_mark: str = ""  # the unit's name as a placeholder (××镇, ××学校); "" → ×× + label
+    # kinds of unit whose material can stand in for its own where it has none (government,
+    # grassroots, institution, business…): a draft takes another unit type's passages only
+    # from a unit type of a family it shares
+    family: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return f"Unit({self.name!r}, {self.label!r}, plugin={self.plugin!r})"
+
+    @property
+    def short_label(self) -> str:
+        """The label without its parenthesised part: 县（区） → 县."""
+        return re.sub(r"[（(][^）)]*[）)]", "", self.label) or self.label
+
+    def name_placeholder(self) -> str:
+        """How a draft writes the unit's name before it is known: ××学校, ××镇."""
+        return self.name_mark or f"××{self.short_label}"
+
+    def mark_words(self) -> set[str]:
+        """Words that mark a text as this unit type's own: its ``marks`` and its terms for
+        shared concepts other than who speaks (我校 is rewritten safely)."""
+        words = {w for concept, ws in self.terms.items() if concept not in SAFE_CONCEPTS for w in ws}
+        words.update(self.marks)
+        return {w for w in words if len(w) >= 2}
 
     # ---- words -------------------------------------------------------------------
     def own_words(self) -> set[str]:
@@ -401,6 +432,61 @@ def validate_rule(rule: Mapping, where: str) -> dict:
     return out
 
 
+def _record_kinds(data: Mapping, where: str) -> list[Kind]:
+    """The ``kinds`` table of a unit or topic: finer kinds, each under a core kind."""
+    kinds: list[Kind] = []
+    for item in _table_list(data, "kinds", where):
+        _check_keys(item, {"id", "label", "parent", "cues"}, f"{where}kinds：")
+        kid = _str(item, "id", f"{where}kinds：")
+        kw = f"{where}章节类型 {kid}："
+        if not _ID_RE.match(kid):
+            raise UnitDataError(f"{kw}id 只能用字母、数字、-、_、.")
+        if kid in CORE_KINDS:
+            raise UnitDataError(f"{kw}与核心章节类型同名")
+        if any(k.id == kid for k in kinds):
+            raise UnitDataError(f"{kw}重复定义")
+        parent = _str(item, "parent", kw)
+        if parent not in CORE_KINDS:
+            raise UnitDataError(f"{kw}parent“{parent}”不是核心章节类型（{'、'.join(CORE_KINDS)}）")
+        kinds.append(Kind(kid, _str(item, "label", kw), parent, _strs(item, "cues", kw)))
+    return kinds
+
+
+def _record_outline(data: Mapping, key: str, where: str, kinds: Sequence[Kind],
+                    strict: bool = True) -> tuple[OutlineItem, ...]:
+    """An outline table; with ``strict`` every kind must be a core kind or one of ``kinds``
+    (a topic's per-unit outline may also use the unit's own kinds, checked later)."""
+    outline: list[OutlineItem] = []
+    own_kinds = {k.id for k in kinds}
+    for item in _table_list(data, key, where):
+        _check_keys(item, {"kind", "heading"}, f"{where}{key}：")
+        kind = _str(item, "kind", f"{where}{key}：")
+        if kind not in CORE_KINDS and kind not in own_kinds:
+            if strict or not _ID_RE.match(kind):
+                raise UnitDataError(f"{where}{key} 中的章节类型“{kind}”既不是核心类型，也不在 kinds 中")
+        outline.append(OutlineItem(kind, _str(item, "heading", f"{where}{key}：", required=False)))
+    return tuple(outline)
+
+
+def _record_fields(data: Mapping, where: str) -> tuple[Field, ...]:
+    """The ``fields`` table of a unit or topic: data fields typical of its reports."""
+    fields: list[Field] = []
+    for item in _table_list(data, "fields", where):
+        _check_keys(item, {"name", "label", "measure", "type", "aliases"}, f"{where}fields：")
+        fname = _str(item, "name", f"{where}fields：")
+        fw = f"{where}字段 {fname}："
+        if any(ch.isspace() for ch in fname):
+            raise UnitDataError(f"{fw}name 不能含空白")
+        if any(fname == f.name for f in fields):
+            raise UnitDataError(f"{fw}重复定义")
+        ftype = _str(item, "type", fw, required=False, default="number")
+        if ftype not in FIELD_TYPES:
+            raise UnitDataError(f"{fw}type 应是 {'、'.join(FIELD_TYPES)} 之一")
+        fields.append(Field(fname, _str(item, "label", fw), _str(item, "measure", fw, required=False),
+                            ftype, _strs(item, "aliases", fw)))
+    return tuple(fields)
+
+
 def unit_from_data(data: Mapping, base: Path | None = None, plugin: str = "",
                    source: Path | None = None) -> Unit:
     """Validate a unit mapping (from TOML/YAML or a Python dict) and build a Unit."""
@@ -436,45 +522,9 @@ def unit_from_data(data: Mapping, base: Path | None = None, plugin: str = "",
         if key.strip() != value.strip():
             vocabulary[key.strip()] = value.strip()
 
-    kinds: list[Kind] = []
-    for item in _table_list(data, "kinds", where):
-        _check_keys(item, {"id", "label", "parent", "cues"}, f"{where}kinds：")
-        kid = _str(item, "id", f"{where}kinds：")
-        kw = f"{where}章节类型 {kid}："
-        if not _ID_RE.match(kid):
-            raise UnitDataError(f"{kw}id 只能用字母、数字、-、_、.")
-        if kid in CORE_KINDS:
-            raise UnitDataError(f"{kw}与核心章节类型同名")
-        if any(k.id == kid for k in kinds):
-            raise UnitDataError(f"{kw}重复定义")
-        parent = _str(item, "parent", kw)
-        if parent not in CORE_KINDS:
-            raise UnitDataError(f"{kw}parent“{parent}”不是核心章节类型（{'、'.join(CORE_KINDS)}）")
-        kinds.append(Kind(kid, _str(item, "label", kw), parent, _strs(item, "cues", kw)))
-
-    outline: list[OutlineItem] = []
-    own_kinds = {k.id for k in kinds}
-    for item in _table_list(data, "outline", where):
-        _check_keys(item, {"kind", "heading"}, f"{where}outline：")
-        kind = _str(item, "kind", f"{where}outline：")
-        if kind not in CORE_KINDS and kind not in own_kinds:
-            raise UnitDataError(f"{where}outline 中的章节类型“{kind}”既不是核心类型，也不在 kinds 中")
-        outline.append(OutlineItem(kind, _str(item, "heading", f"{where}outline：", required=False)))
-
-    fields: list[Field] = []
-    for item in _table_list(data, "fields", where):
-        _check_keys(item, {"name", "label", "measure", "type", "aliases"}, f"{where}fields：")
-        fname = _str(item, "name", f"{where}fields：")
-        fw = f"{where}字段 {fname}："
-        if any(ch.isspace() for ch in fname):
-            raise UnitDataError(f"{fw}name 不能含空白")
-        if any(fname == f.name for f in fields):
-            raise UnitDataError(f"{fw}重复定义")
-        ftype = _str(item, "type", fw, required=False, default="number")
-        if ftype not in FIELD_TYPES:
-            raise UnitDataError(f"{fw}type 应是 {'、'.join(FIELD_TYPES)} 之一")
-        fields.append(Field(fname, _str(item, "label", fw), _str(item, "measure", fw, required=False),
-                            ftype, _strs(item, "aliases", fw)))
+    kinds = _record_kinds(data, where)
+    outline = _record_outline(data, "outline", where, kinds, strict=True)
+    fields = _record_fields(data, where)
 
     rules = []
     for item in _table_list(data, "rules", where):
@@ -494,10 +544,11 @@ def unit_from_data(data: Mapping, base: Path | None = None, plugin: str = "",
 
     unit = Unit(
         name=name, label=label, aliases=aliases, vocabulary=dict(vocabulary), forbidden=forbidden,
-        outline=tuple(outline), fields=tuple(fields), kinds=tuple(kinds), rules=tuple(rules),
+        outline=outline, fields=fields, kinds=tuple(kinds), rules=tuple(rules),
         templates=templates, terms=terms, keep=keep, cues=cues,
         description=_str(data, "description", where, required=False), plugin=plugin,
-        source=source, own_vocabulary=dict(vocabulary),
+        source=source, own_vocabulary=dict(vocabulary), marks=_strs(data, "marks", where),
+        name_mark=_str(data, "name_mark", where, required=False), family=_strs(data, "family", where),
     )
     _check_consistency(unit)
     return unit

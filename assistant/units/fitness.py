@@ -1,0 +1,398 @@
+"""Which unit types and topics a sentence can serve.
+
+A *mark* is a word that belongs to some unit types (校长, 教职工, 信贷, 村两委, 疾控中心…)
+or to some topics (核酸, 隔离, 汛情…). A sentence serves
+
+* the unit types (topics) of the reports it comes from — it is *native* there;
+* every unit type (topic) that all of its marks allow — with no mark at all it is
+  *neutral* and serves all of them;
+
+and nothing else: it is *foreign* to the rest. Who speaks is no mark (我镇 → 我校 is
+rewritten safely, ``SAFE_CONCEPTS``); another unit's whole (全镇), institutions, roles,
+people or business are.
+
+The marks come from two places (``build_table``):
+
+* *declared*: each unit type's ``marks`` and its words for shared concepts other than
+  who speaks; each topic's cues and marks;
+* *learned* from the corpus: words whose documents are concentrated in one or two unit
+  types (topics), nouns only, seen in enough documents; and a declared word that the
+  corpus shows in the documents of other types too is theirs as well, or, used by most
+  types, no mark at all.
+
+Matching finds the words as words: a substring, longest first, that starts and ends where
+the segmenter cuts the text (业主 is no mark in 企业主要负责人), with the units' ``keep``
+words shielding what they contain (村民委员会 is no 村民). The compiled pattern is a trie of
+the words, so one ``finditer`` scans a text for all of them, and a text is segmented only
+when one of them occurs in it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Mapping, Optional, Sequence
+
+ALL = "*"  # serves every unit type / topic
+
+# learning from the corpus
+MIN_DOCS = 3  # a learned mark is seen in at least this many documents…
+MAX_SHARE_TYPES = 0.45  # …of at most this share of the types (2 at least: 5 of 11 unit types)…
+MIN_SHARE = 0.9  # …which hold at least this share of its documents…
+CHANCE = 1e-4  # …more than chance explains: (their share of all reports) ** (its reports there) below this
+OBSERVED_DOCS = 2  # a type whose documents use a declared word this often may use it
+COMMON_SHARE = 0.6  # a word used by this share of the types (and at least 4) marks none
+NOUN_TAGS = ("n", "nt", "nz", "ns", "vn", "j", "nr", "nrt", "ng", "nl")
+_FUNCTION_FIRST = frozenset("由以对在从向把被将为与和及并于")  # 由村, 以村: no word of its own
+# What a learned unit mark ends with: the head of a name of an institution (委 局 所 院 校 行
+# 站…), a role or person (长 员 师 生 民 者…), a place (村 镇 区 园 舍 堂…) or a unit's business
+# (款 贷 诊 课…). 高位 (高位推动) and 合格率 say how, not whose: never a mark.
+ENTITY_END = frozenset("委局办所院校行站队部科处室组会厂司村镇乡区县市街户员长师生民工者人家士警官诊款贷"
+                       "班级园场点库舍堂房间网格栋楼课党团医护患")
+_CJK = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, longest first at each position (a trie)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def emit(node: dict) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        alt = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{alt})?" if end else alt
+
+    return emit(trie)
+
+
+@dataclass
+class MarkTable:
+    """word → the types it belongs to; ``keep``: words that shield the marks inside them."""
+
+    types: dict[str, frozenset[str]]
+    keep: tuple[str, ...] = ()
+    _pattern: Optional[re.Pattern[str]] = field(default=None, repr=False)
+    _shield: Optional[re.Pattern[str]] = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        words = [w for w in self.types if w]
+        self._pattern = re.compile(_trie_pattern(words)) if words else None
+        keep = [k for k in self.keep if any(w in k and w != k for w in self.types)] if words else []
+        self._shield = re.compile(_trie_pattern(keep)) if keep else None
+
+    def find(self, text: str, words: bool = True) -> list[tuple[int, int, str, frozenset[str]]]:
+        """(start, end, word, types) of every mark in ``text``, left to right.
+
+        With ``words`` a mark counts only where it is a word of the text: it starts and ends
+        where the segmenter cuts (业主 is no mark in 企业主要负责人, 全社区 none in 健全社区).
+        The text is segmented only when some mark occurs in it as a substring."""
+        if self._pattern is None:
+            return []
+        hits = list(self._pattern.finditer(text))
+        if not hits:
+            return []
+        shield = [m.span() for m in self._shield.finditer(text)] if self._shield is not None else []
+        cuts = token_cuts(text) if words else None
+        out = []
+        for m in hits:
+            s, e = m.span()
+            if any(a <= s and e <= b for a, b in shield):
+                continue
+            if cuts is not None and (s not in cuts or e not in cuts):
+                continue
+            out.append((s, e, m.group(), self.types[m.group()]))
+        return out
+
+    def serves(self, text: str, native: Iterable[str] = ()) -> str:
+        """What ``text`` can serve, as stored in the index: ``*`` for everything, else the
+        types joined by commas between commas (``,school,town,``)."""
+        allowed: Optional[set[str]] = None
+        for _, _, _, types in self.find(text):
+            allowed = set(types) if allowed is None else allowed & types
+        if allowed is None:
+            return ALL
+        allowed.update(t for t in native if t)
+        return "," + ",".join(sorted(allowed)) + "," if allowed else ","
+
+    def foreign(self, text: str, name: str) -> list[tuple[int, int, str, frozenset[str]]]:
+        """The marks in ``text`` that ``name`` may not use."""
+        return [m for m in self.find(text) if name not in m[3]]
+
+    def to_rows(self) -> list[tuple[str, str]]:
+        return [(w, ",".join(sorted(t))) for w, t in sorted(self.types.items())]
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, str]], keep: Sequence[str] = ()) -> "MarkTable":
+        return cls({w: frozenset(t.split(",")) for w, t in rows if w and t}, tuple(keep))
+
+
+@lru_cache(maxsize=4096)
+def token_cuts(text: str) -> frozenset[int]:
+    """The offsets where the segmenter starts or ends a word in ``text`` (its line breaks cut
+    too: each line is segmented on its own)."""
+    from assistant import segment
+
+    cuts = {0, len(text)}
+    base = 0
+    for line in text.split("\n"):
+        pos = 0
+        for token in segment.cut(line):
+            start = line.find(token, pos)
+            if start < 0:
+                continue
+            cuts.add(base + start)
+            pos = start + len(token)
+            cuts.add(base + pos)
+        base += len(line) + 1
+        cuts.add(base - 1)
+        cuts.add(base)
+    return frozenset(cuts)
+
+
+def fits(serves: Optional[str], name: str) -> bool:
+    """Whether a stored ``serves`` value allows ``name``."""
+    return not serves or serves == ALL or f",{name}," in serves
+
+
+def declared_unit_marks(units: Sequence) -> dict[str, set[str]]:
+    """word → the unit types that declare it (their ``mark_words()``)."""
+    out: dict[str, set[str]] = {}
+    for u in units:
+        for w in u.mark_words():
+            out.setdefault(w, set()).add(u.name)
+    return out
+
+
+def safe_words(units: Sequence) -> set[str]:
+    """Every unit type's words for who speaks (我镇, 全校…): rewritten, never a mark."""
+    from assistant.units.model import SAFE_CONCEPTS
+
+    return {w for u in units for c in SAFE_CONCEPTS for w in u.terms.get(c, ())}
+
+
+def declared_topic_marks(topics: Sequence) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for t in topics:
+        for w in t.words():
+            if len(w) >= 2:
+                out.setdefault(w, set()).add(t.name)
+    return out
+
+
+@dataclass
+class DocStats:
+    """Document frequencies gathered while the corpus is indexed: how many reports each
+    (unit type, topic) pair has and how many of them use each word."""
+
+    docs: Counter = field(default_factory=Counter)  # (unit, topic) → reports
+    words: dict[tuple[str, str], Counter] = field(default_factory=dict)  # (unit, topic) → word → reports
+    tags: dict[str, str] = field(default_factory=dict)  # word → part of speech
+
+    def add(self, unit: str, topic: str, vocabulary: Iterable[str]) -> None:
+        key = (unit or "", topic or "")
+        self.docs[key] += 1
+        c = self.words.get(key)
+        if c is None:
+            c = self.words[key] = Counter()
+        c.update(vocabulary)
+
+    def merge(self, other: "DocStats") -> None:
+        self.docs.update(other.docs)
+        for k, c in other.words.items():
+            self.words.setdefault(k, Counter()).update(c)
+
+    def seen(self) -> dict[str, dict[tuple[str, str], int]]:
+        """word → (unit, topic) → reports, for the words of two to eight CJK characters."""
+        out: dict[str, dict[tuple[str, str], int]] = {}
+        for key, counter in self.words.items():
+            for w, n in counter.items():
+                if n and _CJK.match(w):
+                    out.setdefault(w, {})[key] = n
+        return out
+
+
+SCOPES = {"unit": 0, "topic": 1}  # which half of the (unit, topic) key a scope's types are
+
+
+def _by(seen: Mapping[tuple[str, str], int], index: int) -> Counter:
+    c: Counter = Counter()
+    for key, n in seen.items():
+        if key[index]:
+            c[key[index]] += n
+    return c
+
+
+def learned_candidates(stats: DocStats, declared: Mapping[str, set[str]], scope: str,
+                       exclude: Iterable[str] = ()) -> set[str]:
+    """Words the corpus suggests as marks of ``scope`` (by their tokens; ``build_table``
+    decides on substrings): nouns seen in MIN_DOCS reports or more, most of them of at most
+    MAX_SHARE_TYPES of the types — and spread over two values or more of the *other* half of the key. A
+    word that marks a unit type is used by it whatever the topic (师生 in a school's reports
+    on 安全生产 and on 党建), a word that marks a topic whatever the unit type (核酸 in a
+    village's and in a bank's 疫情防控 reports); a word that only one report set uses is
+    neither."""
+    i = SCOPES[scope]
+    docs = _by(stats.docs, i)
+    tags = stats.tags
+    exclude = set(exclude)
+    out: set[str] = set()
+    for w, seen in stats.seen().items():
+        if w in declared or w in exclude or w[0] in _FUNCTION_FIRST or sum(seen.values()) < MIN_DOCS:
+            continue
+        if scope == "unit" and w[-1] not in ENTITY_END:
+            continue
+        if tags and tags.get(w, "x") not in NOUN_TAGS:
+            continue
+        if len({k[1 - i] for k in seen if k[1 - i]}) < 2:
+            continue
+        if _concentrated(_by(seen, i), docs):
+            out.add(w)
+    return out
+
+
+def _concentrated(seen: Mapping[str, int], docs: Mapping[str, int]) -> set[str]:
+    """The fewest types that hold MIN_SHARE of a word's reports (the types that use it most
+    often first), if they are few enough (MAX_SHARE_TYPES of all types, two at least):
+    县委 is the government's (town, county, city, department…), not a school's or a bank's."""
+    total = sum(seen.values())
+    if not total:
+        return set()
+    most = max(2, int(MAX_SHARE_TYPES * max(len(docs), 1)))
+    ranked = sorted(seen.items(), key=lambda kv: (-kv[1] / max(docs.get(kv[0], 1), 1), kv[0]))
+    held, kinds = 0, set()
+    for k, n in ranked:
+        kinds.add(k)
+        held += n
+        if held >= MIN_SHARE * total:
+            break
+    if len(kinds) > most:
+        return set()
+    return {k for k in kinds if seen[k] >= 2 or seen[k] == total}
+
+
+FANWEN_WEIGHT = 2  # a 范文 counts as two reports: its unit type and topic are certain
+
+
+def substring_counts(words: Iterable[str], texts: Iterable[tuple]) -> tuple[dict, Counter]:
+    """For each word, in how many reports of each (unit, topic) it occurs as a substring
+    (``texts``: (unit, topic, report text[, weight])); and the reports per (unit, topic).
+    A 范文's unit type is certain, a report's guessed: a 范文 weighs FANWEN_WEIGHT."""
+    table = MarkTable({w: frozenset() for w in words})
+    per_word: dict[str, Counter] = {}
+    docs: Counter = Counter()
+    for item in texts:
+        unit, topic, text = item[:3]
+        weight = item[3] if len(item) > 3 else 1
+        key = (unit or "", topic or "")
+        docs[key] += weight
+        for w in {m[2] for line in text.split("\n") for m in table.find(line)}:
+            per_word.setdefault(w, Counter())[key] += weight
+    return per_word, docs
+
+
+def build_table(scope: str, declared: Mapping[str, set[str]], all_types: Sequence[str], keep: Sequence[str] = (),
+                candidates: Iterable[str] = (), counts: Optional[tuple[dict, Counter]] = None) -> MarkTable:
+    """The marks of ``scope`` (unit or topic): declared words, widened or dropped by what the
+    corpus shows, and learned ``candidates`` kept where the reports (``counts``, from
+    ``substring_counts``) concentrate them in one or two types across the other scope."""
+    i = SCOPES[scope]
+    n_types = max(len(all_types), 1)
+    common_at = max(4, int(COMMON_SHARE * n_types + 0.999))
+    per_word, docs_key = counts if counts is not None else ({}, Counter())
+    docs = _by(docs_key, i)
+    types: dict[str, frozenset[str]] = {}
+    for w, decl in declared.items():
+        seen = _by(per_word.get(w, {}), i)
+        # a type uses the word when it occurs in OBSERVED_DOCS of its reports (or in all of
+        # them, when the type has fewer)
+        observed = {k for k, n in seen.items() if n >= min(OBSERVED_DOCS, docs[k])}
+        t = set(decl) | observed
+        if len(t) >= common_at:
+            continue
+        types[w] = frozenset(t)
+    total_docs = sum(docs.values()) or 1
+    for w in sorted(set(candidates) - set(declared)):
+        seen_key = per_word.get(w, {})
+        if sum(seen_key.values()) < MIN_DOCS or len({k[1 - i] for k in seen_key if k[1 - i]}) < 2:
+            continue
+        seen = _by(seen_key, i)
+        kinds = _concentrated(seen, docs)
+        if not kinds:
+            continue
+        # with a few reports per type a word lands in one type's reports by chance: the
+        # share of the reports those types hold, to the power of the reports it is in there
+        share = sum(docs[k] for k in kinds) / total_docs
+        if share ** sum(seen[k] for k in kinds) <= CHANCE:
+            types[w] = frozenset(kinds)
+    return MarkTable(types, tuple(keep))
+
+
+# ---- the check rule ------------------------------------------------------------------------
+
+def unit_table(conn=None) -> MarkTable:  # noqa: ANN001 - a sqlite3 connection to an index
+    """The unit marks of an index (``conn``), or the declared ones alone without an index."""
+    from assistant.units import all_units
+
+    units = all_units()
+    keep = tuple(dict.fromkeys(k for u in units for k in u.keep))
+    if conn is not None:
+        try:
+            rows = conn.execute("SELECT word, types FROM marks WHERE scope = 'unit'").fetchall()
+        except Exception:  # noqa: BLE001 - an index without marks: the declared ones
+            rows = None
+        if rows:
+            return MarkTable.from_rows([(r[0], r[1]) for r in rows], keep)
+    return build_table("unit", declared_unit_marks(units), [u.name for u in units], keep)
+
+
+def foreign_rule(unit, table: MarkTable) -> dict | None:  # noqa: ANN001 - a Unit
+    """The ``foreign-unit`` check rule for ``unit``: a word of another unit type's
+    institutions, roles, people or business (the marks it may not use), or another unit
+    type's word for who speaks (我镇 in a school's report). The unit's forbidden words
+    have their own rule and are left to it."""
+    from assistant.units import all_units
+
+    units = all_units()
+    labels = {u.name: u.short_label for u in units}
+    own = unit.mark_words() | {w for ws in unit.terms.values() for w in ws} | {unit.label, unit.short_label,
+                                                                                *unit.aliases}
+    forbidden = set(unit.forbidden)
+    marks: dict[str, str] = {}
+    for w, types in table.types.items():
+        if unit.name in types or w in forbidden or w in own:
+            continue
+        marks[w] = "、".join(labels.get(t, t) for t in sorted(types))
+    for u in units:
+        if u.name == unit.name:
+            continue
+        # another unit's word for itself (我镇 in a school's report) is a copied sentence;
+        # its word for its whole (全县) is not: a county hospital serves 全县
+        for w in u.terms.get("self", ()):
+            if w not in own and w not in forbidden and len(w) >= 2:
+                marks.setdefault(w, u.short_label)
+    if not marks:
+        return None
+    shield = [k for k in (*table.keep, *own) if any(m in k and m != k for m in marks)]
+    sample = sorted(marks, key=lambda w: (-len(w), w))[:2]
+    mine = sorted(own, key=lambda w: (-len(w), w))[:2] or [unit.label]
+    return {
+        "id": "foreign-unit",
+        "severity": "warning",
+        "engine": "marks",
+        "marks": marks,
+        "message": f"“{{match}}”是{{detail}}的用语：这句话像是别的单位的报告，不像{unit.short_label}的",
+        "exceptions": shield,
+        "examples": {"flag": [f"组织{w}开展工作。" for w in sample],
+                     "pass": [f"组织{w}开展工作。" for w in mine if not any(m in w for m in marks)]
+                     or ["组织开展工作。"]},
+        "unit": unit.name,
+    }
