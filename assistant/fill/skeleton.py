@@ -126,12 +126,15 @@ def _noun_phrase(text: str) -> str:
 
 def _verb_object(text: str, limit: int = 8) -> str:
     """A clause's verb and what it acts on (设立两个监测点 → 设立监测点; 报送每天排查进展情况 → 报送)."""
+    lex = lexicon()
     words = [(w, t) for w, t in _words(text)]
+    while words and words[0][0] in lex.generic and len(words) > 1:  # 开展 / 组织 say nothing
+        words = words[1:]
     out: list[str] = []
     for w, t in words:
         if not out and not t.startswith(("v", "n")):
             continue
-        if out and t.startswith("v") and len(out) >= 2:
+        if out and t.startswith("v") and len(out) >= 3:
             break
         out.append(w)
         if sum(map(len, out)) >= limit:
