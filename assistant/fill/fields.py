@@ -63,8 +63,9 @@ def parse_name(name: str) -> tuple[str, Optional[str], Optional[str], str, str]:
     if not measure and m and len(n) > len(m.group(0)):
         measure = m.group(1)  # 支数 → 支, 户数 → 户 (人数 and 个数 say less: 名/位, any)
         words = cut(n[:-1])
-        # 小组数, 检查组数: the measure is the last character of a noun the name keeps
-        n = n[:-1] if words and len(words[-1]) > 1 and words[-1].endswith(measure) else n[: -len(m.group(0))]
+        # 小组数, 检查组数: the measure is the last character of a noun the name keeps (not 总份)
+        keep = words and len(words[-1]) > 1 and words[-1].endswith(measure) and words[-1][:-1] not in lex.stop
+        n = n[:-1] if keep else n[: -len(m.group(0))]
         matched_suffix = True
     cls: Optional[str] = lex.measure_class.get(measure) if measure else None
     expect: Optional[str] = "number" if measure else None

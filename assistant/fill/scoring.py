@@ -473,7 +473,8 @@ def _coordinated(slot: Slot, cand: Candidate) -> str:
 def _unexplained_actions(slot: Slot, cand: Candidate) -> list[str]:
     """Verbs around the mark that a population field (no verb in its name) does not account for."""
     lex = lexicon()
-    if cand.measure_class not in ("person", "household"):
+    if cand.measure_class not in ("person", "household") or not (
+            cand.total or any(w in cand.key for w in ("人口", "居民", "常住", "户籍", "总人数", "总户数"))):
         return []  # only a population (老年人口, 户籍人口) is mistaken for the people who did something
     field_verbs = [t for t, _w in cand.tokens if any(tg.startswith("v") for _w2, tg in tag(t)) or t in lex.action_words]
     if field_verbs:
