@@ -99,3 +99,19 @@ def test_a_name_that_already_ends_with_the_word_has_it_once() -> None:
     assert out.startswith("城关镇第一学校关于") and "学校学校" not in out
     out = fill_text(BODY.format(word="村"), load_yaml("单位名称: 东关村\n")).filled
     assert out.startswith("东关村关于") and "村村" not in out
+
+
+@pytest.mark.parametrize("unit", ["school", "town", "village", "bank", "enterprise"])
+def test_the_drafts_skeletons_name_fields_as_a_person_would(unit: str) -> None:
+    """The drafts of five unit types: 单位名称 and 报告日期 are there, and no name holds a
+    placeholder mark, punctuation, a list's 等 or a clause cut short (a name ends with what it
+    counts or names: …数, …人次, …（万元）, …日期, …名称)."""
+    from test_draft import draft_for, text_of
+
+    text = text_of(draft_for(unit))
+    names = [f.name for f in skeleton(text)]
+    assert "单位名称" in names and "报告日期" in names, names
+    for name in names:
+        assert not re.search(r"[xX×ｘＸ*＊_＿，,。；;：:、等]", name), name
+        assert re.search(r"(数|人次|车次|剂次|台次|家次|场次|（[^）]*）|率|比例|日期|时间|名称|名|年份|天数|合计|金额)$", name) \
+            or re.search(r"(数|名称|日期)（第\d+处）$", name), name

@@ -80,6 +80,9 @@ def _object_phrase(text: str, limit: int) -> str:
                 j -= 1
             words = words[j:]
             break
+    light = [k for k, (w, t) in enumerate(words[:-1]) if w in lex.generic and t.startswith("v")]
+    if light:  # 属地开展员工核酸检测 → 员工核酸检测: a light verb inside starts the phrase anew
+        words = words[light[-1] + 1:]
     out: list[str] = []
     for w, _t in reversed(words):
         if out and sum(map(len, out)) + len(w) > limit:
@@ -111,11 +114,14 @@ def _noun_phrase(text: str) -> str:
         stop = (t.startswith(("v", "p", "c", "u", "d", "x", "f", "t", "r")) and not (t == "vn" and i == 0)) \
             or not re.search(r"[\u4e00-\u9fff]", w) or w in lexicon().action_words \
             or (t.startswith("m") and not re.fullmatch(r"[\u4e00-\u9fff]{2,}", w))
-        if stop and i == 0 and t.startswith("v") and len(toks) > 1 and len(toks[1][0]) == 1 \
-                and re.match(r"[\u4e00-\u9fff]", toks[1][0]) and toks[1][0] not in prep + "的了着过":
-            out.append(w + toks[1][0])  # 接种点, 排查组: a verb and a one-character noun make a noun
+        if stop and i == 0 and t.startswith("v") and len(toks) > 1 and re.match(r"[\u4e00-\u9fff]", toks[1][0]) \
+                and toks[1][0] not in prep + "的了着过" and (len(toks[1][0]) == 1 or toks[1][1].startswith("n")) \
+                and w not in lexicon().generic:
+            out.append(w + toks[1][0])  # 接种点, 排查小组: a verb and a noun after it make a noun
             skip_next = True
             continue
+        if w in lexicon().stop or w in ("全部", "均", "都"):
+            break
         if stop:
             break
         out.append(w)
@@ -226,14 +232,23 @@ def name_for(slot: Slot, wide: bool = False) -> tuple[str, str]:
             core = re.split(r"[，,；;。、：:（）()]", slot.head_right.replace("的", ""))[0][:10]
             core = "".join(w for w, _ in _words(core)) or core
     elif slot.list_head or re.search(r"[xX×*＊_＿\d][^，,；;。：:、]*、\s*$", slot.far_left):
-        core = "".join(w for w, _ in _words(slot.near_left))[-12:]  # a list item is one noun phrase
-        if slot.list_head and not any(t.startswith("v") for _, t in _words(slot.near_left)):
+        item = slot.near_left.rsplit("等", 1)[-1]
+        out: list[str] = []
+        for w, _t in reversed(_words(item)):  # a list item is one noun phrase, whole words
+            if out and sum(map(len, out)) + len(w) > 12:
+                break
+            out.append(w)
+        core = "".join(reversed(out))
+        if not core and slot.list_text:  # 检测xx轮、累计xx人次: the first item says what
+            core = _object_phrase(slot.list_text, limit)
+        elif slot.list_head and not any(t.startswith("v") for _, t in _words(slot.near_left)):
             core = slot.list_head.split()[0] + core
     else:
         core = _object_phrase(slot.near_left, limit)
         kinds = _KINDS.search(slot.near_left[: slot.near_left.rfind(core[:2])]) \
             if len(core) >= 2 and core[:2] in slot.near_left else None
-        if kinds and kinds.group(1) != "其中":  # 其中三、四级手术 → 三四级手术: both kinds are counted
+        if kinds and kinds.group(1) != "其中" and "等" not in kinds.group(0) and len(kinds.group(2)) <= 2:
+            # 其中三、四级手术 → 三四级手术: both kinds are counted
             core = kinds.group(1).replace("其中", "") + kinds.group(2) + core
     if not core:  # 合计xx人参与防控工作: what follows says what is counted
         core = "".join(w for w, _ in _words(slot.head_right))[:8]
