@@ -2,6 +2,7 @@
 
 ``assist check`` takes a fast path that does not import typer or any other
 command (check must start in a fraction of the time the other commands may);
+so does the plain form of ``assist fill PATH --data DATA [-o OUT]``;
 everything else, including ``assist check --help`` and option mistakes, which
 the fast path hands back, goes through the typer application.
 """
@@ -18,6 +19,12 @@ def main() -> None:
         code = check_main(sys.argv[2:])
         if code is not None:
             exit_now(code)
+    if sys.argv[1:2] == ["fill"]:  # the plain form of fill, without typer (assistant/fill/fastcli.py)
+        from assistant.fill.fastcli import main as fill_main
+
+        code = fill_main(sys.argv[2:])
+        if code is not None:
+            sys.exit(code)
     from assistant.cli import main as cli_main
 
     cli_main()

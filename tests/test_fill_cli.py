@@ -243,3 +243,40 @@ def test_a_negative_figure_is_reported_not_filled(cli, tmp_path: Path) -> None:
     data.write_text("排查户数: -12\n", encoding="utf-8")
     r = cli("fill", str(report), "--data", str(data), "-o", "-")
     assert r.exit_code == 1 and "共排查xx户" in r.stdout and "负数（-12）" in r.stderr
+
+
+# ---------------------------------------------------------------- fast path
+def _fast(tmp_path: Path, *args: str, input: str | None = None):
+    """The console script's plain ``fill`` (no typer), in a fresh interpreter."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    code = f"import sys; sys.argv = ['assist', 'fill', *{list(args)!r}]; from assistant.entry import main; main()"
+    return subprocess.run([sys.executable, "-c", code], input=input, capture_output=True, text=True, env=env,
+                          cwd=tmp_path)
+
+
+def test_fast_entry_point_answers_like_the_typer_command(cli, tmp_path: Path) -> None:
+    report, data = copy_case(TOWN, tmp_path)
+    cases = [
+        [str(report), "--data", str(data), "-o", "-"],
+        [str(report), "--data", str(data), "-o", str(tmp_path / "out.txt"), "--format", "json"],
+        [str(report), "--data=" + str(data), "--output", "-", "--format=json"],
+        [str(report), "--data", str(tmp_path / "missing.yaml"), "-o", "-"],
+        [str(report), "--data", str(data), "-o", str(tmp_path / "out.pdf")],
+    ]
+    for args in cases:
+        typer_result = cli("fill", *args)
+        fast = _fast(tmp_path, *args)
+        assert (fast.returncode, fast.stdout, fast.stderr) == \
+            (typer_result.exit_code, typer_result.stdout, typer_result.stderr), args
+
+
+def test_fast_entry_point_leaves_the_rest_to_typer(tmp_path: Path) -> None:
+    report, _ = copy_case(VILLAGE, tmp_path)
+    fields = _fast(tmp_path, "--fields", str(report))
+    assert fields.returncode == 0 and "排查组个数:" in fields.stdout
+    assert _fast(tmp_path, "--help").returncode == 0
+    assert _fast(tmp_path, str(report)).returncode == 2  # no --data: typer's one line

@@ -91,14 +91,20 @@ def test_kind_filter_and_kind_listing(suggester) -> None:
     assert listing[0].docs >= listing[-1].docs
 
 
-def test_unit_adaptation_for_school(suggester) -> None:
+def test_suggestions_for_a_unit_are_its_own_or_neutral(suggester) -> None:
+    """With --unit only phrasing the unit type can use: no other unit's word for itself or
+    its whole, nothing that reads as another unit type's (check --unit's foreign-unit)."""
+    from assistant.check import check_text
+    from assistant.check.run import unit_rules_for
     from assistant.units import get_unit
 
     school = get_unit("school")
-    for q in ["挨家挨户排查返乡人员", "发放倡议书 悬挂横幅标语", "成立了领导小组 书记当组长"]:
+    rules = unit_rules_for(school, suggester.ix)
+    for q in ["挨家挨户排查返乡人员", "发放倡议书 悬挂横幅标语", "成立了领导小组 书记当组长", "防汛巡查", "隐患排查整治"]:
         for s in suggester.suggest(q, unit="school", n=5):
             assert s.unit == "school"
-            assert not any(w in s.text for w in school.forbidden), s.text
+            found = [f for f in check_text(s.text, extra_rules=rules) if f.rule in ("foreign-unit", "unit-forbidden-word")]
+            assert not found, (s.text, [f.text for f in found])
 
 
 def test_cli_json_shape_and_errors(cli) -> None:

@@ -17,7 +17,7 @@ import pytest
 from assistant.errors import InputError
 from assistant.units import CORE_KINDS, get_unit, guess_unit, kind_parent, unit_names
 from assistant.units import manager
-from assistant.units.adapt import adapt, replacements
+from assistant.units.adapt import speak_as
 from assistant.units.model import find_matches
 
 DATA = Path(__file__).parent / "data" / "units"
@@ -85,13 +85,13 @@ def test_builtin_outline_fields_and_vocabulary(name):
         assert o.kind in CORE_KINDS or unit.kind(o.kind) is not None
         assert o["heading"] == o.heading  # readable like the {kind, heading} of the spec
     assert len(unit.fields) >= (6 if name in RICH else 5)
-    # adapt() can always write something else instead of a forbidden word…
-    missing = [w for w in unit.forbidden if w not in unit.vocabulary]
-    assert not missing, f"{name}: forbidden words with no replacement: {missing}"
-    # …and what it writes is never forbidden itself
+    # its forbidden words are other units' words for themselves or their whole (我行, 全村):
+    # never one of its own, never one it writes when it speaks as itself
     rule = next(r for r in unit.check_rules() if r["id"] == "unit-forbidden-word")
-    bad = {k: v for k, v in unit.vocabulary.items() if find_matches(rule, v)}
-    assert not bad, f"{name}: replacements containing forbidden words: {bad}"
+    others = {w for u in (get_unit(n) for n in BUILTIN if n != name) for c in ("self", "whole")
+              for w in u.terms.get(c, ())}
+    assert set(unit.forbidden) <= others, set(unit.forbidden) - others
+    assert not [w for ws in unit.terms.values() for w in ws if find_matches(rule, w)]
 
 
 @pytest.mark.parametrize("name", BUILTIN)
@@ -118,14 +118,13 @@ def test_forbidden_word_rule_for_school():
     rule = next(r for r in get_unit("school").check_rules() if r["id"] == "unit-forbidden-word")
     assert rule["severity"] == "error" and rule["engine"] == "words"
     assert rule["message"] == '学校的报告中不应出现"{match}"'
-    assert {"村民", "客户", "村两委"} <= set(rule["words"])
-    assert "村民委员会" in rule["exceptions"] and "客户端" in rule["exceptions"]
-    assert rule["replacements"]["村民"] == "师生"
-    text = "组织村民和客户，配合村民委员会，用微信客户端"
-    assert [m for _, _, m in find_matches(rule, text)] == ["村民", "客户"]
-    # a bank report has no 村民 and no 师生
+    assert {"我行", "全村"} <= set(rule["words"])
+    assert "我行我素" in rule["exceptions"]
+    text = "我行安排专人值守，全村上下齐心，我行我素要不得"
+    assert [m for _, _, m in find_matches(rule, text)] == ["我行", "全村"]
+    # a bank report has no 我校 and no 全村
     bank = next(r for r in get_unit("bank").check_rules() if r["id"] == "unit-forbidden-word")
-    assert {"村民", "师生"} <= set(bank["words"])
+    assert {"我校", "全村"} <= set(bank["words"])
 
 
 def test_get_unit_by_name_label_alias_and_unknown():
@@ -232,9 +231,8 @@ def test_data_only_plugin_folder_adds_a_unit_type(cli, tmp_path, monkeypatch):
     # keep words protect everywhere: the exceptions are every unit's keep words that
     # contain one of its forbidden words
     assert {"客户端", "村民委员会"} == set(rules["unit-forbidden-word"]["exceptions"])
-    # and the others' words are mapped onto its own: adaptation works for it too
-    out = adapt("组织全村村民入户走访，对返乡人员做好登记", unit)
-    assert out == "组织全园幼儿和家长家园联系，对返园幼儿做好登记"
+    # another unit's word for who speaks becomes its own
+    assert speak_as("我村组织入户走访", unit) == f"{unit.terms['self'][0]}组织入户走访"
 
 
 PY_PLUGIN = (
@@ -262,7 +260,7 @@ def test_plugin_folder_code_runs_only_when_asked(cli, tmp_path, monkeypatch):
     assert units["stadium"]["kinds"][0]["parent"] == "operations"
     monkeypatch.setenv("ASSIST_PLUGINS", str(folder))
     monkeypatch.setenv("ASSIST_RUN_PLUGIN_CODE", "1")
-    assert adapt("村民", get_unit("动物园")) == "游客"
+    assert get_unit("动物园").vocabulary["村民"] == "游客"
 
 
 def test_plugin_folder_with_data_and_code_loads_data_only(cli, tmp_path):
@@ -393,42 +391,19 @@ def test_pip_installed_plugin_found_through_entry_point(cli, museum_site, monkey
         sys.modules.pop("assist_unit_museum", None)
 
 
-# ---- adaptation ----------------------------------------------------------------------------
-
-def test_adapt_village_sentence_from_corpus_for_school(seed_paths):
-    raw = next(p for p in seed_paths if p.name.startswith("000_")).read_text(encoding="utf-8")
-    # the seed file breaks lines inside sentences and writes "村 两委": join it back
-    flat = re.sub(r"\s+", "", raw)
-    sentence = re.search(r"积极组织村两委干部、村小组长.重点对辖区内的疫区返乡人员进行排查", flat).group()
-    school = get_unit("school")
-    out = adapt(sentence, school)
-    assert out == "积极组织学校领导干部、年级组长,重点对校园内的疫区返校师生进行排查"
-    rule = next(r for r in school.check_rules() if r["id"] == "unit-forbidden-word")
-    assert find_matches(rule, sentence) and find_matches(rule, out) == []
-    assert [(old, new) for _, _, old, new in replacements(sentence, school)] == [
-        ("村两委干部", "学校领导干部"), ("村小组长", "年级组长"), ("辖区", "校园"), ("返乡人员", "返校师生")]
-
+# ---- who speaks ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("unit,text,expected", [
-    # words containing a mapped word stay whole
-    ("school", "配合村民委员会做好村民的工作", "配合村民委员会做好师生的工作"),
-    ("school", "居民区的居民", "居民区的师生"),
-    ("school", "管辖区域内的居民楼", "管辖区域内的居民楼"),  # 管辖/区域, not 辖区
-    ("school", "客户经理", "客户经理"),  # one word: left whole even though 客户 is forbidden
-    ("school", "利用微信客户端联系客户", "利用微信客户端联系师生"),
-    ("village", "全行业暂停营业，全行员工到岗", "全行业暂停营业，全村村干部到岗"),
-    ("school", "把人民群众生命安全放在第一位，引导群众", "把人民群众生命安全放在第一位，引导师生"),
-    # longest entry first
-    ("school", "村两委干部和两委班子成员", "学校领导干部和学校领导班子成员"),
-    ("bank", "村两委", "行领导班子"),
-    # a forbidden word goes even where segmentation glued it to a neighbour (以村/小组)
-    ("school", "以村小组为单位", "以班级为单位"),
-    # no doubled words where the replacement ends like the next word begins
-    ("school", "组织村两委班子成员", "组织学校领导班子成员"),
+    ("school", "我镇高度重视，我村迅速行动", "我校高度重视，我校迅速行动"),
+    ("bank", "本镇组织开展排查", "我行组织开展排查"),
+    # nothing but who speaks: another unit's whole, people and institutions stay (a draft
+    # does not take a sentence that names them)
+    ("school", "全村村民和村两委干部", "全村村民和村两委干部"),
+    ("village", "我村组织村民", "我村组织村民"),
     ("school", "", ""),
 ])
-def test_adapt_replaces_words_not_substrings(unit, text, expected):
-    assert adapt(text, get_unit(unit)) == expected
+def test_speak_as_rewrites_who_speaks_only(unit, text, expected):
+    assert speak_as(text, get_unit(unit)) == expected
 
 
 @pytest.fixture(scope="module")
@@ -437,18 +412,6 @@ def seed_texts(seed_paths) -> list[str]:
 
     t2s = opencc.OpenCC("t2s")  # two seed files are in traditional characters
     return [t2s.convert(p.read_text(encoding="utf-8")) for p in seed_paths]
-
-
-@pytest.mark.parametrize("name", BUILTIN)
-def test_adapting_the_seed_corpus_leaves_no_forbidden_word(name, seed_texts):
-    unit = get_unit(name)
-    rule = next(r for r in unit.check_rules() if r["id"] == "unit-forbidden-word")
-    for text in seed_texts:
-        out = adapt(text, unit)
-        left = [out[max(0, s - 5):e + 5] for s, e, _ in find_matches(rule, out)]
-        assert not left, f"{name}: {left[:5]}"
-        for word in unit.keep:  # protected words survive intact
-            assert out.count(word) >= text.count(word), word
 
 
 # ---- guessing the unit type of an imported report -----------------------------------------

@@ -130,6 +130,11 @@ class CorpusIndex(ABC):
     def marks(self, scope: str) -> list[tuple[str, str]]:
         """(word, types) of the unit ('unit') or topic ('topic') marks."""
 
+    @abstractmethod
+    def topic_words(self, words: Sequence[str]) -> list[tuple[str, str, int]]:
+        """(word, topic, reports) of ``words`` (word '' gives each topic's reports, topic '' all
+        topics'); empty for an index without them."""
+
     def close(self) -> None:
         """Release what the index holds (a connection)."""
 
@@ -166,6 +171,10 @@ class IndexWriter(ABC):
 
     @abstractmethod
     def add_marks(self, rows: Sequence[MarkRow]) -> None:
+        ...
+
+    @abstractmethod
+    def add_topic_words(self, rows: Iterable[tuple[str, str, int]]) -> None:
         ...
 
     @abstractmethod

@@ -30,7 +30,7 @@ _COMMON_KEYS = {"id", "severity", "message", "engine", "exceptions", "examples"}
 _ENGINE_KEYS = {
     "regex": {"pattern", "fix"},
     "words": {"words"},
-    "marks": {"marks"},
+    "marks": {"marks", "partners"},
     "duplicate-sentence": {"min_chars"},
 }
 
@@ -193,6 +193,11 @@ def _parse_rule(raw, where: str) -> Rule:
         from assistant.units.fitness import _trie_pattern
 
         rule.compiled = re.compile(_trie_pattern(marks))
+        partners = raw.get("partners") or ()
+        if partners:
+            words = _str_list(partners, "partners", where)
+            # a partner word, then up to eight characters of the same clause
+            rule.options["_partner"] = re.compile("(?:" + "|".join(map(re.escape, words)) + ")[^，。；！？,;!?]{0,8}$")
     elif name == "duplicate-sentence":
         value = rule.options.get("min_chars", 12)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:

@@ -118,8 +118,11 @@ def words_engine(ctx: Context, rule) -> list:
 @engine("marks")
 def marks_engine(ctx: Context, rule) -> list:
     """``marks``: word → what it says about the word (the detail of its finding); every
-    occurrence as a word, longest word first (a trie pattern, compiled once per rule)."""
+    occurrence as a word, longest word first (a trie pattern, compiled once per rule).
+    ``partners``: words that name another unit as a partner (邀请, 联合, 配合…): a mark
+    they introduce, in the same clause and close after them, is not flagged."""
     details = rule.options["marks"]
+    partner = rule.options.get("_partner")
     text = ctx.text
     hits = [m.span() for m in rule.compiled.finditer(text)]
     if not hits:
@@ -136,8 +139,11 @@ def marks_engine(ctx: Context, rule) -> list:
         le = text.find("\n", ls)
         le = len(text) if le < 0 else le
         cuts = token_cuts(text[ls:le])
-        if s - ls in cuts and e - ls in cuts:
-            out.append((s, e, details[text[s:e]], None, ()))
+        if s - ls not in cuts or e - ls not in cuts:
+            continue
+        if partner is not None and partner.search(text[max(ls, s - 10):s]):
+            continue  # another unit as a partner (邀请派出所民警, 联合村两委): the unit's own sentence
+        out.append((s, e, details[text[s:e]], None, ()))
     return out
 
 

@@ -23,6 +23,8 @@ from __future__ import annotations
 import bisect
 import re
 
+from assistant.check.recache import compile as _rx  # compiled patterns kept between runs
+
 # Words the engine needs that are no vocabulary of a report (the rest is in rules.yaml).
 _FIXED: dict = {
     "approx_words": "余 多 约 近 超过 超 逾 以上 左右 上下",
@@ -34,19 +36,28 @@ _VOCAB_KEYS = ("measures", "totals", "bounded_rates", "overlap_words", "compleme
 
 
 def builtin_options() -> dict:
-    """The ``numbers`` rule's vocabulary as rules.yaml gives it (for callers outside check)."""
-    from assistant.check.engine import RULES_FILE, _cached_rule_dicts
+    """The ``numbers`` rule's vocabulary as rules.yaml gives it (for callers outside check:
+    its own entry is read, not every rule)."""
+    import os
 
-    rule = next((r for r in _cached_rule_dicts(RULES_FILE) if r.get("id") == "numbers"), {})
-    return {k: rule[k] for k in _VOCAB_KEYS if k in rule}
+    import yaml
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules.yaml")
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    start = text.find("\n- id: numbers\n")
+    end = text.find("\n- id: ", start + 1)
+    block = text[start:end if end >= 0 else len(text)]
+    rules = yaml.load(block, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or [{}]  # noqa: S506
+    return {k: rules[0][k] for k in _VOCAB_KEYS if k in rules[0]}
 
 
-_CLAUSE_SPLIT = re.compile(r"[，,、：:]")
+_CLAUSE_SPLIT = _rx(r"[，,、：:]")
 # a heading starts a part of the report: 一、 / （一） / # … / a short line without a full stop
-_SECTION = re.compile(r"^[ \t\u3000]*(?:#|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|[^\n。；;]{1,30}$)",
+_SECTION = _rx(r"^[ \t\u3000]*(?:#|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|[^\n。；;]{1,30}$)",
                       re.M)
 REPEAT_SPAN = 2000  # characters: a figure said again further away is another passage's business
-_PAREN = re.compile(r"[（(][^（）()\n]{0,80}[）)]")
+_PAREN = _rx(r"[（(][^（）()\n]{0,80}[）)]")
 
 
 def _words(value) -> list[str]:
@@ -98,11 +109,9 @@ class Vocabulary:
             self.rate_verbs[stem] = tuple(verbs.split("|")) if verbs else (stem,)
         self.approx = _words(opts["approx_words"])
         self.change = _words(opts["change_words"])
-        self.figure = re.compile(
-            r"(\d+(?:\.\d+)?) ?(万|亿)?(余|多)?(%|％|" + "|".join(map(re.escape, measures)) + r")")
-        self.total_rx = re.compile("(?:" + "|".join(map(re.escape, self.totals)) + r")(?![享同建治青产性识赢创谋商筑护抓管用])"
+        self.total_rx = _rx("(?:" + "|".join(map(re.escape, self.totals)) + r")(?![享同建治青产性识赢创谋商筑护抓管用])"
                                    r"[^，,；;。\d]{0,8}$")
-        self.rate_rx = re.compile(
+        self.rate_rx = _rx(
             r"(?P<stem>[\u4e00-\u9fff]{1,6}?)(?P<word>率|占比|比例)(?:为|达|达到|是|约|近)?\s*(?P<num>\d+(?:\.\d+)?)\s*[%％]")
 
 
@@ -131,7 +140,7 @@ _APPROX_BEFORE = ("约", "近", "超过", "逾", "超", "大约", "将近")
 _APPROX_AFTER = ("余", "多", "以上", "左右")
 
 
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER = _rx(r"\d+(?:\.\d+)?")
 
 
 def all_figures(text: str, vocab: Vocabulary) -> list[Figure]:
@@ -175,27 +184,24 @@ def _plain(v: float) -> str:
     return s
 
 
-_LAST_CUT = re.compile(r"[，,、：:][^，,、：:]*$")
 
 
 def _clause_start(text: str, sent_start: int, pos: int) -> int:
-    m = _LAST_CUT.search(text, max(sent_start, pos - 200), pos)
-    return m.start() + 1 if m else max(sent_start, pos - 200)
+    lo = max(sent_start, pos - 200)
+    return max(max(text.rfind(c, lo, pos) for c in "，,、：:") + 1, lo)
 
 
-_TRIGGER = re.compile(r"共计|合计|总计|总共|一共|共有|其中|率|占比|比例|共(?![享同建治青产性识赢创谋商筑护抓管用])")
+_TRIGGER = _rx(r"共计|合计|总计|总共|一共|共有|其中|率|占比|比例|共(?![享同建治青产性识赢创谋商筑护抓管用])")
 _ENDS = "。；;！？!?\n"
 
 
-_LAST_END = re.compile(r"[。；;！？!?\n][^。；;！？!?\n]*$")
-_NEXT_END = re.compile(r"[。；;！？!?\n]")
+_NEXT_END = _rx(r"[。；;！？!?\n]")
 _SENT_MAX = 600  # a sentence longer than this is read in a window of this size around the figure
 
 
 def _sentence(text: str, pos: int) -> tuple[int, int]:
     lo = max(0, pos - _SENT_MAX)
-    m = _LAST_END.search(text, lo, pos)
-    s0 = m.start() + 1 if m else lo
+    s0 = max(max(text.rfind(c, lo, pos) for c in _ENDS) + 1, lo)  # (rfind: a $-anchored search is quadratic)
     m = _NEXT_END.search(text, pos, pos + _SENT_MAX)
     return s0, (m.end() if m else min(len(text), pos + _SENT_MAX))
 
@@ -385,7 +391,7 @@ def _rates(text: str, s0: int, s1: int, figs: list[Figure], vocab: Vocabulary, o
                 f"{_plain(part.value)}÷{_plain(base.value)} 是 {_plain(shown)}%，这里写的{name}是 {_plain(stated)}%"))
 
 
-_LEFT_CUT = re.compile(r"^(?:共计|合计|总计|累计|共有|共|一共|总共|全年|目前|现有|已|达到|达)+")
+_LEFT_CUT = _rx(r"^(?:共计|合计|总计|累计|共有|共|一共|总共|全年|目前|现有|已|达到|达)+")
 
 
 def _repeats(text: str, s0: int, figs: list[Figure], vocab: Vocabulary,

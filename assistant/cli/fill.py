@@ -36,7 +36,7 @@ def fill_cmd(
         raise InputError("请用 --data 指定数据文件（.yaml .json .csv .xlsx），或用 --fields 先生成数据骨架")
     if interactive and sys.stdin is None:
         raise InputError("标准输入已关闭，无法逐个询问（-i）")
-    from assistant.fill.apply import default_output, fill_document
+    from assistant.fill.apply import fill_document
     from assistant.fill.data import FillData, load_data
 
     if interactive and not data.exists():
@@ -46,15 +46,10 @@ def fill_cmd(
     result = fill_document(path, data, unit=unit_obj, data=fill_data)
     if interactive and result.n_unfilled:
         result = _ask(path, data, fill_data, result, unit_obj)
-    out = _output_path(path, output, result.fmt, default_output)
-    if out is None:
-        sys.stdout.write(result.filled)
-        sys.stdout.flush()
-    else:
-        from assistant.fill.apply import write_result
+    from assistant.fill.fastcli import emit, output_path
 
-        write_result(result, out)
-    _report(result, out, fmt)
+    out = output_path(path, output, result.fmt)
+    emit(result, out, "json" if fmt == Format.json else "text")
     if result.n_unfilled:
         raise typer.Exit(1)
 
@@ -67,58 +62,11 @@ def _unit(name: Optional[str]):
     return get_unit(name)
 
 
-_OUTPUT_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".docx")
-
-
-def _output_path(path: str, output: Optional[str], fmt: str, default_output) -> Optional[Path]:
-    """Where the filled report goes; None means standard output."""
-    if output == "-" or (output is None and path == "-"):
-        return None
-    if output is not None:
-        out = Path(output)
-        if out.suffix.lower() not in _OUTPUT_SUFFIXES:
-            raise InputError(f"不支持的输出格式：{output}（可用 .txt .md .docx，或用 - 输出到屏幕）")
-        return out
-    out = default_output(path, fmt)
-    if out.exists():
-        raise InputError(f"{out} 已存在，为免覆盖未写入；请用 -o 指定输出文件（指定的文件会被覆盖）")
-    return out
-
-
-def _report(result, out: Optional[Path], fmt: Format) -> None:
-    """The report: json to stdout when the filled text went to a file, else to stderr; text to stderr."""
-    if fmt == Format.json:
-        if out is None:
-            import json
-
-            sys.stderr.write(json.dumps(result.report(), ensure_ascii=False, indent=2) + "\n")
-        else:
-            emit_json(result.report())
-        return
-    for line in report_lines(result):
-        say(line)
-    if out is not None:
-        say(f"已写入 {out}")
-
-
 def report_lines(result) -> list[str]:
-    """The text report: one line per placeholder (path:line:col), then a summary."""
-    lines = []
-    for p in result.placements:
-        where = f"{result.path}:{p.line}:{p.col}"
-        if p.text is not None:
-            lines.append(f"{where}: 已填 {p.raw_mark} → {p.text}（字段「{p.decision.field}」）")
-        else:
-            lines.append(f"{where}: 未填 {p.raw_mark}：{p.reason}")
-    if not result.placements:
-        lines.append("报告中没有占位符。")
-    else:
-        lines.append(f"共 {len(result.placements)} 处占位符：已填 {result.n_filled} 处，未填 {result.n_unfilled} 处。")
-    if result.unused_pins:
-        lines.append("数据中这些句子定位在报告里没有找到：" + "、".join(f"「{k}」" for k in result.unused_pins))
-    if result.unused_fields:
-        lines.append("数据中没有用上的字段：" + "、".join(result.unused_fields))
-    return lines
+    """The text report (kept here for callers of the typer module)."""
+    from assistant.fill.fastcli import report_lines as lines
+
+    return lines(result)
 
 
 def _ask(path: str, data_path: Path, fill_data, result, unit_obj):

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from assistant.classify.model import LinearModel
     from assistant.segment import WordTags
 
-SCHEMA_VERSION = "13"  # bump when the index content changes: tables, outline, features, model
+SCHEMA_VERSION = "14"  # bump when the index content changes: tables, outline, features, model
 
 # A sentence: up to and including its end mark; a line end also ends one.
 SENTENCE = re.compile(r"[^。！？；!?;\n]*[。！？；!?;]|[^。！？；!?;\n]+")
@@ -423,12 +423,38 @@ def _fitness(writer: IndexWriter, stats: DocStats, doc_rows: list[DocRow], sec_r
     counts = fit.substring_counts(words, ((doc_rows[d - 1].unit, doc_rows[d - 1].topic, "\n".join(t),
                                            fit.FANWEN_WEIGHT if doc_rows[d - 1].origin == "fanwen" else 1)
                                           for d, t in texts.items()))
+    writer.add_topic_words(_topic_words(stats))
     tables = []
     for scope, names in (("unit", [u.name for u in units]), ("topic", [t.name for t in topics])):
         table = fit.build_table(scope, declared[scope], names, keep, cands[scope], counts)
         writer.add_marks([MarkRow(scope, w, t) for w, t in table.to_rows()])
         tables.append(table)
     return Fitness(*tables)
+
+
+def _topic_words(stats: DocStats) -> Iterator[tuple[str, str, int]]:
+    """(word, topic, reports) for the words two reports or more use; topic '' is the total,
+    and the word '' gives each topic's number of reports."""
+    by_topic: dict[str, Counter] = {}
+    docs: Counter[str] = Counter()
+    for (_, topic), counter in stats.words.items():
+        by_topic.setdefault(topic, Counter()).update(counter)
+    for (_, topic), n in stats.docs.items():
+        docs[topic] += n
+    total: Counter[str] = Counter()
+    for counter in by_topic.values():
+        total.update(counter)
+    for topic, n in docs.items():
+        yield "", topic, n
+    yield "", "", sum(docs.values())
+    for word, n in total.items():
+        if n < 2 or not word.strip():
+            continue
+        yield word, "", n
+        for topic, counter in by_topic.items():
+            k = counter.get(word)
+            if k:
+                yield word, topic, k
 
 
 def _tags_of(stats: DocStats, tags: "WordTags") -> dict[str, str]:

@@ -583,7 +583,9 @@ class Composer:
             first = chosen[0]
             own = _own_heading(first)
             if item.role == "section" and first.native and own and item.core not in ENUMERATED:
-                sec.heading_text = own
+                from assistant.units.adapt import speak_as
+
+                sec.heading_text = speak_as(own, self.unit)
         if item.role == "section" and not sec.sentences:
             sec.tail = self._fallback(item.core)
             sec.tier = "none"
@@ -619,9 +621,9 @@ class Composer:
     def _sentence(self, x: Line, p: Passage, para: int) -> Sentence:
         from assistant.units.adapt import speak_as
 
-        # the unit's own words stay as written (全县 in a county hospital's report); another
-        # unit type's passage speaks as this one (我县 → 我市)
-        text = x.text if p.unit == self.unit.name else speak_as(x.text, self.unit)
+        # who speaks is the unit (我县 → 我市; 我局 in a school-typed report of an education
+        # bureau → 我校); its whole and everything else stay as written
+        text = speak_as(x.text, self.unit)
         return Sentence(text, x.original, f"{p.doc_id}:{x.line}", x.docs, round(p.weight, 3), x.sid, p.section,
                         x.ord, para)
 

@@ -293,7 +293,7 @@ def _decode(raw: bytes, p: Path) -> str:
 def _yaml_loader():
     import yaml
 
-    class Loader(yaml.SafeLoader):
+    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C parser when PyYAML has it
         pass
 
     def construct_mapping(loader, node, deep=False):  # noqa: ANN001

@@ -40,6 +40,8 @@ class Candidate:
     unit_family: str = ""  # a unit's name field: its family (school, town …) or "any" (单位名称)
     range_part: str = ""  # "start" / "end" for 开始日期 / 结束日期 (and 起 / 止)
     key: str = ""  # the name without spaces
+    grams: frozenset = frozenset()  # two-character pieces of its words and their synonyms (a quick pre-check)
+    pairs: tuple = ()
 
 
 def parse_name(name: str) -> tuple[str, Optional[str], Optional[str], str, str]:
@@ -61,8 +63,9 @@ def parse_name(name: str) -> tuple[str, Optional[str], Optional[str], str, str]:
     if not measure and m and len(n) > len(m.group(0)):
         measure = m.group(1)  # 支数 → 支, 户数 → 户 (人数 and 个数 say less: 名/位, any)
         words = cut(n[:-1])
-        # 小组数, 检查组数: the measure is the last character of a noun the name keeps
-        n = n[:-1] if words and len(words[-1]) > 1 and words[-1].endswith(measure) else n[: -len(m.group(0))]
+        # 小组数, 检查组数: the measure is the last character of a noun the name keeps (not 总份)
+        keep = words and len(words[-1]) > 1 and words[-1].endswith(measure) and words[-1][:-1] not in lex.stop
+        n = n[:-1] if keep else n[: -len(m.group(0))]
         matched_suffix = True
     cls: Optional[str] = lex.measure_class.get(measure) if measure else None
     expect: Optional[str] = "number" if measure else None
@@ -143,6 +146,12 @@ def make_candidate(name: str, value: Value, extra_names: Sequence[str] = (), mea
     cand.count = cls is None and not exact and any(key.endswith(w) for w in lex.count_words) \
         and not key.endswith(("金额", "资金", "经费"))
     cand.unit_family = _unit_family(key, expect, value)
+    words = {t for ts in token_sets for t, _w in ts}
+    words |= {t[k:] for t in list(words) if len(t) >= 4 for k in range(2, len(t) - 1)} | \
+        {t[:k] for t in list(words) if len(t) >= 4 for k in range(2, len(t) - 1)}  # halves, as credit() tries
+    words |= {x for t in list(words) for x in lex.synonyms.get(t, ())}
+    cand.grams = frozenset(w[i:i + 2] for w in words for i in range(max(1, len(w) - 1)))
+    cand.pairs = tuple(w for w in words if len(w) == 2)  # 接警 in 接处警: both characters, apart
     if expect == "date":
         if re.search(r"(开始|起始|起)(日期|时间)?$", key) or "开始" in key:
             cand.range_part = "start"

@@ -45,6 +45,7 @@ def ask_all(text: str, placements: list, data: FillData, ask: Callable[[str], st
         if p.text is None:
             open_groups.setdefault(_group_key(p.decision.slot), []).append(p)
     answers: list[Answer] = []
+    names: Optional[dict] = None
     total = len(open_groups)
     for n, (gkey, group) in enumerate(open_groups.items(), start=1):
         d = group[0].decision
@@ -63,7 +64,11 @@ def ask_all(text: str, placements: list, data: FillData, ask: Callable[[str], st
             continue
         if parse_value(value).kind == "empty":
             continue
-        answers.append(Answer(_key_for(d, members, data), value, members))
+        if names is None:
+            from assistant.fill.skeleton import group_names
+
+            names = group_names(text, slots_all)
+        answers.append(Answer(_key_for(d, members, data, names), value, members))
     return _settle(text, slots_all, data, answers)
 
 
@@ -75,14 +80,14 @@ def _span_text(text: str, members: list[Slot]) -> str:
     return (text[start:first.start] + "【" + text[first.start:last.end] + "】" + text[last.end:end]).strip()
 
 
-def _key_for(decision, members: list[Slot], data: FillData) -> str:
+def _key_for(decision, members: list[Slot], data: FillData, names: Optional[dict] = None) -> str:
     """The field the answer belongs to: the one already chosen (it only lacked a value), the
     name in {{ }}, or a name written from the context."""
     if decision.field and decision.value is not None and decision.value.empty and decision.via != "pin":
         return decision.field
     if members[0].explicit:
         return members[0].explicit
-    name, _kind = name_for(_probe(members))
+    name = (names or {}).get(_group_key(members[0])) or name_for(_probe(members))[0]  # as --fields names it
     base, k = name, 2
     while name in data.fields and not data.fields[name].empty:
         name = f"{base}{k}"

@@ -2,7 +2,7 @@
 
 Each field is scored against a slot's context: the field name's words found there
 (exact, by synonym or abbreviation from lexicon.yaml, by stem, in order within a short
-stretch, by rapidfuzz; near words count more than the rest of the sentence), the
+stretch; near words count more than the rest of the sentence), the
 context's words the name accounts for, the measure word the name implies (户数 → 户,
 返乡人员 → persons, …数 → a count, never money) against the report's, and the value's
 kind against the slot's (a date never fills 共xx名, a number never fills a name, a count
@@ -119,12 +119,6 @@ def _credit1(tok: str, slot: Slot) -> float:
             best = max(best, w * far_syn)
     if best:
         return best
-    if len(tok) >= 3:
-        from rapidfuzz import fuzz
-
-        r = fuzz.partial_ratio(tok, near) / 100.0
-        if r >= 0.75:
-            return 0.75 * r
     return 0.0
 
 
@@ -479,7 +473,8 @@ def _coordinated(slot: Slot, cand: Candidate) -> str:
 def _unexplained_actions(slot: Slot, cand: Candidate) -> list[str]:
     """Verbs around the mark that a population field (no verb in its name) does not account for."""
     lex = lexicon()
-    if cand.measure_class not in ("person", "household"):
+    if cand.measure_class not in ("person", "household") or not (
+            cand.total or any(w in cand.key for w in ("人口", "居民", "常住", "户籍", "总人数", "总户数"))):
         return []  # only a population (老年人口, 户籍人口) is mistaken for the people who did something
     field_verbs = [t for t, _w in cand.tokens if any(tg.startswith("v") for _w2, tg in tag(t)) or t in lex.action_words]
     if field_verbs:
@@ -541,11 +536,15 @@ def _already_written(slot: Slot, cand: Candidate) -> bool:
     v = cand.value
     if v.kind != "number" or not v.text or len(v.text) < 2 or not slot.sentence:
         return False
-    for m in re.finditer(r"(?<![\d.])" + re.escape(v.text) + r"(?![\d.])", slot.sentence):
-        after = slot.sentence[m.end():m.end() + 3]
-        if any(after.startswith(w) for w in lexicon().measures) and any(
-                t in slot.sentence[m.end():m.end() + 12] for t, w in cand.tokens if w >= 1.0):
+    sent, text = slot.sentence, v.text
+    i = sent.find(text)
+    while i >= 0:  # (str.find: a pattern per value would be compiled thousands of times)
+        end = i + len(text)
+        whole = (i == 0 or sent[i - 1] not in "0123456789.") and (end == len(sent) or sent[end] not in "0123456789.")
+        if whole and sent.startswith(lexicon().measures, end) and any(
+                t in sent[end:end + 12] for t, w in cand.tokens if w >= 1.0):
             return True
+        i = sent.find(text, i + 1)
     return False
 
 
@@ -587,9 +586,14 @@ def rank(probe: Slot, cands: Iterable[Candidate], exclude: Iterable[str] = (),
     ctx = context_tokens(probe)
     scored: list[tuple[float, Candidate, Score]] = []
     skip = set(exclude)
+    around = "\u3000".join((probe.near_text, probe.far_left, probe.far_right, probe.para_left, probe.list_head))
+    seen = {around[i:i + 2] for i in range(len(around) - 1)} | set(around)
+    loose = probe.shape in ("name", "other", "explicit") or probe.shape in DATE_SHAPES
     for c in cands:
         if c.name in skip:
             continue
+        if not loose and c.grams and c.grams.isdisjoint(seen) and not any(a in seen and b in seen for a, b in c.pairs):
+            continue  # not one piece of its words anywhere around: it cannot score (quick pre-check)
         sc = score(probe, c, ctx)
         if probe.shape in ("name", "other"):
             fit = name_suffix_fit(probe, c)
@@ -612,15 +616,16 @@ def prefer_specific(slot: Slot, scored: list[tuple[float, Candidate, Score]]) ->
     if len(scored) < 2:
         return scored
     out = []
+    fits = {id(c): parts.fit for _sc, c, parts in scored}
+    strong = {id(c): {t for t, w in c.tokens if w >= 1.0} for _sc, c, _p in scored}
     for sc, c, parts in scored:
-        ctoks = {t for t, w in c.tokens if w >= 1.0}
+        ctoks = strong[id(c)]
         demote = False
         for sc2, c2, _ in scored:
             if c2 is c:
                 continue
-            c2toks = {t for t, w in c2.tokens if w >= 1.0}
-            if measure_fit(slot, c) is not None and measure_fit(slot, c2) is not None and \
-                    (measure_fit(slot, c) or 0) >= (measure_fit(slot, c2) or 0) + 0.4:
+            c2toks = strong[id(c2)]
+            if fits[id(c)] >= fits[id(c2)] + 0.4:
                 continue  # 排查轮次 at xx轮 is not demoted by 排查纠纷数: the measure tells them apart
             if ctoks and (ctoks < c2toks or (_covered(ctoks, c2) and len(c2toks) > len(ctoks))):
                 extra = [t for t in c2toks if t not in ctoks and not _covered({t}, c)]

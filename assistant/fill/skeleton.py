@@ -38,6 +38,8 @@ _SCOPE = re.compile(r"^(我|全|本|该|各|此)[\u4e00-\u9fff]{0,2}$")
 _DROP_TAGS = ("d", "t", "r", "m", "u", "p", "c", "x", "f", "q", "y", "e", "o", "w", "z")
 _PLACE_NAMES = ("省", "市", "县", "区", "镇", "乡", "村", "街道")
 _PERSON_MEASURES = ("名", "人", "位")
+_TAIL = re.compile(r"([\u4e00-\u9fff]{1,14})\s*$")
+_KINDS = re.compile(r"(?:其中)?([\u4e00-\u9fff]{1,2})、([\u4e00-\u9fff]{1,3})$")
 _MARKS = re.compile(r"[xX×ｘＸ*＊_＿○〇□\d]+")
 
 
@@ -78,6 +80,9 @@ def _object_phrase(text: str, limit: int) -> str:
                 j -= 1
             words = words[j:]
             break
+    light = [k for k, (w, t) in enumerate(words[:-1]) if w in lex.generic and t.startswith("v")]
+    if light:  # 属地开展员工核酸检测 → 员工核酸检测: a light verb inside starts the phrase anew
+        words = words[light[-1] + 1:]
     out: list[str] = []
     for w, _t in reversed(words):
         if out and sum(map(len, out)) + len(w) > limit:
@@ -85,9 +90,10 @@ def _object_phrase(text: str, limit: int) -> str:
         out.append(w)
     phrase = "".join(reversed(out))
     # a last character the tagger took for a numeral or measure (交通卡 + 点)
-    tail = re.search(re.escape(out[0]) + r"([\u4e00-\u9fff]{1,2})\s*$", text) if out else None
-    if tail and tail.group(1) not in lex.stop:
-        phrase += tail.group(1)
+    tail = _TAIL.search(text)
+    rest = tail.group(1)[tail.group(1).rfind(out[0]) + len(out[0]):] if tail and out and out[0] in tail.group(1) else ""
+    if 1 <= len(rest) <= 2 and rest not in lex.stop:
+        phrase += rest
     return phrase
 
 
@@ -108,11 +114,14 @@ def _noun_phrase(text: str) -> str:
         stop = (t.startswith(("v", "p", "c", "u", "d", "x", "f", "t", "r")) and not (t == "vn" and i == 0)) \
             or not re.search(r"[\u4e00-\u9fff]", w) or w in lexicon().action_words \
             or (t.startswith("m") and not re.fullmatch(r"[\u4e00-\u9fff]{2,}", w))
-        if stop and i == 0 and t.startswith("v") and len(toks) > 1 and len(toks[1][0]) == 1 \
-                and re.match(r"[\u4e00-\u9fff]", toks[1][0]) and toks[1][0] not in prep + "的了着过":
-            out.append(w + toks[1][0])  # 接种点, 排查组: a verb and a one-character noun make a noun
+        if stop and i == 0 and t.startswith("v") and len(toks) > 1 and re.match(r"[\u4e00-\u9fff]", toks[1][0]) \
+                and toks[1][0] not in prep + "的了着过" and (len(toks[1][0]) == 1 or toks[1][1].startswith("n")) \
+                and w not in lexicon().generic:
+            out.append(w + toks[1][0])  # 接种点, 排查小组: a verb and a noun after it make a noun
             skip_next = True
             continue
+        if w in lexicon().stop or w in ("全部", "均", "都"):
+            break
         if stop:
             break
         out.append(w)
@@ -123,12 +132,15 @@ def _noun_phrase(text: str) -> str:
 
 def _verb_object(text: str, limit: int = 8) -> str:
     """A clause's verb and what it acts on (设立两个监测点 → 设立监测点; 报送每天排查进展情况 → 报送)."""
+    lex = lexicon()
     words = [(w, t) for w, t in _words(text)]
+    while words and words[0][0] in lex.generic and len(words) > 1:  # 开展 / 组织 say nothing
+        words = words[1:]
     out: list[str] = []
     for w, t in words:
         if not out and not t.startswith(("v", "n")):
             continue
-        if out and t.startswith("v") and len(out) >= 2:
+        if out and t.startswith("v") and len(out) >= 3:
             break
         out.append(w)
         if sum(map(len, out)) >= limit:
@@ -220,14 +232,23 @@ def name_for(slot: Slot, wide: bool = False) -> tuple[str, str]:
             core = re.split(r"[，,；;。、：:（）()]", slot.head_right.replace("的", ""))[0][:10]
             core = "".join(w for w, _ in _words(core)) or core
     elif slot.list_head or re.search(r"[xX×*＊_＿\d][^，,；;。：:、]*、\s*$", slot.far_left):
-        core = "".join(w for w, _ in _words(slot.near_left))[-12:]  # a list item is one noun phrase
-        if slot.list_head and not any(t.startswith("v") for _, t in _words(slot.near_left)):
+        item = slot.near_left.rsplit("等", 1)[-1]
+        out: list[str] = []
+        for w, _t in reversed(_words(item)):  # a list item is one noun phrase, whole words
+            if out and sum(map(len, out)) + len(w) > 12:
+                break
+            out.append(w)
+        core = "".join(reversed(out))
+        if not core and slot.list_text:  # 检测xx轮、累计xx人次: the first item says what
+            core = _object_phrase(slot.list_text, limit)
+        elif slot.list_head and not any(t.startswith("v") for _, t in _words(slot.near_left)):
             core = slot.list_head.split()[0] + core
     else:
         core = _object_phrase(slot.near_left, limit)
-        kinds = re.search(r"(?:其中)?([\u4e00-\u9fff]{1,2})、([\u4e00-\u9fff]{1,3})" + re.escape(core[:2]), slot.near_left) \
-            if len(core) >= 2 else None
-        if kinds and kinds.group(1) != "其中":  # 其中三、四级手术 → 三四级手术: both kinds are counted
+        kinds = _KINDS.search(slot.near_left[: slot.near_left.rfind(core[:2])]) \
+            if len(core) >= 2 and core[:2] in slot.near_left else None
+        if kinds and kinds.group(1) != "其中" and "等" not in kinds.group(0) and len(kinds.group(2)) <= 2:
+            # 其中三、四级手术 → 三四级手术: both kinds are counted
             core = kinds.group(1).replace("其中", "") + kinds.group(2) + core
     if not core:  # 合计xx人参与防控工作: what follows says what is counted
         core = "".join(w for w, _ in _words(slot.head_right))[:8]
@@ -366,7 +387,10 @@ def _unit_name(probe: Slot, cands) -> Optional[tuple[str, str]]:
     ranked = rank(probe, cands)
     if ranked and ranked[0][0] >= MIN_SCORE and (len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= MARGIN):
         c = ranked[0][1]
-        return c.name, c.value.kind if c.value.kind in ("number", "date") else "name"
+        name = c.name
+        if probe.mag and not c.mag:  # xx万笔: the skeleton asks for the figure in 万
+            name += f"（{probe.mag}{probe.measure}）"
+        return name, c.value.kind if c.value.kind in ("number", "date") else "name"
     return None
 
 

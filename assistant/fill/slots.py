@@ -64,6 +64,7 @@ class Slot:
     far_right: str = ""
     head_right: str = ""  # near_right without an attached purpose clause
     list_head: str = ""  # verbs shared by the items of a list (检查 in 检查车辆xx台次、人员xx人次)
+    list_text: str = ""  # the words of the list's first item (开展员工核酸检测 in 开展员工核酸检测xx轮、累计xx人次)
     inherit: str = ""  # what the slot counts, said elsewhere (the parts of a total; the figure before)
     para_left: str = ""
     extra: str = ""  # words the position implies (落款 → 报告日期)
@@ -279,6 +280,7 @@ def read_context(text: str, slots: list[Slot]) -> None:
             clause_start = cl[-1] if cl else sent_start
             first_item_end = text.find("、", clause_start, s.start)
             head_text = _FIGURE.sub(" ", text[clause_start:first_item_end if first_item_end >= 0 else s.start])
+            s.list_text = head_text
             s.list_head = (prev.list_head + " " if prev is not None and prev.sent_index == si else "") + verbs(head_text)
             s.list_head = s.list_head.strip()
         # total / part

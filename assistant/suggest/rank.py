@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -27,7 +28,23 @@ if TYPE_CHECKING:
 CANDIDATES = 300
 NEAR_DUP = 72  # rapidfuzz ratio on neutral text at or above which two phrasings are one
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
-STOPWORDS = set("的 了 和 与 及 等 在 对 把 被 将 也 都 就 又 还 是 有 为 以 于 从 到 并 或 各 个 这 那 我 我们 他们 你 要 做 搞 一下 一些 什么 怎么 如何 一个".split())
+STOPWORDS = set("的 了 和 与 及 等 在 对 把 被 将 也 都 就 又 还 是 有 为 以 于 从 到 并 或 各 个 这 那 我 我们 他们 你 要 做 搞 一下 一些 什么 怎么 如何 一个 "
+                "多少 一共 有的 有些 大家 怎么样 哪些 几 几件 几名 得 好 啊 吧 呢 这次 那些 这些 一起 接着 都".split())
+
+
+@lru_cache(maxsize=1)
+def _everyday() -> list[tuple[str, tuple[str, ...]]]:
+    from pathlib import Path
+
+    from assistant.yamlfile import safe_load
+
+    data = safe_load(Path(__file__).with_name("everyday.yaml").read_text(encoding="utf-8")) or {}
+    return [(formal, tuple(v for v in variants if v)) for formal, variants in data.items()]
+
+
+def everyday_terms(query: str) -> list[str]:
+    """The report's words for the everyday words of ``query``."""
+    return [formal for formal, variants in _everyday() if any(v in query for v in variants)]
 
 
 @dataclass
@@ -46,30 +63,40 @@ class Suggestion:
                 "score": round(self.score, 4), "source": self.source, "docs": self.docs}
 
 
-TOPIC_BONUS = 0.15  # a phrasing from reports on the topic asked for
+TOPIC_BONUS = 0.15  # a phrasing from reports on the topic asked for (or the query is likely about)
+LIKELY = 0.6  # how sure the words of a query must make a topic before it counts
+# a query that says it wants a plan or a problem
+_QUERY_KINDS = (("next_steps", re.compile(r"^(下一步|下步|今后|明年|下半年|接下来|接着)|打算|计划要")),
+                ("problems", re.compile(r"(存在|还有).{0,6}(问题|不足|困难|短板)|不够|不足$|不强$|不到位")))
+_PART_HEADING = re.compile(r"^(存在的?(主要)?问题|(下一步|下步|明年|今后)(的)?(工作)?(打算|计划|安排|措施|思路)|主要(工作|做法|成效)|"
+                           r"工作(开展)?情况|主要工作开展情况|取得的成效)[。.：:]?$")
 UNIT_BONUS = 0.1  # … from reports of the unit type asked for
 
 
 class Suggester:
-    """Long-lived: keeps its index and caches, so warm queries are fast."""
+    """Long-lived: keeps its connection and caches, so warm queries are fast."""
 
     def __init__(self, ix: "CorpusIndex") -> None:
         self.ix = ix
         self.topic: str | None = None  # the topic of the last query (given or inferred)
+        self._marks = None  # the index's unit marks, loaded when a query names a unit
         self.n_sections = ix.n_sections() or 1
         self._df: dict[str, int] = {}
 
     # -- query side --------------------------------------------------------------------------
     def query_tokens(self, query: str) -> list[str]:
+        """The query's words, and the report's words for its everyday ones (everyday.yaml:
+        打疫苗 → 疫苗接种, 上访 → 信访)."""
         from assistant import segment
 
         seen, out = set(), []
-        for t in segment.cut(query):
-            t = t.strip()
-            if not t or not _WORD.search(t) or t in STOPWORDS or t.isdigit() or t in seen:
-                continue
-            seen.add(t)
-            out.append(t)
+        for text in (query, *everyday_terms(query)):
+            for t in segment.cut(text):
+                t = t.strip()
+                if not t or not _WORD.search(t) or t in STOPWORDS or t.isdigit() or t in seen:
+                    continue
+                seen.add(t)
+                out.append(t)
         return out
 
     def idf(self, token: str) -> float:
@@ -78,9 +105,16 @@ class Suggester:
         return math.log((1 + self.n_sections) / (1 + self._df[token])) + 1.0
 
     def query_kinds(self, query: str) -> dict[str, float]:
+        """What kind of section the query asks for: the classifier's reading, and a plan or
+        a problem where the query says so (下一步继续加强排查 asks for a plan, not a closing)."""
         from assistant.classify.api import Classifier
 
-        return Classifier(self.ix).proba_many([(None, query, "section")])[0]
+        kinds = Classifier(self.ix).proba_many([(None, query, "section")])[0]
+        for kind, cue in _QUERY_KINDS:
+            if cue.search(query) and kinds:
+                kinds = {k: v * 0.4 for k, v in kinds.items()}
+                kinds[kind] = kinds.get(kind, 0.0) + 0.6
+        return kinds
 
     # -- ranking -----------------------------------------------------------------------------
     def suggest(self, query: str | None, kind: str | None = None, unit: str | None = None,
@@ -92,11 +126,14 @@ class Suggester:
         from rapidfuzz import fuzz
 
         kinds = [kind] if kind else None
+        likely = None  # a topic the query's words suggest, without naming it (a boost, no filter)
         if topic is None and query and query.strip():
             from assistant.units import guess_topic
 
             topic = guess_topic(query, min_score=0.6)
-        self.topic = topic
+            if topic is None:
+                likely = self.likely_topic(self.query_tokens(query))
+        self.topic = topic or likely
         if not query or not query.strip():
             rows = self._by_kind(kinds)
             scored = [(self._standard(r.docs) - self._length_penalty(r.neutral), r) for r in rows]
@@ -128,18 +165,56 @@ class Suggester:
         scored = [(s, r) for s, r in scored if self._serves(r, unit, topic)]
         if unit:
             scored = [(s + (UNIT_BONUS if unit in (r.units or "").split(",") else 0.0), r) for s, r in scored]
-        if topic:
-            scored = [(s + (TOPIC_BONUS if topic in (r.topics or "").split(",") else 0.0), r) for s, r in scored]
+        if topic or likely:
+            t = topic or likely
+            scored = [(s + (TOPIC_BONUS if t in (r.topics or "").split(",") else 0.0), r) for s, r in scored]
         scored.sort(key=lambda sr: (-sr[0], sr[1].id))
         picked: list[tuple[float, PhraseHit]] = []
         for s, r in scored:
             if any(fuzz.ratio(r.neutral, p.neutral) >= NEAR_DUP or
                    fuzz.token_set_ratio(r.tokens, p.tokens) >= 90 for _, p in picked):
                 continue
+            if unit and self._reads_foreign(r.neutral, unit):
+                continue
+            if _PART_HEADING.match(r.neutral):
+                continue  # 下一步工作打算。 alone says nothing
             picked.append((s, r))
             if len(picked) >= n:
                 break
         return [self._emit(s, r, unit) for s, r in picked]
+
+    def likely_topic(self, tokens: list[str]) -> str | None:
+        """The topic whose reports use the query's words most (naive Bayes over the share of
+        a topic's reports that use each word, topics equally likely before), when it is
+        clearly more likely than the rest: 一共转移了多少群众 is about 防汛."""
+        if not tokens:
+            return None
+        rows = self.ix.topic_words(["", *tokens])
+        docs = {t: n for w, t, n in rows if w == "" and t}
+        seen: dict[str, dict[str, int]] = {}
+        for w, t, n in rows:
+            if w and t:
+                seen.setdefault(w, {})[t] = n
+        if len(docs) < 2 or not seen:
+            return None
+        scores = {t: 0.0 for t in docs}
+        for w, by_topic in seen.items():
+            for t, n_t in docs.items():
+                scores[t] += math.log((by_topic.get(t, 0) + 0.5) / (n_t + 1.0))
+        m = max(scores.values())
+        weights = {t: math.exp(v - m) for t, v in scores.items()}
+        total = sum(weights.values())
+        best = max(weights, key=lambda t: (weights[t], t))
+        return best if weights[best] / total >= LIKELY else None
+
+    def _reads_foreign(self, text: str, unit: str) -> bool:
+        """Whether ``text`` names what the unit type does not use, even where it comes from a
+        report filed under that type (an education bureau's 局长 in a school-typed report)."""
+        if self._marks is None:
+            from assistant.units.fitness import unit_table
+
+            self._marks = unit_table(self.ix)
+        return bool(self._marks.foreign(text, unit))
 
     @staticmethod
     def _serves(r: "PhraseHit", unit: str | None, topic: str | None) -> bool:
@@ -179,7 +254,6 @@ class Suggester:
             from assistant.units import get_unit
             from assistant.units.adapt import speak_as
 
-            if unit not in (r.units or "").split(","):
-                text = speak_as(text, get_unit(unit))  # who speaks, nothing else
+            text = speak_as(text, get_unit(unit))  # who speaks, nothing else
             out_unit = unit
         return Suggestion(text, r.kind, out_unit, score, f"{r.doc_id}:{r.line}", r.docs, r.text, r.topic)

@@ -5,7 +5,7 @@
     kind_parent("teaching")     → "operations"
     guess_unit(title, text)     → "school"
     get_topic("防汛")           → Topic (InputError if unknown); all_topics(), guess_topic(text)
-    adapt.adapt(text, unit)     → the text in the unit's own words
+    adapt.speak_as(text, unit)  → who speaks rewritten for the unit (我镇 → 我校)
 
 Importing this package is cheap (no dataclasses, no pluggy until a unit is asked for):
 the CLI's root callback imports it on every command to hand over ``--plugins`` folders.

@@ -39,7 +39,7 @@ ALL = "*"  # serves every unit type / topic
 
 # learning from the corpus
 MIN_DOCS = 3  # a learned mark is seen in at least this many documents…
-MAX_SHARE_TYPES = 0.45  # …of at most this share of the types (2 at least: 5 of 11 unit types)…
+MAX_SHARE_TYPES = 0.2  # …of at most this share of the types (2 at least)…
 MIN_SHARE = 0.9  # …which hold at least this share of its documents…
 CHANCE = 1e-4  # …more than chance explains: (their share of all reports) ** (its reports there) below this
 OBSERVED_DOCS = 2  # a type whose documents use a declared word this often may use it
@@ -261,8 +261,8 @@ def learned_candidates(stats: DocStats, declared: Mapping[str, set[str]], scope:
 
 def _concentrated(seen: Mapping[str, int], docs: Mapping[str, int]) -> set[str]:
     """The fewest types that hold MIN_SHARE of a word's reports (the types that use it most
-    often first), if they are few enough (MAX_SHARE_TYPES of all types, two at least):
-    县委 is the government's (town, county, city, department…), not a school's or a bank's."""
+    often first), if they are few enough (MAX_SHARE_TYPES of all types, two at least): a
+    word several kinds of unit use (干部职工) marks none of them."""
     total = sum(seen.values())
     if not total:
         return set()
@@ -338,6 +338,10 @@ def build_table(scope: str, declared: Mapping[str, set[str]], all_types: Sequenc
 
 # ---- the check rule ------------------------------------------------------------------------
 
+# Words that bring in another unit as a partner: 邀请派出所民警进校 is a school's sentence.
+PARTNERS = ("邀请", "联合", "配合", "会同", "协同", "协助", "联系", "对接", "依托", "携手", "商请", "提请")
+
+
 def unit_table(ix=None) -> MarkTable:  # noqa: ANN001 - a backends.CorpusIndex
     """The unit marks of an index (``ix``), or the declared ones alone without an index."""
     from assistant.units import all_units
@@ -388,6 +392,7 @@ def foreign_rule(unit, table: MarkTable) -> dict | None:  # noqa: ANN001 - a Uni
         "marks": marks,
         "message": f"“{{match}}”是{{detail}}的用语：这句话像是别的单位的报告，不像{unit.short_label}的",
         "exceptions": shield,
+        "partners": list(PARTNERS),
         "examples": {"flag": [f"组织{w}开展工作。" for w in sample],
                      "pass": [f"组织{w}开展工作。" for w in mine if not any(m in w for m in marks)]
                      or ["组织开展工作。"]},

@@ -193,6 +193,12 @@ def guess_topic(text: str, topics: Sequence[Topic], title: str = "", default: st
     """The topic a text is about (by cue words), or ``default`` when nothing stands out: the
     best topic must have some evidence (``min_score``: lower for a short query) and clearly
     more than the next one."""
+    if title:
+        # a title that names one topic decides (××县公安局20xx年工作总结 is a year's summary,
+        # whatever else a year's work touches on)
+        heads = sorted(topic_scores("", topics, title).items(), key=lambda kv: (-kv[1], kv[0]))
+        if heads and (len(heads) == 1 or heads[0][1] >= 2 * heads[1][1]):
+            return heads[0][0]
     scores = topic_scores(text, topics, title)
     if not scores:
         return default

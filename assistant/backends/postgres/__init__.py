@@ -261,6 +261,9 @@ class PgWriter(IndexWriter):
     def add_marks(self, rows: Sequence[MarkRow]) -> None:
         self._copy("marks", "scope, word, types", rows)
 
+    def add_topic_words(self, rows: Iterable[tuple[str, str, int]]) -> None:
+        self._copy("topic_words", "word, topic, df", rows)
+
     def add_phrases(self, rows: Iterable[PhraseRow]) -> None:
         from assistant.backends.postgres import fts
 
@@ -448,6 +451,12 @@ class PgIndex(CorpusIndex):
     def marks(self, scope: str) -> list[tuple[str, str]]:
         return [(w, t) for w, t in self._all("SELECT word, types FROM marks WHERE scope = %s ORDER BY word",
                                              (scope,))]
+
+    def topic_words(self, words: Sequence[str]) -> list[tuple[str, str, int]]:
+        if not words:
+            return []
+        return [tuple(r) for r in self._all("SELECT word, topic, df FROM topic_words WHERE word = ANY(%s)",
+                                            (list(words),))]
 
 
 def load_model(conn, schema_name: str, features: Optional[Iterable[str]] = None):  # noqa: ANN001, ANN201

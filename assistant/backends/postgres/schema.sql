@@ -40,6 +40,7 @@ CREATE TABLE {g}.sentences(
   phrase integer);
 CREATE TABLE {g}.tokens(token text PRIMARY KEY, df integer);
 CREATE TABLE {g}.marks(scope text, word text, types text, PRIMARY KEY(scope, word));
+CREATE TABLE {g}.topic_words(word text, topic text, df integer, PRIMARY KEY(word, topic));
 -- tsv: the phrase's tokens as full-text terms (SQLite FTS5's unicode61 tokens of them, with
 -- their positions: fts.terms), ntok their number (BM25's document length)
 CREATE TABLE {g}.phrases(

@@ -116,6 +116,9 @@ class SqliteWriter(IndexWriter):
     def add_marks(self, rows: Sequence[MarkRow]) -> None:
         insert_rows(self.conn, "marks", 3, rows)
 
+    def add_topic_words(self, rows: Iterable[tuple[str, str, int]]) -> None:
+        insert_rows(self.conn, "topic_words", 3, rows)
+
     def add_phrases(self, rows: Iterable[PhraseRow]) -> None:
         insert_rows(self.conn, "phrases", 18, rows)
         self.conn.executescript(schema_blocks()["fts"])
@@ -292,6 +295,16 @@ class SqliteIndex(CorpusIndex):
     def marks(self, scope: str) -> list[tuple[str, str]]:
         try:
             return [(w, t) for w, t in self.conn.execute("SELECT word, types FROM marks WHERE scope = ?", (scope,))]
+        except sqlite3.DatabaseError:
+            return []
+
+    def topic_words(self, words: Sequence[str]) -> list[tuple[str, str, int]]:
+        if not words:
+            return []
+        try:
+            return self.conn.execute(
+                f"SELECT word, topic, df FROM topic_words WHERE word IN ({','.join('?' * len(words))})",
+                list(words)).fetchall()
         except sqlite3.DatabaseError:
             return []
 

@@ -21,6 +21,9 @@ CREATE TABLE tokens(token TEXT PRIMARY KEY, df INTEGER) WITHOUT ROWID;
 -- assistant.units.fitness: the words that mark a unit type's or a topic's text (scope
 -- 'unit' or 'topic'), with the types they belong to (comma-separated)
 CREATE TABLE marks(scope TEXT, word TEXT, types TEXT, PRIMARY KEY(scope, word)) WITHOUT ROWID;
+-- how many reports of each topic use a word (words in two reports or more; topic '' counts
+-- every report): what a query of everyday words is most likely about (suggest)
+CREATE TABLE topic_words(word TEXT, topic TEXT, df INTEGER, PRIMARY KEY(word, topic)) WITHOUT ROWID;
 -- key has no index: the build groups the sentences by key, so keys are unique by construction,
 -- nothing looks a phrase up by key, and a unique index cost half the time of the insert.
 -- fit_units / fit_topics: what the phrase can serve (assistant.units.fitness: "*" for all, else
