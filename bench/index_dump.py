@@ -119,7 +119,10 @@ def main() -> None:
         real_assign = pipeline._assign_kinds
 
         def assign(writer, labels, sec_rows, sec_info, *rest):  # noqa: ANN001, ANN202
-            inputs.extend(zip((tuple(r) for r in sec_rows), sec_info))
+            # (newer trees keep a section's words only as its tokens: put them back in place)
+            info = [i if len(i) == 4 else (i[0], i[1], r[10].split(" ") if r[10] else [], i[2])
+                    for r, i in zip(sec_rows, sec_info)]
+            inputs.extend(zip((tuple(r) for r in sec_rows), info))
             return real_assign(writer, labels, sec_rows, sec_info, *rest)
 
         pipeline._assign_kinds = assign

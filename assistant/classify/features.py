@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Sequence
 
 _DIGITS = re.compile(r"\d+(\.\d+)?")
@@ -45,6 +46,65 @@ RULE_KINDS = ("opening", "next_steps")
 RULE = "rule:"
 SINGLE_ROLE = "single"  # the role of a text classified alone (classify --single)
 BLOCK_WEIGHTS = {"heading": 1.0, "body": 1.0, "cues": 1.0}
+
+
+@lru_cache(maxsize=1)
+def cue_lists() -> tuple[list[str], list[str], list[list[int]], list[str], list[list[int]], object, object]:
+    """The curated cues of kinds.yaml for counting them all in one pass: (kinds, body cues,
+    per kind the indexes of its body cues, heading cues, per kind the indexes of its heading
+    cues, an Aho-Corasick automaton over the body cues, one over the heading cues). An
+    automaton is None without pyahocorasick, or where one pass would not count as
+    ``str.count`` does (a cue with …… or one that overlaps itself): then ``str.count``."""
+    from assistant.classify import GAP, kind_table
+
+    kt = kind_table()
+    kinds = list(kt)
+    body = sorted({c for s in kt.values() for c in (s.get("body") or []) if c})
+    head = sorted({c for s in kt.values() for c in (s.get("heading") or []) if c})
+    bidx = {c: i for i, c in enumerate(body)}
+    hidx = {c: i for i, c in enumerate(head)}
+    per_body = [[bidx[c] for c in (kt[k].get("body") or []) if c] for k in kinds]
+    per_head = [[hidx[c] for c in (kt[k].get("heading") or []) if c] for k in kinds]
+
+    def automaton(cues: list[str]):  # noqa: ANN202
+        if any(GAP in c or any(c[:i] == c[-i:] for i in range(1, len(c))) for c in cues):
+            return None
+        try:
+            import ahocorasick
+        except ImportError:
+            return None
+        a = ahocorasick.Automaton()
+        for i, c in enumerate(cues):
+            a.add_word(c, i)
+        a.make_automaton()
+        return a
+
+    return kinds, body, per_body, head, per_head, automaton(body), automaton(head)
+
+
+def cue_counts(heading: str, body: str) -> tuple[list[int], list[int]]:
+    """Per kind (kind_table order): how many of its heading cues occur in ``heading``, and the
+    sum over its body cues of their occurrences in ``body`` (each at most BODY_CAP): one pass
+    over each text (an Aho-Corasick automaton), the same figures as ``str.count`` per cue."""
+    kinds, body_cues, per_body, head_cues, per_head, ab, ah = cue_lists()
+    if ab is not None:
+        counts = [0] * len(body_cues)
+        for _, i in ab.iter(body) if body else ():
+            counts[i] += 1
+    else:
+        counts = [body.count(c) for c in body_cues]
+    if ah is not None:
+        hit = [0] * len(head_cues)
+        for _, i in ah.iter(heading) if heading else ():
+            hit[i] = 1
+    else:
+        hit = [int(c in heading) for c in head_cues]
+    cap = BODY_CAP
+    return ([sum(hit[i] for i in idx) for idx in per_head],
+            [sum(counts[i] if counts[i] < cap else cap for i in idx) for idx in per_body])
+
+
+BODY_CAP = 5  # at most this many occurrences of one body cue count (features and keywords.predict)
 
 
 def _norm_token(t: str) -> str | None:
@@ -132,7 +192,6 @@ def raw_features(heading: str | None, body: str, role: str, tokens: list[str] | 
                  context: dict | None = None) -> dict[str, float]:
     """Feature → value for one section (``tokens``: the body's jieba tokens, if known)."""
     from assistant import segment
-    from assistant.classify import kind_table
 
     heading = heading or ""
     head: dict[str, float] = {}
@@ -150,9 +209,8 @@ def raw_features(heading: str | None, body: str, role: str, tokens: list[str] | 
             counts["b:" + n] = counts.get("b:" + n, 0) + 1
     bodyf = {k: 1.0 + math.log(v) for k, v in counts.items()}
     cues: dict[str, float] = {}
-    for kind, spec in kind_table().items():
-        hc = sum(1 for c in spec.get("heading") or [] if c in heading)
-        bc = sum(min(body.count(c), 5) for c in spec.get("body") or [])
+    hcs, bcs = cue_counts(heading, body)
+    for kind, hc, bc in zip(cue_lists()[0], hcs, bcs):
         if hc:
             cues["kh:" + kind] = float(hc)
         if bc:
@@ -178,7 +236,7 @@ def raw_features(heading: str | None, body: str, role: str, tokens: list[str] | 
     per100 = max(len(body) / 100, 1.0)
     ctx["plan"] = min(len(_PLAN.findall(body)) / per100, 3.0) / 3.0
     ctx["problem"] = min(len(_PROBLEM.findall(body)) / per100, 3.0) / 3.0
-    from assistant.classify.keywords import predict as keyword_kind
+    from assistant.classify.keywords import predict_from_counts
 
     # the keyword baseline's own answer is one more feature (the model learns when to trust it);
     # not for a text alone (the rules take openings and closings from the place only)
@@ -186,7 +244,7 @@ def raw_features(heading: str | None, body: str, role: str, tokens: list[str] | 
     if role == "opening":
         feats[RULE + "opening"] = 1.0
     if role != SINGLE_ROLE:
-        feats["base:" + keyword_kind(heading, body, role)] = 1.0
+        feats["base:" + predict_from_counts(hcs, bcs, role)] = 1.0  # = keywords.predict(heading, body, role)
     for name, block in (("heading", head), ("body", bodyf), ("cues", cues)):
         feats.update(_normalised(block, BLOCK_WEIGHTS[name]))
     feats.update(ctx)  # one-hot and [0, 1] values: already on the scale of the blocks

@@ -17,7 +17,7 @@ from __future__ import annotations
 from assistant.classify import cue_count, kind_table
 
 HEADING_WEIGHT = 3.0
-BODY_CAP = 5  # at most this many occurrences of one body cue count
+BODY_CAP = 5  # at most this many occurrences of one body cue count (= features.BODY_CAP)
 BODY_WEIGHT = 0.2
 DEFAULT = "operations"  # what a section with no cue at all is taken for
 # A heading that states a shortfall names its topic too (宣传力度不够, 信息化程度不高): the
@@ -53,8 +53,30 @@ def scores(heading: str | None, body: str, role: str = "section") -> dict[str, f
 
 
 def predict(heading: str | None, body: str, role: str = "section") -> str:
-    """The kind the curated cues give."""
-    return _best(scores(heading, body, role))
+    """The kind the curated cues give (their counts taken in one pass: features.cue_counts)."""
+    if role in ("opening", "closing"):
+        return role
+    from assistant.classify.features import cue_counts
+
+    return predict_from_counts(*cue_counts(heading or "", body), role)
+
+
+def predict_from_counts(heading_hits: list[int], body_sums: list[int], role: str = "section") -> str:
+    """``predict`` from ``features.cue_counts``: per kind, the heading cues that occur and the
+    capped sum of its body cues' occurrences (what ``scores`` adds up, in the same order)."""
+    if role in ("opening", "closing"):
+        return role
+    from assistant.classify.features import cue_lists
+
+    out: dict[str, float] = {}
+    for kind, hc, bc in zip(cue_lists()[0], heading_hits, body_sums):
+        if kind in ("opening", "closing"):
+            continue
+        s = HEADING_WEIGHT * HEADING_FIRST.get(kind, 1.0) * hc if hc else 0
+        s += bc * BODY_WEIGHT
+        if s:
+            out[kind] = s
+    return _best(out)
 
 
 def predict_plain(heading: str | None, body: str, role: str = "section") -> str:

@@ -346,12 +346,12 @@ def _build(source: Source, writer: IndexWriter, sig: str, progress: Optional[Pro
     sec_rows: list[list] = []
     sent_rows: list[list] = []
     sec_id = sent_id = 0
-    sec_info: list[tuple] = []  # (doc_id, ordinal, body tokens, context); only to train
+    sec_info: list[tuple] = []  # (doc_id, ordinal, context); only to train
     known: dict[str, tuple[str, str, str] | None] = {}  # sentence → phrases.candidate()
     tags = segment.word_tags(local_name, NAME_TAGS)  # after the dictionaries: word → tag
     phrase_tokens: dict[str, str] = {}  # sentence → the tokens the phrase table keeps
     stats = DocStats()  # words per unit type and topic
-    analysis = _analysed(source, files, known, tags, phrase_tokens, df, bool(labels), jobs, stats)
+    analysis = _analysed(source, files, known, tags, phrase_tokens, df, False, jobs, stats)
     try:
         for doc_no, (doc, sections) in enumerate(analysis, 1):
             ref = files[doc_no - 1]
@@ -367,7 +367,7 @@ def _build(source: Source, writer: IndexWriter, sig: str, progress: Optional[Pro
                 sec_rows.append([sec_id, doc_no, s_ord, role, level, number, heading, line, None, text,
                                  " ".join([s[2] for s in sentences]), container])
                 if labels:
-                    sec_info.append((doc.id, s_ord, words, context))
+                    sec_info.append((doc.id, s_ord, context))
                 if vocab is not None:
                     df.update(vocab)
             if progress:
@@ -469,33 +469,35 @@ def _tags_of(stats: DocStats, tags: "WordTags") -> dict[str, str]:
     return {w: tags.tag.get(w, "x") for w in words}
 
 
+PREDICT_BATCH = 2048  # sections whose features are held at once to predict their kinds
+
+
 def _assign_kinds(writer: IndexWriter, labels: dict, sec_rows: list[list], sec_info: list,
                   previous_model: Optional[Callable[[str], Optional["LinearModel"]]] = None) -> Optional[str]:
     """Labelled sections take their label; a model trained on them predicts the rest.
 
-    sec_rows[i][8] is the kind column; the model is saved into the index. Returns the key
-    of what the model was trained on (None when there is no model). When
-    ``previous_model(key)`` gives a model trained on exactly the same sections, features and
-    labels, that model is reused: adding reports without labels retrains nothing, and
-    needs no scikit-learn.
+    sec_rows[i][8] is the kind column (its [10] the section's tokens); sec_info[i] is (doc
+    id, ordinal, context). The model is saved into the index. Returns the key of what the
+    model was trained on (None when there is no model). When ``previous_model(key)`` gives a
+    model trained on exactly the same sections, features and labels, that model is reused:
+    adding reports without labels retrains nothing, and needs no scikit-learn. The labelled
+    sections' features are made first (they are what the model learns); the others' a batch
+    at a time, predicted together (``LinearModel.kinds_many``) and dropped.
     """
     from assistant.classify import labels as labels_mod
     from assistant.classify.features import raw_features
 
     samples, ys, groups, unlabelled = [], [], [], []
-    feats_of: list[dict[str, float]] = []
-    for row, (doc_id, s_ord, words, context) in zip(sec_rows, sec_info):
+    for i, (row, (doc_id, s_ord, context)) in enumerate(zip(sec_rows, sec_info)):
         role, heading = row[3], row[6]
-        feats = raw_features(heading, row[9], role, tokens=words, context=context)
-        feats_of.append(feats)
         lab = labels.get((doc_id, s_ord))
         if lab is not None and lab.heading == labels_mod.section_key_heading(role, heading):
             row[8] = lab.kind
-            samples.append(feats)
+            samples.append(raw_features(heading, row[9], role, tokens=_words(row), context=context))
             ys.append(lab.kind)
             groups.append(doc_id)
         else:
-            unlabelled.append(len(feats_of) - 1)
+            unlabelled.append(i)
     if len(set(ys)) < 2 or len(set(groups)) < 2:
         return None
     key = training_key(samples, ys, groups)
@@ -504,10 +506,21 @@ def _assign_kinds(writer: IndexWriter, labels: dict, sec_rows: list[list], sec_i
         from assistant.classify.model import train
 
         model = train(samples, ys, groups)
+    del samples
     writer.save_model(model)
-    for i in unlabelled:
-        sec_rows[i][8] = model.predict(feats_of[i])[0]
+    for b in range(0, len(unlabelled), PREDICT_BATCH):
+        batch = unlabelled[b:b + PREDICT_BATCH]
+        feats = [raw_features(sec_rows[i][6], sec_rows[i][9], sec_rows[i][3], tokens=_words(sec_rows[i]),
+                              context=sec_info[i][2]) for i in batch]
+        for i, kind in zip(batch, model.kinds_many(feats)):
+            sec_rows[i][8] = kind
     return key
+
+
+def _words(row: list) -> list[str]:
+    """A section's words, as the analysis cut them: its tokens (space-joined; no token holds
+    a space)."""
+    return row[10].split(" ") if row[10] else []
 
 
 def _keyword_kinds(sec_rows: list[list]) -> None:
