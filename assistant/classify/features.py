@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from functools import lru_cache
 from typing import Sequence
 
@@ -105,6 +106,20 @@ def cue_counts(heading: str, body: str) -> tuple[list[int], list[int]]:
 
 
 BODY_CAP = 5  # at most this many occurrences of one body cue count (features and keywords.predict)
+
+
+_BODY_FEATURE: dict[str, str | None] = {}
+
+
+def _body_feature(t: str) -> str | None:
+    """``"b:" + _norm_token(t)`` (None for no feature), remembered per token."""
+    f = _BODY_FEATURE.get(t, 0)
+    if f == 0:
+        if len(_BODY_FEATURE) > 500_000:
+            _BODY_FEATURE.clear()
+        n = _norm_token(t)
+        f = _BODY_FEATURE[t] = "b:" + n if n else None
+    return f  # type: ignore[return-value]
 
 
 def _norm_token(t: str) -> str | None:
@@ -201,12 +216,9 @@ def raw_features(heading: str | None, body: str, role: str, tokens: list[str] | 
             head["h:" + n] = head.get("h:" + n, 0.0) + 1.0
     for g in _bigrams(heading):
         head["hc:" + g] = head.get("hc:" + g, 0.0) + 1.0
-    counts: dict[str, int] = {}
     toks = tokens if tokens is not None else segment.cut(body[:MAX_BODY_CHARS])
-    for t in toks[:MAX_BODY_TOKENS]:
-        n = _norm_token(t)
-        if n:
-            counts["b:" + n] = counts.get("b:" + n, 0) + 1
+    counts = Counter(map(_body_feature, toks[:MAX_BODY_TOKENS]))  # in order of first use
+    counts.pop(None, None)
     bodyf = {k: 1.0 + math.log(v) for k, v in counts.items()}
     cues: dict[str, float] = {}
     hcs, bcs = cue_counts(heading, body)

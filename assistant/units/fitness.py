@@ -30,6 +30,7 @@ when one of them occurs in it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -86,8 +87,31 @@ class MarkTable:
     def __post_init__(self) -> None:
         words = [w for w in self.types if w]
         self._pattern = re.compile(_trie_pattern(words)) if words else None
+        self._automaton = None  # made on first use (matches): the same matches, several times faster
         keep = [k for k in self.keep if any(w in k and w != k for w in self.types)] if words else []
         self._shield = re.compile(_trie_pattern(keep)) if keep else None
+
+    def matches(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, word) of the words in ``text``, longest first at each position, left to
+        right without overlapping (the trie pattern's ``finditer``; an Aho-Corasick automaton's
+        longest matches when pyahocorasick is there, which are the same)."""
+        if self._pattern is None:
+            return []
+        if self._automaton is None:
+            try:
+                import ahocorasick
+            except ImportError:
+                self._automaton = False
+            else:
+                a = ahocorasick.Automaton()
+                for w in self.types:
+                    if w:
+                        a.add_word(w, w)
+                a.make_automaton()
+                self._automaton = a
+        if self._automaton is False:
+            return [(m.start(), m.end(), m.group()) for m in self._pattern.finditer(text)]
+        return [(e + 1 - len(w), e + 1, w) for e, w in self._automaton.iter_long(text)]
 
     def find(self, text: str, words: bool = True) -> list[tuple[int, int, str, frozenset[str]]]:
         """(start, end, word, types) of every mark in ``text``, left to right.
@@ -97,20 +121,47 @@ class MarkTable:
         The text is segmented only when some mark occurs in it as a substring."""
         if self._pattern is None:
             return []
-        hits = list(self._pattern.finditer(text))
+        hits = self.matches(text)
         if not hits:
             return []
+        # the shields are found left to right without overlapping: the one that may hold a mark
+        # is the last to start at or before it
         shield = [m.span() for m in self._shield.finditer(text)] if self._shield is not None else []
+        starts = [a for a, _ in shield]
         cuts = token_cuts(text) if words else None
         out = []
-        for m in hits:
-            s, e = m.span()
-            if any(a <= s and e <= b for a, b in shield):
-                continue
+        types = self.types
+        for s, e, w in hits:
+            if shield:
+                k = bisect_right(starts, s) - 1
+                if k >= 0 and e <= shield[k][1]:
+                    continue
             if cuts is not None and (s not in cuts or e not in cuts):
                 continue
-            out.append((s, e, m.group(), self.types[m.group()]))
+            out.append((s, e, w, types[w]))
         return out
+
+    def words_in(self, text: str) -> set[str]:
+        """``{m[2] for m in self.find(text)}``: each word checked until one of its occurrences
+        is found to be a word of the text."""
+        if self._pattern is None:
+            return set()
+        found: set[str] = set()
+        shield = starts = cuts = None
+        for s, e, w in self.matches(text):
+            if w in found:
+                continue
+            if shield is None:
+                shield = [x.span() for x in self._shield.finditer(text)] if self._shield is not None else []
+                starts = [a for a, _ in shield]
+                cuts = token_cuts(text)
+            if shield:
+                k = bisect_right(starts, s) - 1
+                if k >= 0 and e <= shield[k][1]:
+                    continue
+            if s in cuts and e in cuts:
+                found.add(w)
+        return found
 
     def serves(self, text: str, native: Iterable[str] = ()) -> str:
         """What ``text`` can serve, as stored in the index: ``*`` for everything, else the
@@ -139,19 +190,17 @@ class MarkTable:
 def token_cuts(text: str) -> frozenset[int]:
     """The offsets where the segmenter starts or ends a word in ``text`` (its line breaks cut
     too: each line is segmented on its own)."""
+    from itertools import accumulate
+
     from assistant import segment
 
+    cut = segment.raw_cutter()  # every token, whitespace too: their lengths add up to the line
     cuts = {0, len(text)}
     base = 0
     for line in text.split("\n"):
-        pos = 0
-        for token in segment.cut(line):
-            start = line.find(token, pos)
-            if start < 0:
-                continue
-            cuts.add(base + start)
-            pos = start + len(token)
-            cuts.add(base + pos)
+        # (a cut inside a run of whitespace, which segment.cut would not give, is never the
+        # start or end of a mark)
+        cuts.update(accumulate(map(len, cut(line)), initial=base))
         base += len(line) + 1
         cuts.add(base - 1)
         cuts.add(base)
@@ -294,7 +343,7 @@ def substring_counts(words: Iterable[str], texts: Iterable[tuple]) -> tuple[dict
         weight = item[3] if len(item) > 3 else 1
         key = (unit or "", topic or "")
         docs[key] += weight
-        for w in {m[2] for line in text.split("\n") for m in table.find(line)}:
+        for w in table.words_in(text):  # no mark spans a line: as line by line
             per_word.setdefault(w, Counter())[key] += weight
     return per_word, docs
 
