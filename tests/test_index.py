@@ -522,3 +522,16 @@ def test_a_killed_build_leaves_no_worker_and_no_file(tmp_path: Path, monkeypatch
     assert len(left) == 1 and left[0].endswith(".building") and f".{proc.pid}." in left[0]
     index.ensure([make_corpus(tmp_path / "small")])
     assert not [p for p in cache.iterdir() if p.name.endswith(".building")]
+
+
+def test_reports_on_no_topic_build(tmp_path: Path) -> None:
+    """Reports whose topic is not known (no topic plugin's words) share words: they count in
+    the topic_words totals, once."""
+    folder = tmp_path / "c"
+    for k in range(3):
+        body = f"一、基本情况\n今年以来，我单位按照年初计划推进各项工作，共召开会议{k + 2}次，整理档案资料若干。\n"
+        store.save(folder, store.StoredDoc(id=f"n-{k}", title="工作汇报", unit="department", body=body))
+    ix = index.open_index([folder])
+    assert ix.stats()["documents"] == 3 and ix.stats()["by_topic"] == {"": 3}
+    rows = ix.topic_words(["", "年初"])
+    assert ("", "", 3) in rows and ("年初", "", 3) in rows and len(rows) == 2

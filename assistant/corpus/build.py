@@ -444,15 +444,17 @@ def _topic_words(stats: DocStats) -> Iterator[tuple[str, str, int]]:
     total: Counter[str] = Counter()
     for counter in by_topic.values():
         total.update(counter)
+    # (reports on no topic count in the total only: topic '' is the total's)
     for topic, n in docs.items():
-        yield "", topic, n
+        if topic:
+            yield "", topic, n
     yield "", "", sum(docs.values())
     for word, n in total.items():
         if n < 2 or not word.strip():
             continue
         yield word, "", n
         for topic, counter in by_topic.items():
-            k = counter.get(word)
+            k = counter.get(word) if topic else None
             if k:
                 yield word, topic, k
 
