@@ -62,6 +62,29 @@ def signature(source: Source, stamps: Stamps) -> str:
     return h.hexdigest()
 
 
+class _Trace:
+    """With ASSIST_BUILD_TRACE=1: each step's time and the process's memory, on stderr."""
+
+    def __init__(self) -> None:
+        self.on = os.environ.get("ASSIST_BUILD_TRACE") == "1"
+        self.t = time.perf_counter()
+
+    def __call__(self, step: str) -> None:
+        if not self.on:
+            return
+        import resource
+
+        now = time.perf_counter()
+        try:
+            with open("/proc/self/statm") as fh:
+                rss = int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+        except OSError:
+            rss = 0.0
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        sys.stderr.write(f"[build] {step:14} {now - self.t:7.2f} s  rss {rss:6.0f} MiB  peak {peak:6.0f} MiB\n")
+        self.t = now
+
+
 def _to_stderr(message: str) -> None:
     sys.stderr.write(message + "\n")
     sys.stderr.flush()
@@ -351,6 +374,7 @@ def _build(source: Source, writer: IndexWriter, sig: str, progress: Optional[Pro
     tags = segment.word_tags(local_name, NAME_TAGS)  # after the dictionaries: word → tag
     phrase_tokens: dict[str, str] = {}  # sentence → the tokens the phrase table keeps
     stats = DocStats()  # words per unit type and topic
+    trace = _Trace()
     analysis = _analysed(source, files, known, tags, phrase_tokens, df, False, jobs, stats)
     try:
         for doc_no, (doc, sections) in enumerate(analysis, 1):
@@ -374,13 +398,16 @@ def _build(source: Source, writer: IndexWriter, sig: str, progress: Optional[Pro
                 progress(doc_no, len(files))
     finally:
         analysis.close()  # an error above stops the workers at once
+    trace("analysis")
     model_key = _assign_kinds(writer, labels, sec_rows, sec_info, previous_model) if labels else None
     if model_key is None:
         _keyword_kinds(sec_rows)  # no model: the curated keyword rules give the kinds
     writer.add_documents(doc_rows)
     writer.add_sections([SectionRow(*r) for r in sec_rows])
     writer.add_tokens(df.items())
+    trace("kinds, rows")
     fitness = _fitness(writer, stats, doc_rows, sec_rows, tags)
+    trace("marks")
     # The phrase table reads the sentences with their section and document from memory
     # (the same rows as phrases.SOURCE_COLUMNS in the same order).
     phrase_rows = ((s_text, s_toks, s_line, o, sec_rows[sec - 1][8], sec_rows[sec - 1][3],
@@ -388,13 +415,17 @@ def _build(source: Source, writer: IndexWriter, sig: str, progress: Optional[Pro
                     doc_rows[doc - 1].origin == "fanwen")
                    for _, doc, sec, o, s_line, s_text, s_toks, _ in sent_rows)
     out, phrase_of = phrases.build_rows(phrase_rows, known, phrase_tokens, fitness)
+    trace("phrases")
     writer.add_phrases(out)
+    trace("phrase rows")
     for row in sent_rows:
         row[7] = phrase_of.get(row[5])
     writer.add_sentences([SentenceRow(*r) for r in sent_rows])
+    trace("sentences")
     writer.commit({"signature": sig, "schema": SCHEMA_VERSION, "built_at": str(int(time.time())),
                    "dirs": source.describe(), "segmenter": segment.backend_name(),
                    **({"model_inputs": model_key} if model_key else {})})
+    trace("commit")
     return BuildStats(where, len(files), len(sec_rows), len(sent_rows), sum(r.chars for r in doc_rows),
                       time.perf_counter() - t0, True)
 

@@ -16,8 +16,11 @@ suggestions and classifications then draw on all of them.
   would build and never wait for a build: while someone else builds a newer one (a
   session-level advisory lock), they read the newest there is. Old generations are dropped
   a while after newer ones exist.
-* **Full-text search** over the pre-segmented tokens is a ``tsvector`` + GIN index ranked with
-  the BM25 of SQLite FTS5 (``fts``), so suggestions are the same on either backend.
+* **Full-text search** over the pre-segmented tokens is an inverted index (table ``terms``: term,
+  phrase, frequency, stored in term order with a B-tree, so a prefix is one range) ranked with
+  the BM25 of SQLite FTS5 (``fts``), so suggestions are the same on either backend. (A
+  ``tsvector`` + GIN index was tried first: its rows must be unnested to count each term, and
+  a query with a one-character word took 3x SQLite's time; ``bench/bench_backends.py``.)
 
 The driver is psycopg 3 (``pip install ".[postgres]"``), imported only when a database corpus
 is used. Every statement of this backend is in this package; the tables are in schema.sql.
@@ -267,18 +270,21 @@ class PgWriter(IndexWriter):
     def add_phrases(self, rows: Iterable[PhraseRow]) -> None:
         from assistant.backends.postgres import fts
 
-        total = n = 0
-
-        def with_terms() -> Iterable[tuple]:
-            nonlocal total, n
-            for r in rows:
-                tsv, ntok = fts.tsvector(r.tokens or "")
-                total += ntok
-                n += 1
-                yield (*r, tsv, ntok)
-
-        self._copy("phrases", ", ".join(PhraseRow._fields) + ", tsv, ntok", with_terms())
-        self.meta_rows.update(fts_rows=str(n), fts_tokens=str(total))
+        rows = list(rows)
+        self._copy("phrases", ", ".join(PhraseRow._fields), rows)
+        total = 0
+        self.conn.execute("CREATE TEMP TABLE terms_in(term text, phrase integer, tf integer, ntok integer) "
+                          "ON COMMIT DROP")
+        with self.conn.cursor() as cur:
+            with cur.copy("COPY terms_in (term, phrase, tf, ntok) FROM STDIN") as cp:
+                for r in rows:
+                    counts = fts.term_counts(r.tokens or "")
+                    n = sum(counts.values())
+                    total += n
+                    for t, tf in counts.items():
+                        cp.write_row((t, r.id, tf, n))
+            cur.execute('INSERT INTO terms SELECT term, phrase, tf, ntok FROM terms_in ORDER BY term COLLATE "C", phrase')
+        self.meta_rows.update(fts_rows=str(len(rows)), fts_tokens=str(total))
 
     def save_model(self, model) -> None:  # noqa: ANN001
         from assistant.classify.model import pack
@@ -316,6 +322,10 @@ class PgIndex(CorpusIndex):
         self.schema_name = schema_name
         self.conn = corpus.conn()
         self.conn.execute(f"SET search_path TO {schema_name}")
+        # a search is many small rows: no JIT compilation (it costs more than it saves here),
+        # room to sort and group them in memory
+        self.conn.execute("SET jit = off")
+        self.conn.execute("SET work_mem = '64MB'")
         self._meta: Optional[dict] = None
 
     def close(self) -> None:
@@ -401,8 +411,8 @@ class PgIndex(CorpusIndex):
     def search_phrases(self, tokens: Sequence[str], kinds: Optional[Sequence[str]], limit: int) -> list[PhraseHit]:
         from assistant.backends.postgres import fts
 
-        tsq, prefixes = fts.query(list(tokens))
-        if not prefixes:
+        lo, hi = fts.query_ranges(list(tokens))
+        if not lo:
             return []
         meta = self.meta()
         rows = int(meta.get("fts_rows", "0") or 0)
@@ -410,8 +420,7 @@ class PgIndex(CorpusIndex):
             return []
         avgdl = int(meta.get("fts_tokens", "0") or 0) / rows
         sql = fts.BM25.format(columns=_PHRASE_COLUMNS, kinds="WHERE p.kind = ANY(%(kinds)s)" if kinds else "")
-        args = {"prefixes": prefixes, "query": tsq, "rows": rows, "avgdl": avgdl, "limit": limit,
-                "kinds": list(kinds or [])}
+        args = {"lo": lo, "hi": hi, "rows": rows, "avgdl": avgdl, "limit": limit, "kinds": list(kinds or [])}
         return [PhraseHit(*r) for r in self._all(sql, args)]
 
     def phrases_by_kind(self, kinds: Sequence[str], limit: int) -> list[PhraseHit]:

@@ -1,11 +1,12 @@
 """Full-text search over pre-segmented tokens, ranked as SQLite FTS5 ranks them.
 
-The phrases' tokens (jieba's, space-joined) become a ``tsvector`` of the very terms SQLite's
-FTS5 ``unicode61`` tokenizer makes of them — runs of letters and digits, case-folded,
-diacritics removed, everything else a separator — with their positions, so that a GIN index
-finds them and ``bm25`` can be computed exactly as FTS5's ``bm25()`` does (k1 = 1.2,
-b = 0.75, the IDF of each query term over the whole table, the row's length in terms, the
-terms' sum in query order). A query token is a prefix query, as ``"微信"*`` is in FTS5.
+The phrases' tokens (jieba's, space-joined) become the very terms SQLite's FTS5 ``unicode61``
+tokenizer makes of them — runs of letters and digits, case-folded, diacritics removed,
+everything else a separator — stored one row per (term, phrase) with the term's frequency
+and the phrase's length, so that ``bm25`` can be computed exactly as FTS5's ``bm25()`` does
+(k1 = 1.2, b = 0.75, the IDF of each query term over the whole table, the row's length in
+terms, the terms' sum in query order). A query token is a prefix query, as ``"微信"*`` is in
+FTS5: a range of terms.
 """
 
 from __future__ import annotations
@@ -34,46 +35,39 @@ def _fold(term: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", term) if not unicodedata.combining(c))
 
 
-def _quote(term: str) -> str:
-    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+def term_counts(text: str) -> dict[str, int]:
+    """Each term of ``text`` (``terms``) with how often it occurs, in order of first use."""
+    out: dict[str, int] = {}
+    for t in terms(text):
+        out[t] = out.get(t, 0) + 1
+    return out
 
 
-def tsvector(text: str) -> tuple[str, int]:
-    """(the tsvector literal of ``text``'s terms with their positions, the number of terms)."""
-    ts = terms(text)
-    pos: dict[str, list[int]] = {}
-    for i, t in enumerate(ts, 1):
-        pos.setdefault(t, []).append(min(i, 16383))  # PostgreSQL's largest position
-    return " ".join(f"{_quote(t)}:{','.join(map(str, p))}" for t, p in pos.items()), len(ts)
-
-
-def query(tokens: list[str]) -> tuple[str, list[str]]:
-    """(a tsquery of the query tokens, each a prefix, OR-ed; the prefix term of each token).
-
-    A token that unicode61 splits into several terms (3.5, COVID-19) is a phrase whose last
-    term is a prefix, as in FTS5; its frequency in a row is counted by its first term."""
-    parts, prefixes = [], []
+def query_ranges(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """For each query token that has a term, the range of terms it matches: [lo, hi). A token
+    is a prefix query, as ``"微信"*`` is in FTS5 (微信 finds 微信群). A token that unicode61
+    splits into several terms (3.5, COVID-19) is a phrase in FTS5; here it matches rows with
+    its first term (exactly), and that term's frequency counts."""
+    lo, hi = [], []
     for tok in tokens:
         ts = terms(tok)
         if not ts:
             continue
-        parts.append(" <-> ".join(_quote(t) for t in ts[:-1]) + (" <-> " if len(ts) > 1 else "")
-                     + _quote(ts[-1]) + ":*")
-        prefixes.append(ts[0])
-    return " | ".join(f"({p})" for p in parts), prefixes
+        lo.append(ts[0])
+        hi.append(ts[0] + ("\x01" if len(ts) > 1 else "\U0010ffff"))
+    return lo, hi
 
 
 # BM25 as FTS5 computes it (fts5_aux.c): for each query term i, IDF_i = ln((N - n_i + 0.5) /
 # (n_i + 0.5)) (1e-6 when not positive), n_i the rows it matches; a row's score is the sum over
 # i in query order of IDF_i * (f * (k1 + 1)) / (f + k1 * (1 - b + b * D / avgdl)), returned
-# negated (lower is better). {phrases} and {kinds} are filled in by the caller.
+# negated (lower is better). {columns} and {kinds} are filled in by the caller.
 BM25 = """
-WITH q(pre, i) AS (SELECT * FROM unnest(%(prefixes)s::text[]) WITH ORDINALITY),
+WITH q(lo, hi, i) AS (SELECT * FROM unnest(%(lo)s::text[], %(hi)s::text[]) WITH ORDINALITY),
 hits AS (
-  SELECT p.id, q.i, sum(array_length(u.positions, 1))::float8 AS f, p.ntok::float8 AS d
-  FROM phrases p CROSS JOIN LATERAL unnest(p.tsv) u JOIN q ON starts_with(u.lexeme, q.pre)
-  WHERE p.tsv @@ %(query)s::tsquery
-  GROUP BY p.id, q.i, p.ntok),
+  SELECT t.phrase AS id, q.i, sum(t.tf)::float8 AS f, min(t.ntok)::float8 AS d
+  FROM q JOIN terms t ON t.term >= q.lo AND t.term < q.hi
+  GROUP BY t.phrase, q.i),
 idf AS (
   SELECT i, CASE WHEN v <= 0 THEN 1e-6::float8 ELSE v END AS w
   FROM (SELECT i, ln((%(rows)s::float8 - count(*) + 0.5::float8) / (count(*) + 0.5::float8)) AS v

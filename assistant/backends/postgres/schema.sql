@@ -41,12 +41,14 @@ CREATE TABLE {g}.sentences(
 CREATE TABLE {g}.tokens(token text PRIMARY KEY, df integer);
 CREATE TABLE {g}.marks(scope text, word text, types text, PRIMARY KEY(scope, word));
 CREATE TABLE {g}.topic_words(word text, topic text, df integer, PRIMARY KEY(word, topic));
--- tsv: the phrase's tokens as full-text terms (SQLite FTS5's unicode61 tokens of them, with
--- their positions: fts.terms), ntok their number (BM25's document length)
 CREATE TABLE {g}.phrases(
   id integer PRIMARY KEY, key text, text text, neutral text, kind text, unit text, units text,
   docs integer, occurrences integer, doc_id text, line integer, heading integer, tokens text,
-  topic text, topics text, fit_units text, fit_topics text, flags text, tsv tsvector, ntok integer);
+  topic text, topics text, fit_units text, fit_topics text, flags text);
+-- the full-text index: each phrase's terms (SQLite FTS5's unicode61 terms of its tokens:
+-- fts.terms) with their frequency in it and its length in terms (BM25's), stored in term order
+-- (C collation: a prefix is a range) so that the rows of a prefix are next to each other
+CREATE TABLE {g}.terms(term text COLLATE "C", phrase integer, tf integer, ntok integer);
 CREATE TABLE {g}.model_meta(key text PRIMARY KEY, value text);
 CREATE TABLE {g}.model_features(feature text PRIMARY KEY, weights bytea);
 
@@ -54,9 +56,10 @@ CREATE TABLE {g}.model_features(feature text PRIMARY KEY, weights bytea);
 CREATE INDEX ON {g}.sections(doc);
 CREATE INDEX ON {g}.sections(kind, role, id);
 CREATE INDEX ON {g}.sentences(section);
-CREATE INDEX ON {g}.phrases USING gin(tsv);
+CREATE INDEX ON {g}.terms(term);
 CREATE INDEX ON {g}.phrases(kind, docs);
 ANALYZE {g}.documents;
 ANALYZE {g}.sections;
 ANALYZE {g}.sentences;
 ANALYZE {g}.phrases;
+ANALYZE {g}.terms;
