@@ -122,7 +122,13 @@ def main() -> None:
 
         with lite.open_index() as a, pg.open_index() as b:
             sa, sb = Suggester(a), Suggester(b)
-            same = sum([x.to_json() for x in sa.suggest(q)] == [x.to_json() for x in sb.suggest(q)] for q in QUERIES)
+            same = 0
+            for q in QUERIES:
+                ra, rb = [x.to_json() for x in sa.suggest(q)], [x.to_json() for x in sb.suggest(q)]
+                same += ra == rb
+                if ra != rb:
+                    print(f"  differs: {q}: SQLite {[(r['source'], r['score']) for r in ra]} "
+                          f"PostgreSQL {[(r['source'], r['score']) for r in rb]}")
             ta = timed_queries(a, QUERIES, args.rounds)
             tb = timed_queries(b, QUERIES, args.rounds)
         ma, mb = statistics.median(ta), statistics.median(tb)

@@ -146,8 +146,9 @@ class CorpusIndex(ABC):
 
 
 class IndexWriter(ABC):
-    """The write side, driven by ``assistant.corpus.build``: rows in index order, then
-    ``commit`` (the new index replaces the old one at once) or ``abort``."""
+    """The write side, driven by ``assistant.corpus.build``: rows in index order (documents,
+    sections and sentences in batches as the reports are analysed), then ``commit`` (the new
+    index replaces the old one at once) or ``abort``."""
 
     @abstractmethod
     def add_documents(self, rows: Sequence[DocRow]) -> None:
@@ -158,12 +159,13 @@ class IndexWriter(ABC):
         ...
 
     @abstractmethod
-    def set_kinds(self, kinds: Sequence[Optional[str]]) -> None:
-        """sections.kind of every section, in id order (known once the model has run)."""
-
-    @abstractmethod
     def add_sentences(self, rows: Sequence[SentenceRow]) -> None:
         ...
+
+    @abstractmethod
+    def set_phrases(self, phrase_of: dict[str, int]) -> None:
+        """sentences.phrase of every sentence with one of these texts (rare: a text whose phrase
+        turned out another than the one its first sentences were written with)."""
 
     @abstractmethod
     def add_tokens(self, items: Iterable[tuple[str, int]]) -> None:

@@ -238,7 +238,7 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _worker_init(source: Source, keep_words: bool, parent: Optional[int] = None) -> None:
+def _worker_init(source: Source, kinds: "Kinds", parent: Optional[int] = None) -> None:
     import signal
 
     from assistant import segment
@@ -247,32 +247,39 @@ def _worker_init(source: Source, keep_words: bool, parent: Optional[int] = None)
     if parent is not None and sys.platform.startswith("linux"):
         _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _worker.update(source=source, known={}, tokens={}, keep_words=keep_words,
-                   tags=segment.word_tags(local_name, NAME_TAGS))
+    _worker.update(source=source, kinds=kinds, known={}, tokens={}, tags=segment.word_tags(local_name, NAME_TAGS))
 
 
-def _analyse_run(refs: list) -> tuple[list, Counter, list, list, tuple]:
-    """In a worker: analyse_doc for each report, with the worker's own tables of known
-    sentences and word tags. Returns the results, the run's document frequencies, and the
-    phrase entries the run added. What is sent back is kept small (unpickling is on the
-    main process's path): each section's vocabulary is counted here, not sent, and its
-    words travel only when the build trains the classifier."""
+def _analyse_run(refs: list) -> tuple[list, Counter, list, list, DocStats]:
+    """In a worker: ``_analyse_refs`` with the worker's own tables of known sentences and word
+    tags. Returns the results, the run's document frequencies and word counts, and the phrase
+    entries the run added. What is sent back is kept small (unpickling is on the main
+    process's path): each section's vocabulary and words are counted here, not sent."""
     known, tokens, tags = _worker["known"], _worker["tokens"], _worker["tags"]
-    keep_words = _worker["keep_words"]
     k0, t0 = len(known), len(tokens)
-    out = []
     df: Counter[str] = Counter()
     stats = DocStats()
-    source = _worker["source"]
-    for ref in refs:
-        doc, sections = analyse_doc(source.load(ref), known, tags, tokens)
-        vocab: set[str] = set()
-        for sec in sections:
-            df.update(sec[9])
-            vocab |= sec[9]
-        _count_doc(doc, vocab, stats)
-        out.append((doc, [sec[:6] + (sec[6] if keep_words else None,) + sec[7:9] + (None,) + sec[10:] for sec in sections]))
+    out = _analyse_refs(_worker["source"], refs, known, tags, tokens, _worker["kinds"], df, stats)
     return (out, df, list(islice(known.items(), k0, None)), list(islice(tokens.items(), t0, None)), stats)
+
+
+def _analyse_refs(source: Source, refs: list, known: dict, tags: Optional["WordTags"], tokens: dict,
+                  kinds: "Kinds", df: Counter, stats: DocStats) -> list[tuple]:
+    """(doc, sections, kinds) of each report of ``refs``: ``analyse_doc``, each section's kind
+    (``Kinds``), its words counted into ``df`` and ``stats`` and dropped."""
+    done = [analyse_doc(source.load(ref), known, tags, tokens) for ref in refs]
+    return [(doc, _counted(doc, sections, df, stats), k) for (doc, sections), k in zip(done, kinds.of(done))]
+
+
+def _counted(doc: store.StoredDoc, sections: list, df: Counter, stats: DocStats) -> list:
+    """Count the sections' vocabularies into ``df`` and the report's into ``stats``; the sections
+    without their words and vocabulary (which the rest of the build does not need)."""
+    vocab: set[str] = set()
+    for sec in sections:
+        df.update(sec[9])
+        vocab |= sec[9]
+    _count_doc(doc, vocab, stats)
+    return [sec[:6] + (None,) + sec[7:9] + (None,) + sec[10:] for sec in sections]
 
 
 def _count_doc(doc: store.StoredDoc, vocab: set[str], stats: DocStats) -> None:
@@ -281,35 +288,52 @@ def _count_doc(doc: store.StoredDoc, vocab: set[str], stats: DocStats) -> None:
         stats.add(doc.unit, doc.topic, vocab)
 
 
-def _analysed(source: Source, files: list, known: dict, tags: Optional[WordTags], phrase_tokens: dict,
-              df: Counter, keep_words: bool, jobs: int, stats: DocStats) -> Iterator[tuple]:
-    """``analyse_doc`` for each report of ``source`` (``files``: its refs), in order, filling ``known`` and ``phrase_tokens``;
-    a section's vocabulary is None when it has already been counted into ``df``.
+_LOCAL_RUN = 32  # one process: reports analysed (and their unlabelled sections predicted) together
+
+
+def _analysed(source: Source, files: list, known: dict, tags: Optional["WordTags"], phrase_tokens: dict,
+              df: Counter, jobs: int, stats: DocStats, kinds: "Kinds",
+              done: Optional[dict[int, tuple]] = None) -> Iterator[tuple]:
+    """(doc, sections, kinds) for each report of ``source`` (``files``: its refs), in order,
+    filling ``known`` and ``phrase_tokens``, counting words into ``df`` and ``stats``.
+    ``done``: file index → (doc, sections) of the reports already analysed (the labelled ones).
 
     With ``jobs`` > 1 and enough text, the files are analysed by that many forked worker
-    processes (they inherit the loaded dictionaries; a sentence seen by two workers is
-    analysed twice, with the same result). Elsewhere than on Linux (workers must be forked
-    to share the loaded dictionaries), or with a segmenter that has no tagger, one process
-    does it all. The index is the same either way.
+    processes (they inherit the loaded dictionaries and the classifier; a sentence seen by two
+    workers is analysed twice, with the same result). Elsewhere than on Linux (workers must be
+    forked to share the loaded dictionaries), or with a segmenter that has no tagger, one
+    process does it all. The index is the same either way.
     """
-    if (jobs > 1 and len(files) > 1 and tags is not None
+    done = done or {}
+    todo = [k for k in range(len(files)) if k not in done]
+
+    def ready(k: int) -> tuple:
+        doc, sections = done.pop(k)
+        return doc, _counted(doc, sections, df, stats), kinds.of([(doc, sections)])[0]
+
+    if (jobs > 1 and len(todo) > 1 and tags is not None
             and sys.platform.startswith("linux")  # fork is unsafe on macOS, absent on Windows
-            and sum(map(source.size, files)) >= PARALLEL_MIN_BYTES):
+            and sum(source.size(files[k]) for k in todo) >= PARALLEL_MIN_BYTES):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        jobs = min(jobs, len(files))
-        size = max(1, min(_RUN_MAX_FILES, -(-len(files) // (jobs * _CHUNKS_PER_JOB))))
-        runs = [files[i:i + size] for i in range(0, len(files), size)]
+        jobs = min(jobs, len(todo))
+        size = max(1, min(_RUN_MAX_FILES, -(-len(todo) // (jobs * _CHUNKS_PER_JOB))))
+        runs = [todo[i:i + size] for i in range(0, len(todo), size)]
         # A worker that dies (killed, out of memory) fails the build with BrokenProcessPool
         # instead of leaving it waiting. Ctrl-C is the parent's: on it or on any error (here
         # or in the caller, which closes this generator) the runs not started are dropped and
         # the workers finish the one in hand (killing a worker as it sends a result could
         # leave the pool's reader thread waiting for the rest of it forever).
         with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), _worker_init,
-                                 (source, keep_words, os.getpid())) as pool:
+                                 (source, kinds, os.getpid())) as pool:
             try:
-                for results, run_df, new_known, new_tokens, run_stats in pool.map(_analyse_run, runs):
+                k = 0
+                for run, (results, run_df, new_known, new_tokens, run_stats) in zip(
+                        runs, pool.map(_analyse_run, [[files[i] for i in run] for run in runs])):
+                    while k < run[0]:  # the reports done before, in their place
+                        yield ready(k)
+                        k += 1
                     df.update(run_df)
                     stats.merge(run_stats)
                     for text, value in new_known:
@@ -317,16 +341,24 @@ def _analysed(source: Source, files: list, known: dict, tags: Optional[WordTags]
                     for text, value in new_tokens:
                         phrase_tokens.setdefault(text, value)
                     yield from results
+                    k = run[-1] + 1
+                while k < len(files):
+                    yield ready(k)
+                    k += 1
             finally:
                 pool.shutdown(cancel_futures=True)
         return
-    for ref in files:
-        doc, sections = analyse_doc(source.load(ref), known, tags, phrase_tokens)
-        vocab: set[str] = set()
-        for sec in sections:
-            vocab |= sec[9]
-        _count_doc(doc, vocab, stats)
-        yield doc, sections
+    k = 0
+    while k < len(files):
+        if k in done:
+            yield ready(k)
+            k += 1
+            continue
+        run = []
+        while k < len(files) and k not in done and len(run) < _LOCAL_RUN:
+            run.append(files[k])
+            k += 1
+        yield from _analyse_refs(source, run, known, tags, phrase_tokens, kinds, df, stats)
 
 
 def build(source: Source, writer: IndexWriter, sig: str, progress: Optional[Progress] = None,
@@ -350,110 +382,229 @@ def build(source: Source, writer: IndexWriter, sig: str, progress: Optional[Prog
         raise
 
 
+ROWS_BATCH = 4096  # rows written to the index at a time
+
+
 def _build(source: Source, writer: IndexWriter, sig: str, progress: Optional[Progress], train_model: bool,
            jobs: Optional[int], warn: Optional[Callable[[str], None]],
            previous_model: Optional[Callable[[str], Optional["LinearModel"]]], where: object) -> BuildStats:
+    """1. The labelled reports are analysed first, and the classifier trained on their labelled
+    sections (or reused); 2. every report, in order, is analysed (in workers on a large corpus),
+    each section given its kind as it is analysed; documents, sections and sentences are written
+    as they come, the phrase table filled; 3. the marks, then the phrases with what each serves."""
     if jobs is None:
         jobs = default_jobs()
     from assistant import segment
-    from assistant.suggest import phrases
+    from assistant.suggest.phrases import PhraseTable
     from assistant.suggest.neutral import NAME_TAGS, local_name
 
     t0 = time.perf_counter()
+    trace = _Trace()
     files = source.refs(warn or _to_stderr)
     for d in source.dictionaries():
         segment.load_userdict(d)
     labels = source.labels() if train_model else {}
     df: Counter[str] = Counter()
-    doc_rows: list[DocRow] = []
-    sec_rows: list[list] = []
-    sent_rows: list[list] = []
-    sec_id = sent_id = 0
-    sec_info: list[tuple] = []  # (doc_id, ordinal, context); only to train
     known: dict[str, tuple[str, str, str] | None] = {}  # sentence → phrases.candidate()
     tags = segment.word_tags(local_name, NAME_TAGS)  # after the dictionaries: word → tag
     phrase_tokens: dict[str, str] = {}  # sentence → the tokens the phrase table keeps
     stats = DocStats()  # words per unit type and topic
-    trace = _Trace()
-    analysis = _analysed(source, files, known, tags, phrase_tokens, df, False, jobs, stats)
+    done: dict[int, tuple] = {}
+    model_key = None
+    model = None
+    if labels:
+        model, model_key, done = _classifier(source, files, labels, known, tags, phrase_tokens, writer,
+                                             previous_model)
+        trace("classifier")
+    kinds = Kinds(labels, model)
+    table = PhraseTable(known, phrase_tokens)
+    # the report texts (for the marks) and what the marks need of each report
+    texts: list[tuple[str, str, str, int]] = []
+    doc_rows: list[DocRow] = []
+    sec_rows: list[SectionRow] = []
+    sent_rows: list[SentenceRow] = []
+    n_docs = n_secs = n_sents = chars = 0
+
+    def flush() -> None:
+        writer.add_documents(doc_rows)
+        writer.add_sections(sec_rows)
+        writer.add_sentences(sent_rows)
+        doc_rows.clear()
+        sec_rows.clear()
+        sent_rows.clear()
+
+    analysis = _analysed(source, files, known, tags, phrase_tokens, df, jobs, stats, kinds, done)
+    add = table.add
     try:
-        for doc_no, (doc, sections) in enumerate(analysis, 1):
+        for doc_no, (doc, sections, sec_kinds) in enumerate(analysis, 1):
             ref = files[doc_no - 1]
+            origin = source.origin(ref, doc)
+            fanwen = origin == "fanwen"
             doc_rows.append(DocRow(doc_no, doc.id, doc.title, doc.unit, doc.type, doc.source, doc.position,
-                                   source.path_of(ref), len(doc.body), doc.topic or None, source.origin(ref, doc)))
-            for s_ord, (role, level, number, heading, line, text, words, context, sentences,
-                        vocab, container) in enumerate(sections):
-                sec_id += 1
-                sent_rows += [[sent_id + o, doc_no, sec_id, o - 1, s_line, s_text, s_toks, None]
-                              for o, (s_line, s_text, s_toks) in enumerate(sentences, 1)]
-                sent_id += len(sentences)
+                                   source.path_of(ref), len(doc.body), doc.topic or None, origin))
+            chars += len(doc.body)
+            topic = doc.topic or None
+            for s_ord, ((role, level, number, heading, line, text, _, _, sentences, _, container), kind) in \
+                    enumerate(zip(sections, sec_kinds)):
+                n_secs += 1
+                for o, (s_line, s_text, s_toks) in enumerate(sentences):
+                    n_sents += 1
+                    sent_rows.append(SentenceRow(n_sents, doc_no, n_secs, o, s_line, s_text, s_toks,
+                                                 add(s_text, s_toks, s_line, o, kind, role, heading, doc.unit,
+                                                     doc.id, topic, fanwen)))
                 # " ".join(words): no sentence is without tokens
-                sec_rows.append([sec_id, doc_no, s_ord, role, level, number, heading, line, None, text,
-                                 " ".join([s[2] for s in sentences]), container])
-                if labels:
-                    sec_info.append((doc.id, s_ord, context))
-                if vocab is not None:
-                    df.update(vocab)
+                sec_rows.append(SectionRow(n_secs, doc_no, s_ord, role, level, number, heading, line, kind, text,
+                                           " ".join([s[2] for s in sentences]), container))
+            if doc.type == "report" and sections:
+                texts.append((doc.unit, doc.topic or None, "\n".join(sec[5] or "" for sec in sections),
+                              _fit_weight(fanwen)))
+            n_docs = doc_no
+            if len(sent_rows) >= ROWS_BATCH:
+                flush()
             if progress:
                 progress(doc_no, len(files))
     finally:
         analysis.close()  # an error above stops the workers at once
-    trace("analysis")
-    model_key = _assign_kinds(writer, labels, sec_rows, sec_info, previous_model) if labels else None
-    if model_key is None:
-        _keyword_kinds(sec_rows)  # no model: the curated keyword rules give the kinds
-    writer.add_documents(doc_rows)
-    writer.add_sections([SectionRow(*r) for r in sec_rows])
+    flush()
+    fixes = table.fixes()
+    if fixes:
+        writer.set_phrases(fixes)
+    trace("analysis, rows")
     writer.add_tokens(df.items())
-    trace("kinds, rows")
-    fitness = _fitness(writer, stats, doc_rows, sec_rows, tags)
+    fitness = _fitness(writer, stats, texts, tags)
+    del texts
     trace("marks")
-    # The phrase table reads the sentences with their section and document from memory
-    # (the same rows as phrases.SOURCE_COLUMNS in the same order).
-    phrase_rows = ((s_text, s_toks, s_line, o, sec_rows[sec - 1][8], sec_rows[sec - 1][3],
-                    sec_rows[sec - 1][6], doc_rows[doc - 1].unit, doc_rows[doc - 1].doc_id, doc_rows[doc - 1].topic,
-                    doc_rows[doc - 1].origin == "fanwen")
-                   for _, doc, sec, o, s_line, s_text, s_toks, _ in sent_rows)
-    out, phrase_of = phrases.build_rows(phrase_rows, known, phrase_tokens, fitness)
+    writer.add_phrases(table.rows(fitness))
     trace("phrases")
-    writer.add_phrases(out)
-    trace("phrase rows")
-    for row in sent_rows:
-        row[7] = phrase_of.get(row[5])
-    writer.add_sentences([SentenceRow(*r) for r in sent_rows])
-    trace("sentences")
     writer.commit({"signature": sig, "schema": SCHEMA_VERSION, "built_at": str(int(time.time())),
                    "dirs": source.describe(), "segmenter": segment.backend_name(),
                    **({"model_inputs": model_key} if model_key else {})})
     trace("commit")
-    return BuildStats(where, len(files), len(sec_rows), len(sent_rows), sum(r.chars for r in doc_rows),
-                      time.perf_counter() - t0, True)
+    return BuildStats(where, n_docs, n_secs, n_sents, chars, time.perf_counter() - t0, True)
 
 
-def _fitness(writer: IndexWriter, stats: DocStats, doc_rows: list[DocRow], sec_rows: list[list],
+def _fit_weight(fanwen: bool) -> int:
+    from assistant.units.fitness import FANWEN_WEIGHT
+
+    return FANWEN_WEIGHT if fanwen else 1
+
+
+class Kinds:
+    """Each section's kind: its label (labels.tsv, when the heading matches), else the model's
+    prediction, else (no model) the curated keyword rules. Sent to the worker processes."""
+
+    def __init__(self, labels: dict, model: Optional["LinearModel"]) -> None:
+        self.labels = labels
+        self.model = model
+
+    def of(self, analysed: list[tuple]) -> list[list[Optional[str]]]:
+        """The kinds of the sections of each (doc, sections) of ``analysed`` (sections with their
+        words); the unlabelled sections of all of them predicted together."""
+        from assistant.classify import labels as labels_mod
+
+        out: list[list[Optional[str]]] = []
+        todo: list[tuple[int, int, dict]] = []
+        for d, (doc, sections) in enumerate(analysed):
+            kinds: list[Optional[str]] = []
+            for s_ord, sec in enumerate(sections):
+                role, heading, text = sec[0], sec[3], sec[5]
+                lab = self.labels.get((doc.id, s_ord))
+                if lab is not None and lab.heading == labels_mod.section_key_heading(role, heading):
+                    kinds.append(lab.kind)
+                elif self.model is not None:
+                    from assistant.classify.features import raw_features
+
+                    kinds.append(None)
+                    todo.append((d, s_ord, raw_features(heading, text, role, tokens=sec[6], context=sec[7])))
+                else:
+                    from assistant.classify import keywords
+
+                    kinds.append(keywords.predict(heading, text or "", role))
+            out.append(kinds)
+        if todo:
+            for (d, s_ord, _), kind in zip(todo, self.model.kinds_many([f for _, _, f in todo])):
+                out[d][s_ord] = kind
+        return out
+
+
+def _classifier(source: Source, files: list, labels: dict, known: dict, tags: Optional["WordTags"],
+                phrase_tokens: dict, writer: IndexWriter,
+                previous_model: Optional[Callable[[str], Optional["LinearModel"]]]):  # noqa: ANN202
+    """The reports that hold labelled sections are analysed first (in index order), and a
+    model is trained on those sections — or, when ``previous_model(key)`` gives one trained on
+    exactly the same sections, features and labels, that one is reused: adding reports
+    without labels retrains nothing, and needs no scikit-learn. The model is saved into the
+    index. Returns (model or None, the key of what it learned, file index → (doc, sections)
+    of the reports analysed)."""
+    ids = {doc_id for doc_id, _ in labels}
+    done: dict[int, tuple] = {}
+    for k, ref in enumerate(files):
+        doc = source.load(ref)
+        if doc.id in ids:
+            done[k] = analyse_doc(doc, known, tags, phrase_tokens)
+    # the rows of their sections (ids counted over these reports: a report's number is its place)
+    sec_rows, sec_info = [], []
+    for k, (doc, sections) in done.items():
+        for s_ord, sec in enumerate(sections):
+            sec_rows.append([len(sec_rows) + 1, k + 1, s_ord, sec[0], sec[1], sec[2], sec[3], sec[4], None, sec[5],
+                             " ".join(s[2] for s in sec[8]), sec[10]])
+            sec_info.append((doc.id, s_ord, sec[7]))
+    model, key = _assign_kinds(writer, labels, sec_rows, sec_info, previous_model)
+    return model, key, done
+
+
+def _assign_kinds(writer: IndexWriter, labels: dict, sec_rows: list[list], sec_info: list,
+                  previous_model: Optional[Callable[[str], Optional["LinearModel"]]] = None):  # noqa: ANN202
+    """The model trained on the labelled ones of these sections (sec_rows[i]: a section row's
+    columns, [10] its tokens; sec_info[i]: (doc id, ordinal, context)), saved into the index,
+    and the key of what it learned; (None, None) when there is too little to learn from."""
+    from assistant.classify import labels as labels_mod
+    from assistant.classify.features import raw_features
+
+    samples, ys, groups = [], [], []
+    for row, (doc_id, s_ord, context) in zip(sec_rows, sec_info):
+        role, heading = row[3], row[6]
+        lab = labels.get((doc_id, s_ord))
+        if lab is not None and lab.heading == labels_mod.section_key_heading(role, heading):
+            samples.append(raw_features(heading, row[9], role, tokens=_words(row), context=context))
+            ys.append(lab.kind)
+            groups.append(doc_id)
+    if len(set(ys)) < 2 or len(set(groups)) < 2:
+        return None, None
+    key = training_key(samples, ys, groups)
+    model = previous_model(key) if previous_model is not None else None
+    if model is None:
+        from assistant.classify.model import train
+
+        model = train(samples, ys, groups)
+    writer.save_model(model)
+    return model, key
+
+
+def _words(row: list) -> list[str]:
+    """A section's words, as the analysis cut them: its tokens (space-joined; no token holds
+    a space)."""
+    return row[10].split(" ") if row[10] else []
+
+
+def _fitness(writer: IndexWriter, stats: DocStats, texts: list[tuple[str, Optional[str], str, int]],
              tags: Optional["WordTags"]):
     """The unit and topic marks (declared by the plugins, learned from these reports), stored
-    in the ``marks`` table, and what the phrase table needs to tell what each phrase serves."""
+    in the ``marks`` table, and what the phrase table needs to tell what each phrase serves.
+    ``texts``: (unit, topic, text, weight) of each report."""
     from assistant.suggest.phrases import Fitness
     from assistant.units import all_topics, all_units
     from assistant.units import fitness as fit
 
     units, topics = all_units(), all_topics()
     keep = tuple(dict.fromkeys(k for u in units for k in u.keep))
-    reports = {r.id for r in doc_rows if r.type == "report"}
-    texts: dict[int, list[str]] = {}
-    for row in sec_rows:
-        if row[1] in reports:
-            texts.setdefault(row[1], []).append(row[9] or "")
     if tags is not None:
         stats.tags = _tags_of(stats, tags)
     declared = {"unit": fit.declared_unit_marks(units), "topic": fit.declared_topic_marks(topics)}
     safe = fit.safe_words(units)
     cands = {scope: fit.learned_candidates(stats, declared[scope], scope, safe) for scope in declared}
     words = set().union(*declared.values(), *cands.values())
-    counts = fit.substring_counts(words, ((doc_rows[d - 1].unit, doc_rows[d - 1].topic, "\n".join(t),
-                                           fit.FANWEN_WEIGHT if doc_rows[d - 1].origin == "fanwen" else 1)
-                                          for d, t in texts.items()))
+    counts = fit.substring_counts(words, texts)
     writer.add_topic_words(_topic_words(stats))
     tables = []
     for scope, names in (("unit", [u.name for u in units]), ("topic", [t.name for t in topics])):
@@ -500,70 +651,6 @@ def _tags_of(stats: DocStats, tags: "WordTags") -> dict[str, str]:
     words = [w for w, n in seen.items() if n >= MIN_DOCS]
     tags.learn(set(words))
     return {w: tags.tag.get(w, "x") for w in words}
-
-
-PREDICT_BATCH = 2048  # sections whose features are held at once to predict their kinds
-
-
-def _assign_kinds(writer: IndexWriter, labels: dict, sec_rows: list[list], sec_info: list,
-                  previous_model: Optional[Callable[[str], Optional["LinearModel"]]] = None) -> Optional[str]:
-    """Labelled sections take their label; a model trained on them predicts the rest.
-
-    sec_rows[i][8] is the kind column (its [10] the section's tokens); sec_info[i] is (doc
-    id, ordinal, context). The model is saved into the index. Returns the key of what the
-    model was trained on (None when there is no model). When ``previous_model(key)`` gives a
-    model trained on exactly the same sections, features and labels, that model is reused:
-    adding reports without labels retrains nothing, and needs no scikit-learn. The labelled
-    sections' features are made first (they are what the model learns); the others' a batch
-    at a time, predicted together (``LinearModel.kinds_many``) and dropped.
-    """
-    from assistant.classify import labels as labels_mod
-    from assistant.classify.features import raw_features
-
-    samples, ys, groups, unlabelled = [], [], [], []
-    for i, (row, (doc_id, s_ord, context)) in enumerate(zip(sec_rows, sec_info)):
-        role, heading = row[3], row[6]
-        lab = labels.get((doc_id, s_ord))
-        if lab is not None and lab.heading == labels_mod.section_key_heading(role, heading):
-            row[8] = lab.kind
-            samples.append(raw_features(heading, row[9], role, tokens=_words(row), context=context))
-            ys.append(lab.kind)
-            groups.append(doc_id)
-        else:
-            unlabelled.append(i)
-    if len(set(ys)) < 2 or len(set(groups)) < 2:
-        return None
-    key = training_key(samples, ys, groups)
-    model = previous_model(key) if previous_model is not None else None
-    if model is None:
-        from assistant.classify.model import train
-
-        model = train(samples, ys, groups)
-    del samples
-    writer.save_model(model)
-    for b in range(0, len(unlabelled), PREDICT_BATCH):
-        batch = unlabelled[b:b + PREDICT_BATCH]
-        feats = [raw_features(sec_rows[i][6], sec_rows[i][9], sec_rows[i][3], tokens=_words(sec_rows[i]),
-                              context=sec_info[i][2]) for i in batch]
-        for i, kind in zip(batch, model.kinds_many(feats)):
-            sec_rows[i][8] = kind
-    return key
-
-
-def _words(row: list) -> list[str]:
-    """A section's words, as the analysis cut them: its tokens (space-joined; no token holds
-    a space)."""
-    return row[10].split(" ") if row[10] else []
-
-
-def _keyword_kinds(sec_rows: list[list]) -> None:
-    """Kinds from the curated keyword rules for the sections the labels and the model left
-    without one (a corpus without labels.tsv): drafts and suggestions need a kind."""
-    from assistant.classify import keywords
-
-    for row in sec_rows:
-        if row[8] is None:
-            row[8] = keywords.predict(row[6], row[9] or "", row[3])
 
 
 def training_key(samples: list[dict[str, float]], ys: list[str], groups: list[str]) -> str:

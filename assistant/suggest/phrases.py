@@ -236,73 +236,111 @@ def phrase_tokens(tokens: str) -> str:
     return " ".join(filterfalse(str.isdigit, tokens.split()))
 
 
-def build_rows(rows: Iterable[tuple], known: dict[str, tuple[str, str, str] | None] | None = None,
-               tokens_of: dict[str, str] | None = None,
-               fitness: "Fitness | None" = None) -> tuple[list["PhraseRow"], dict[str, int]]:
-    """The phrase rows, and sentence text → phrase id (for the sentences that make a phrase).
+class PhraseTable:
+    """The phrase table, filled one sentence at a time in index order (``add``), its rows made
+    at the end (``rows``). A phrase's id is known when its first sentence is added: a build
+    writes its sentences as it goes.
 
-    ``rows``: (text, tokens, line, ord, kind, role, heading, unit, doc_id, topic[, 范文?]) per
-    sentence in index order (``SOURCE_COLUMNS``).
-    ``known``: sentence text → ``candidate(text)`` already computed (the index build
-    computes them while it segments); other sentences are analysed here.
-    ``tokens_of``: sentence text → ``phrase_tokens(tokens)``, where already computed.
-    ``fitness``: what each phrase can serve and what check flags in it (see ``Fitness``);
-    without it every phrase serves everything and has no flags.
+    ``known``: sentence text → ``candidate(text)`` already computed (the index build computes
+    them while it segments); other sentences are analysed here. ``tokens_of``: sentence text
+    → ``phrase_tokens(tokens)``, where already computed.
     """
-    from assistant.backends.rows import PhraseRow
 
-    seen: dict[str, tuple[str, str, str] | None] = {} if known is None else known
-    # key → [text, neutral, doc_id, line, heading, tokens, kind, unit, later, topic]: the first
-    # occurrence, and (kind, unit, doc_id, topic) of each later one (None while there is
-    # none: most phrases occur once)
-    groups: dict[str, list] = {}
-    get = groups.get
-    key_of: dict[str, str] = {}  # sentence text → its phrase key
-    for text, tokens, line, ord_, kind, role, heading, unit, doc_id, topic, *rest in rows:
-        if rest and rest[0]:
+    def __init__(self, known: dict[str, tuple[str, str, str] | None] | None = None,
+                 tokens_of: dict[str, str] | None = None) -> None:
+        self.seen: dict[str, tuple[str, str, str] | None] = {} if known is None else known
+        self.tokens_of = tokens_of
+        # key → [text, neutral, doc_id, line, heading, tokens, kind, unit, later, topic, id]: the
+        # first occurrence, and (kind, unit, doc_id, topic) of each later one (None while there
+        # is none: most phrases occur once)
+        self.groups: dict[str, list] = {}
+        self.key_of: dict[str, str] = {}  # sentence text → its phrase key (the last one found)
+        self.changed: set[str] = set()  # texts whose phrase is not the one they were given
+
+    def add(self, text: str, tokens: str, line: int, ord_: int, kind: str | None, role: str, heading: str | None,
+            unit: str | None, doc_id: str, topic: str | None, fanwen: bool = False) -> int | None:
+        """Add one sentence; its phrase id (None when it makes none)."""
+        if fanwen:
             c = _as_written(text)  # a 范文 is written neutral: its 山塘 is no name to hide
         else:
-            c = seen.get(text, False)
+            c = self.seen.get(text, False)
             if c is False:
-                c = seen[text] = candidate(text)
+                c = self.seen[text] = candidate(text)
+        key_of = self.key_of
         if c is None:
-            continue
+            key = key_of.get(text)
+            if key is None:
+                self.changed.add(text)  # a later sentence of the same text may make one
+                return None
+            return self.groups[key][10]
         body, neutral, key = c
-        key_of[text] = key
-        g = get(key)
+        old = key_of.get(text)
+        if old != key:
+            if old is not None or text in self.changed:
+                self.changed.add(text)
+            key_of[text] = key
+        g = self.groups.get(key)
         if g is None:
-            groups[key] = [body, neutral, doc_id, line,
-                           int(ord_ == 0 and role == "section" and bool(heading)
-                               and body.rstrip("。；;，,：:") == heading),
-                           (tokens_of and tokens_of.get(text)) or phrase_tokens(tokens),
-                           kind or "", unit or "", None, topic or ""]
+            tokens_of = self.tokens_of
+            g = self.groups[key] = [body, neutral, doc_id, line,
+                                    int(ord_ == 0 and role == "section" and bool(heading)
+                                        and body.rstrip("。；;，,：:") == heading),
+                                    (tokens_of and tokens_of.get(text)) or phrase_tokens(tokens),
+                                    kind or "", unit or "", None, topic or "", len(self.groups) + 1]
         elif g[8] is None:
             g[8] = [(kind or "", unit or "", doc_id, topic or "")]
         else:
             g[8].append((kind or "", unit or "", doc_id, topic or ""))
-    out = []
-    ids: dict[str, int] = {}
-    for i, (key, (text, neutral, doc_id, line, head, toks, kind, unit, later, topic)) in enumerate(groups.items(), 1):
-        ids[key] = i
-        if later is None:
-            out.append([i, key, text, neutral, kind or None, unit or None, unit, 1, 1, doc_id, line, head, toks,
-                        topic or None, topic])
-            continue
-        kinds, units, docs, topics = {kind: 1}, {unit: 1}, {doc_id}, {topic: 1}
-        for k, u, d, t in later:
-            kinds[k] = kinds.get(k, 0) + 1
-            units[u] = units.get(u, 0) + 1
-            topics[t] = topics.get(t, 0) + 1
-            docs.add(d)
-        out.append([i, key, text, neutral, _most_common(kinds) or None, _most_common(units) or None,
-                    ",".join(sorted(u for u in units if u)), len(docs), len(later) + 1, doc_id, line, head, toks,
-                    _most_common(topics) or None, ",".join(sorted(t for t in topics if t))])
-    if fitness is not None:
-        extra = fitness.rows([(r[3], r[6], r[14]) for r in out])
-    else:
-        extra = [("*", "*", "")] * len(out)
-    return ([PhraseRow(*r, *e) for r, e in zip(out, extra)],
-            {text: ids[key] for text, key in key_of.items()})
+        return g[10]
+
+    def fixes(self) -> dict[str, int | None]:
+        """Sentence text → phrase id, for the texts whose sentences were given another id than
+        the one of their text's last phrase (the same text in a 范文 and in a report, say):
+        every sentence of a text has its text's phrase."""
+        out: dict[str, int | None] = {}
+        for text in self.changed:
+            key = self.key_of.get(text)
+            if key is not None:
+                out[text] = self.groups[key][10]
+        return out
+
+    def rows(self, fitness: "Fitness | None" = None) -> list["PhraseRow"]:
+        """The phrase rows, in id order. ``fitness``: what each phrase can serve and what check
+        flags in it (see ``Fitness``); without it every phrase serves everything and has no flags."""
+        from assistant.backends.rows import PhraseRow
+
+        out = []
+        for key, (text, neutral, doc_id, line, head, toks, kind, unit, later, topic, i) in self.groups.items():
+            if later is None:
+                out.append([i, key, text, neutral, kind or None, unit or None, unit, 1, 1, doc_id, line, head, toks,
+                            topic or None, topic])
+                continue
+            kinds, units, docs, topics = {kind: 1}, {unit: 1}, {doc_id}, {topic: 1}
+            for k, u, d, t in later:
+                kinds[k] = kinds.get(k, 0) + 1
+                units[u] = units.get(u, 0) + 1
+                topics[t] = topics.get(t, 0) + 1
+                docs.add(d)
+            out.append([i, key, text, neutral, _most_common(kinds) or None, _most_common(units) or None,
+                        ",".join(sorted(u for u in units if u)), len(docs), len(later) + 1, doc_id, line, head, toks,
+                        _most_common(topics) or None, ",".join(sorted(t for t in topics if t))])
+        if fitness is not None:
+            extra = fitness.rows([(r[3], r[6], r[14]) for r in out])
+        else:
+            extra = [("*", "*", "")] * len(out)
+        return [PhraseRow(*r, *e) for r, e in zip(out, extra)]
+
+
+def build_rows(rows: Iterable[tuple], known: dict[str, tuple[str, str, str] | None] | None = None,
+               tokens_of: dict[str, str] | None = None,
+               fitness: "Fitness | None" = None) -> tuple[list["PhraseRow"], dict[str, int]]:
+    """The phrase rows of ``rows`` at once, and sentence text → phrase id (for the sentences
+    that make a phrase): ``PhraseTable`` over (text, tokens, line, ord, kind, role, heading,
+    unit, doc_id, topic[, 范文?]) per sentence in index order (``SOURCE_COLUMNS``)."""
+    table = PhraseTable(known, tokens_of)
+    for row in rows:
+        table.add(*row[:10], bool(row[10]) if len(row) > 10 else False)
+    return table.rows(fitness), {text: table.groups[key][10] for text, key in table.key_of.items()}
 
 
 class Fitness:

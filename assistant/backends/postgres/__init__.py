@@ -247,13 +247,9 @@ class PgWriter(IndexWriter):
     def add_sections(self, rows: Sequence[SectionRow]) -> None:
         self._copy("sections", ", ".join(SectionRow._fields), rows)
 
-    def set_kinds(self, kinds: Sequence[Optional[str]]) -> None:
+    def set_phrases(self, phrase_of: dict[str, int]) -> None:
         with self.conn.cursor() as cur:
-            cur.execute("CREATE TEMP TABLE kinds(id integer, kind text) ON COMMIT DROP")
-            with cur.copy("COPY kinds (id, kind) FROM STDIN") as cp:
-                for i, k in enumerate(kinds, 1):
-                    cp.write_row((i, k))
-            cur.execute("UPDATE sections s SET kind = k.kind FROM kinds k WHERE k.id = s.id")
+            cur.executemany("UPDATE sentences SET phrase = %s WHERE text = %s", [(i, t) for t, i in phrase_of.items()])
 
     def add_sentences(self, rows: Sequence[SentenceRow]) -> None:
         self._copy("sentences", ", ".join(SentenceRow._fields), rows)

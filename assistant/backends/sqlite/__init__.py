@@ -104,8 +104,8 @@ class SqliteWriter(IndexWriter):
     def add_sections(self, rows: Sequence[SectionRow]) -> None:
         insert_rows(self.conn, "sections", 12, rows)
 
-    def set_kinds(self, kinds: Sequence[Optional[str]]) -> None:
-        self.conn.executemany("UPDATE sections SET kind = ? WHERE id = ?", ((k, i) for i, k in enumerate(kinds, 1)))
+    def set_phrases(self, phrase_of: dict[str, int]) -> None:
+        self.conn.executemany("UPDATE sentences SET phrase = ? WHERE text = ?", ((i, t) for t, i in phrase_of.items()))
 
     def add_sentences(self, rows: Sequence[SentenceRow]) -> None:
         insert_rows(self.conn, "sentences", 8, rows)
