@@ -326,8 +326,8 @@ def test_model_is_reused_when_its_training_sections_are_unchanged(tmp_path: Path
 
     trained = weights(first.path)
     assert trained[0] and trained[1]
-    real_train, calls = model_mod.train, []
-    monkeypatch.setattr(model_mod, "train", lambda *a, **k: calls.append(1) or real_train(*a, **k))
+    real_train, calls = model_mod.train_apart, []
+    monkeypatch.setattr(model_mod, "train_apart", lambda *a, **k: calls.append(1) or real_train(*a, **k))
 
     store.save(folder, store.StoredDoc(id="x-01", title="学校疫情防控工作汇报", unit="school", body=BODY_A))
     again = index.ensure([folder])

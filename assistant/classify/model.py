@@ -38,6 +38,7 @@ class LinearModel:
     intercept: list[float]
     temperature: float
     weights: dict[str, list[float]] = field(default_factory=dict)
+    _matrix: object = field(default=None, repr=False, compare=False)  # kinds_many's (columns, weights)
 
     def decision(self, feats: dict[str, float]) -> list[float]:
         z = list(self.intercept)
@@ -73,32 +74,39 @@ class LinearModel:
 
 
     def kinds_many(self, feats: list[dict[str, float]]) -> list[str]:
-        """``predict(f)[0]`` for each of ``feats``, computed for all of them at once (a sparse
-        matrix times the weights, numpy): the same kinds, up to the rounding of a sum."""
+        """``predict(f)[0]`` for each of ``feats``, computed for all of them at once (each
+        feature's weight row times its value, summed per section, numpy): the same kinds, up to
+        the rounding of a sum."""
         import numpy as np
-        from scipy.sparse import csr_matrix
 
         from assistant.classify.features import RULE, RULE_KINDS
 
         if not feats:
             return []
-        names = list(self.weights)
-        col = {f: i for i, f in enumerate(names)}
-        W = np.asarray([self.weights[f] for f in names], dtype=np.float64).reshape(len(names), len(self.classes))
+        if self._matrix is None:
+            names = list(self.weights)
+            W = np.zeros((len(names) + 1, len(self.classes)), dtype=np.float64)  # the last row: no feature
+            if names:
+                W[:-1] = np.asarray([self.weights[f] for f in names], dtype=np.float64)
+            self._matrix = ({f: i for i, f in enumerate(names)}, W)
+        col, W = self._matrix
         indices: list[int] = []
         data: list[float] = []
-        indptr = [0]
+        starts = []
         get = col.get
         for f in feats:
+            starts.append(len(indices))
             for k, v in f.items():
                 j = get(k)
                 if j is not None:
                     indices.append(j)
                     data.append(v)
-            indptr.append(len(indices))
-        X = csr_matrix((np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64),
-                        np.asarray(indptr, dtype=np.int64)), shape=(len(feats), len(names)))
-        Z = (X @ W + np.asarray(self.intercept, dtype=np.float64)) / self.temperature
+            if len(indices) == starts[-1]:  # no known feature: a zero row keeps reduceat's segments
+                indices.append(len(W) - 1)
+                data.append(0.0)
+        rows = W[np.asarray(indices, dtype=np.int64)] * np.asarray(data, dtype=np.float64)[:, None]
+        Z = (np.add.reduceat(rows, np.asarray(starts, dtype=np.int64), axis=0)
+             + np.asarray(self.intercept, dtype=np.float64)) / self.temperature
         place_only = np.asarray([c in PLACE_ONLY for c in self.classes])
         out = []
         rules = [(kind, RULE + kind) for kind in RULE_KINDS if kind in self.classes]
@@ -207,6 +215,18 @@ def fit_temperature(classes: list[str], decisions: list[list[float]], labels: li
         if nll < best:
             best, best_t = nll, t
     return best_t
+
+
+def train_apart(samples: list[dict[str, float]], labels: list[str], groups: list[str]) -> LinearModel:
+    """``train``, in a forked process where fork is safe (Linux): the same model, and the
+    caller's process never loads scikit-learn (a build keeps its memory for the corpus)."""
+    if not sys.platform.startswith("linux"):
+        return train(samples, labels, groups)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, multiprocessing.get_context("fork")) as pool:
+        return pool.submit(train, samples, labels, groups).result()
 
 
 def train(samples: list[dict[str, float]], labels: list[str], groups: list[str],

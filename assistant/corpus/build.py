@@ -250,17 +250,20 @@ def _worker_init(source: Source, kinds: "Kinds", parent: Optional[int] = None) -
     _worker.update(source=source, kinds=kinds, known={}, tokens={}, tags=segment.word_tags(local_name, NAME_TAGS))
 
 
-def _analyse_run(refs: list) -> tuple[list, Counter, list, list, DocStats]:
+def _analyse_run(refs: list) -> tuple[list, Counter, list, DocStats]:
     """In a worker: ``_analyse_refs`` with the worker's own tables of known sentences and word
     tags. Returns the results, the run's document frequencies and word counts, and the phrase
-    entries the run added. What is sent back is kept small (unpickling is on the main
-    process's path): each section's vocabulary and words are counted here, not sent."""
-    known, tokens, tags = _worker["known"], _worker["tokens"], _worker["tags"]
-    k0, t0 = len(known), len(tokens)
+    candidates of the run's sentences. What is sent back is kept small (unpickling is on the
+    main process's path): each section's vocabulary and words are counted here, not sent."""
+    known, tags = _worker["known"], _worker["tags"]
     df: Counter[str] = Counter()
     stats = DocStats()
-    out = _analyse_refs(_worker["source"], refs, known, tags, tokens, _worker["kinds"], df, stats)
-    return (out, df, list(islice(known.items(), k0, None)), list(islice(tokens.items(), t0, None)), stats)
+    out = _analyse_refs(_worker["source"], refs, known, tags, None, _worker["kinds"], df, stats)
+    run_known = {s[1]: known[s[1]] for _, sections, _ in out for sec in sections for s in sec[8]
+                 if s[1] in known}
+    if len(known) > KNOWN_MAX:
+        known.clear()
+    return out, df, list(run_known.items()), stats
 
 
 def _analyse_refs(source: Source, refs: list, known: dict, tags: Optional["WordTags"], tokens: dict,
@@ -289,6 +292,7 @@ def _count_doc(doc: store.StoredDoc, vocab: set[str], stats: DocStats) -> None:
 
 
 _LOCAL_RUN = 32  # one process: reports analysed (and their unlabelled sections predicted) together
+KNOWN_MAX = 60_000  # sentences whose phrase candidate is remembered (for the sentences that recur)
 
 
 def _analysed(source: Source, files: list, known: dict, tags: Optional["WordTags"], phrase_tokens: dict,
@@ -329,17 +333,17 @@ def _analysed(source: Source, files: list, known: dict, tags: Optional["WordTags
                                  (source, kinds, os.getpid())) as pool:
             try:
                 k = 0
-                for run, (results, run_df, new_known, new_tokens, run_stats) in zip(
+                for run, (results, run_df, new_known, run_stats) in zip(
                         runs, pool.map(_analyse_run, [[files[i] for i in run] for run in runs])):
                     while k < run[0]:  # the reports done before, in their place
                         yield ready(k)
                         k += 1
                     df.update(run_df)
                     stats.merge(run_stats)
+                    if len(known) > KNOWN_MAX:
+                        known.clear()  # what the runs before needed (the run brings its own)
                     for text, value in new_known:
                         known.setdefault(text, value)
-                    for text, value in new_tokens:
-                        phrase_tokens.setdefault(text, value)
                     yield from results
                     k = run[-1] + 1
                 while k < len(files):
@@ -354,6 +358,8 @@ def _analysed(source: Source, files: list, known: dict, tags: Optional["WordTags
             yield ready(k)
             k += 1
             continue
+        if len(known) > KNOWN_MAX:
+            known.clear()  # a sentence seen again is analysed again, as it was the first time
         run = []
         while k < len(files) and k not in done and len(run) < _LOCAL_RUN:
             run.append(files[k])
@@ -407,17 +413,15 @@ def _build(source: Source, writer: IndexWriter, sig: str, progress: Optional[Pro
     df: Counter[str] = Counter()
     known: dict[str, tuple[str, str, str] | None] = {}  # sentence → phrases.candidate()
     tags = segment.word_tags(local_name, NAME_TAGS)  # after the dictionaries: word → tag
-    phrase_tokens: dict[str, str] = {}  # sentence → the tokens the phrase table keeps
     stats = DocStats()  # words per unit type and topic
     done: dict[int, tuple] = {}
     model_key = None
     model = None
     if labels:
-        model, model_key, done = _classifier(source, files, labels, known, tags, phrase_tokens, writer,
-                                             previous_model)
+        model, model_key, done = _classifier(source, files, labels, known, tags, None, writer, previous_model)
         trace("classifier")
     kinds = Kinds(labels, model)
-    table = PhraseTable(known, phrase_tokens)
+    table = PhraseTable(known)
     # the report texts (for the marks) and what the marks need of each report
     texts: list[tuple[str, str, str, int]] = []
     doc_rows: list[DocRow] = []
@@ -433,7 +437,7 @@ def _build(source: Source, writer: IndexWriter, sig: str, progress: Optional[Pro
         sec_rows.clear()
         sent_rows.clear()
 
-    analysis = _analysed(source, files, known, tags, phrase_tokens, df, jobs, stats, kinds, done)
+    analysis = _analysed(source, files, known, tags, None, df, jobs, stats, kinds, done)
     add = table.add
     try:
         for doc_no, (doc, sections, sec_kinds) in enumerate(analysis, 1):
@@ -469,12 +473,14 @@ def _build(source: Source, writer: IndexWriter, sig: str, progress: Optional[Pro
     fixes = table.fixes()
     if fixes:
         writer.set_phrases(fixes)
+    known.clear()  # the phrase table has what it needs of the sentences
     trace("analysis, rows")
     writer.add_tokens(df.items())
+    del df
     fitness = _fitness(writer, stats, texts, tags)
     del texts
     trace("marks")
-    writer.add_phrases(table.rows(fitness))
+    writer.add_phrases(table.rows(fitness, jobs))
     trace("phrases")
     writer.commit({"signature": sig, "schema": SCHEMA_VERSION, "built_at": str(int(time.time())),
                    "dirs": source.describe(), "segmenter": segment.backend_name(),
@@ -574,9 +580,9 @@ def _assign_kinds(writer: IndexWriter, labels: dict, sec_rows: list[list], sec_i
     key = training_key(samples, ys, groups)
     model = previous_model(key) if previous_model is not None else None
     if model is None:
-        from assistant.classify.model import train
+        from assistant.classify import model as model_mod
 
-        model = train(samples, ys, groups)
+        model = model_mod.train_apart(samples, ys, groups)
     writer.save_model(model)
     return model, key
 

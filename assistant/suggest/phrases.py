@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from itertools import filterfalse
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from assistant import segment
 from assistant.outline import CN_DIGITS
@@ -304,13 +304,27 @@ class PhraseTable:
                 out[text] = self.groups[key][10]
         return out
 
-    def rows(self, fitness: "Fitness | None" = None) -> list["PhraseRow"]:
-        """The phrase rows, in id order. ``fitness``: what each phrase can serve and what check
-        flags in it (see ``Fitness``); without it every phrase serves everything and has no flags."""
+    ROWS_CHUNK = 10_000  # phrase rows made (and their fitness computed) at a time
+
+    def rows(self, fitness: "Fitness | None" = None, jobs: int = 1) -> Iterator["PhraseRow"]:
+        """The phrase rows, in id order, made a chunk at a time. ``fitness``: what each phrase
+        can serve and what check flags in it (see ``Fitness``; with ``jobs`` worker processes on
+        a large table); without it every phrase serves everything and has no flags."""
+        from itertools import islice
+
+        items = iter(self.groups.items())
+        while True:
+            chunk = list(islice(items, self.ROWS_CHUNK))
+            if not chunk:
+                return
+            yield from self._rows(chunk, fitness, jobs)
+
+    @staticmethod
+    def _rows(items: list, fitness: "Fitness | None", jobs: int) -> list["PhraseRow"]:
         from assistant.backends.rows import PhraseRow
 
         out = []
-        for key, (text, neutral, doc_id, line, head, toks, kind, unit, later, topic, i) in self.groups.items():
+        for key, (text, neutral, doc_id, line, head, toks, kind, unit, later, topic, i) in items:
             if later is None:
                 out.append([i, key, text, neutral, kind or None, unit or None, unit, 1, 1, doc_id, line, head, toks,
                             topic or None, topic])
@@ -325,7 +339,7 @@ class PhraseTable:
                         ",".join(sorted(u for u in units if u)), len(docs), len(later) + 1, doc_id, line, head, toks,
                         _most_common(topics) or None, ",".join(sorted(t for t in topics if t))])
         if fitness is not None:
-            extra = fitness.rows([(r[3], r[6], r[14]) for r in out])
+            extra = fitness.rows([(r[3], r[6], r[14]) for r in out], jobs)
         else:
             extra = [("*", "*", "")] * len(out)
         return [PhraseRow(*r, *e) for r, e in zip(out, extra)]
@@ -340,7 +354,7 @@ def build_rows(rows: Iterable[tuple], known: dict[str, tuple[str, str, str] | No
     table = PhraseTable(known, tokens_of)
     for row in rows:
         table.add(*row[:10], bool(row[10]) if len(row) > 10 else False)
-    return table.rows(fitness), {text: table.groups[key][10] for text, key in table.key_of.items()}
+    return list(table.rows(fitness)), {text: table.groups[key][10] for text, key in table.key_of.items()}
 
 
 class Fitness:
@@ -364,8 +378,30 @@ class Fitness:
         keep = tuple(dict.fromkeys(k for u in all_units() for k in u.keep))
         return cls(MarkTable.from_rows(units, keep), MarkTable.from_rows(topics))
 
-    def rows(self, phrases: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-        """(fit_units, fit_topics, flags) for each (neutral, units, topics) given."""
+    PARALLEL_MIN = 20_000  # phrases from which worker processes share the work
+
+    def rows(self, phrases: list[tuple[str, str, str]], jobs: int = 1) -> list[tuple[str, str, str]]:
+        """(fit_units, fit_topics, flags) for each (neutral, units, topics) given; in ``jobs``
+        forked worker processes (Linux) when there are many (each phrase on its own: the same
+        rows)."""
+        import sys
+
+        if jobs > 1 and len(phrases) >= self.PARALLEL_MIN and sys.platform.startswith("linux"):
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            global _FITNESS
+            _FITNESS = self
+            size = -(-len(phrases) // (jobs * 4))
+            chunks = [phrases[i:i + size] for i in range(0, len(phrases), size)]
+            try:
+                with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork")) as pool:
+                    return [r for part in pool.map(_fitness_rows, chunks) for r in part]
+            finally:
+                _FITNESS = None
+        return self._rows(phrases)
+
+    def _rows(self, phrases: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
         flags = self._flags([p[0] for p in phrases]) if self.check else {}
         out = []
         for i, (neutral, units, topics) in enumerate(phrases):
@@ -386,6 +422,14 @@ class Fitness:
                 continue
             out.setdefault(f.line - 1, set()).add(f.rule)
         return out
+
+
+_FITNESS: "Fitness | None" = None  # the Fitness a worker process of Fitness.rows works for
+
+
+def _fitness_rows(chunk: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    assert _FITNESS is not None
+    return _FITNESS._rows(chunk)
 
 
 def _most_common(counts: dict[str, int]) -> str:

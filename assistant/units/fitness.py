@@ -154,7 +154,7 @@ class MarkTable:
             if shield is None:
                 shield = [x.span() for x in self._shield.finditer(text)] if self._shield is not None else []
                 starts = [a for a, _ in shield]
-                cuts = token_cuts(text)
+                cuts = _token_cuts(text)
             if shield:
                 k = bisect_right(starts, s) - 1
                 if k >= 0 and e <= shield[k][1]:
@@ -189,7 +189,12 @@ class MarkTable:
 @lru_cache(maxsize=4096)
 def token_cuts(text: str) -> frozenset[int]:
     """The offsets where the segmenter starts or ends a word in ``text`` (its line breaks cut
-    too: each line is segmented on its own)."""
+    too: each line is segmented on its own); remembered for the last texts asked about."""
+    return _token_cuts(text)
+
+
+def _token_cuts(text: str) -> frozenset[int]:
+    """``token_cuts`` without remembering (a report's text is asked about once)."""
     from itertools import accumulate
 
     from assistant import segment

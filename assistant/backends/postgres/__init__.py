@@ -266,21 +266,24 @@ class PgWriter(IndexWriter):
     def add_phrases(self, rows: Iterable[PhraseRow]) -> None:
         from assistant.backends.postgres import fts
 
-        rows = list(rows)
-        self._copy("phrases", ", ".join(PhraseRow._fields), rows)
-        total = 0
+        # the phrases, and their terms into a staging table, then the terms in term order
+        total = n_rows = 0
         self.conn.execute("CREATE TEMP TABLE terms_in(term text, phrase integer, tf integer, ntok integer) "
                           "ON COMMIT DROP")
-        with self.conn.cursor() as cur:
-            with cur.copy("COPY terms_in (term, phrase, tf, ntok) FROM STDIN") as cp:
-                for r in rows:
-                    counts = fts.term_counts(r.tokens or "")
-                    n = sum(counts.values())
-                    total += n
-                    for t, tf in counts.items():
-                        cp.write_row((t, r.id, tf, n))
-            cur.execute('INSERT INTO terms SELECT term, phrase, tf, ntok FROM terms_in ORDER BY term COLLATE "C", phrase')
-        self.meta_rows.update(fts_rows=str(len(rows)), fts_tokens=str(total))
+        from assistant.backends import iter_chunks
+
+        for chunk in iter_chunks(rows, 5000):
+            self._copy("phrases", ", ".join(PhraseRow._fields), chunk)
+            terms: list[tuple] = []
+            for r in chunk:
+                counts = fts.term_counts(r.tokens or "")
+                n = sum(counts.values())
+                total += n
+                terms += [(t, r.id, tf, n) for t, tf in counts.items()]
+            n_rows += len(chunk)
+            self._copy("terms_in", "term, phrase, tf, ntok", terms)
+        self.conn.execute('INSERT INTO terms SELECT term, phrase, tf, ntok FROM terms_in ORDER BY term COLLATE "C", phrase')
+        self.meta_rows.update(fts_rows=str(n_rows), fts_tokens=str(total))
 
     def save_model(self, model) -> None:  # noqa: ANN001
         from assistant.classify.model import pack

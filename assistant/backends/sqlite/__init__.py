@@ -92,10 +92,11 @@ class SqliteWriter(IndexWriter):
 
     def __init__(self, path: Path) -> None:
         self.conn = sqlite3.connect(path)
-        # A page cache of up to 64 MB (SQLite's default is 2 MB): on a large corpus the
+        # A page cache of up to 16 MB (SQLite's default is 2 MB): on a large corpus the
         # indexes and FTS5 write all over a file of hundreds of MB, which a small cache
-        # turns into a read and a write of a page per insert.
-        self.conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;"
+        # turns into a read and a write of a page per insert; 64 MB built 100x the shipped
+        # corpus no faster and held 50 MB more (bench/bench_build.py).
+        self.conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-16384;"
                                 + schema_blocks()["tables"])
 
     def add_documents(self, rows: Sequence[DocRow]) -> None:
@@ -120,7 +121,10 @@ class SqliteWriter(IndexWriter):
         insert_rows(self.conn, "topic_words", 3, rows)
 
     def add_phrases(self, rows: Iterable[PhraseRow]) -> None:
-        insert_rows(self.conn, "phrases", 18, rows)
+        from assistant.backends import iter_chunks
+
+        for chunk in iter_chunks(rows, 10_000):
+            insert_rows(self.conn, "phrases", 18, chunk)
         self.conn.executescript(schema_blocks()["fts"])
 
     def save_model(self, model) -> None:  # noqa: ANN001 - a classify.model.LinearModel
