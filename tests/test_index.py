@@ -520,7 +520,7 @@ def test_a_killed_build_leaves_no_worker_and_no_file(tmp_path: Path, monkeypatch
     while time.time() < deadline and any(map(_alive, workers)):
         time.sleep(0.01)
     assert not any(map(_alive, workers))
-    left = [p.name for p in cache.iterdir() if not p.name.endswith(".stamps")]
+    left = [p.name for p in cache.iterdir() if not p.name.endswith((".stamps", ".quick"))]
     assert len(left) == 1 and left[0].endswith(".building") and f".{proc.pid}." in left[0]
     index.ensure([make_corpus(tmp_path / "small")])
     assert not [p for p in cache.iterdir() if p.name.endswith(".building")]
@@ -537,3 +537,39 @@ def test_reports_on_no_topic_build(tmp_path: Path) -> None:
     assert ix.stats()["documents"] == 3 and ix.stats()["by_topic"] == {"": 3}
     rows = ix.topic_words(["", "年初"])
     assert ("", "", 3) in rows and ("年初", "", 3) in rows and len(rows) == 2
+
+
+def test_freshness_hashes_only_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether the index is current is decided by the files' sizes, times and inodes: nothing
+    is hashed when none changed, only the changed file when one did; a file modified just
+    before it was hashed is hashed again next time (its time alone cannot vouch for it)."""
+    import os
+    import time
+
+    from assistant.corpus import source
+
+    folder = make_corpus(tmp_path / "c")
+    files = index.corpus_files([folder])
+    past = time.time() - 3600
+    for p in files:
+        os.utime(p, (past, past))
+    index.ensure([folder])
+    hashed: list[str] = []
+    real = source.Stamps._hash
+    monkeypatch.setattr(source.Stamps, "_hash", lambda self, p: hashed.append(str(p)) or real(self, p))
+    assert not isinstance(index.ensure([folder]), index.BuildStats) and hashed == []
+    files[0].write_text(files[0].read_text(encoding="utf-8") + "四、其他工作。按期完成。\n", encoding="utf-8")
+    os.utime(files[0], (past + 60, past + 60))
+    assert isinstance(index.ensure([folder]), index.BuildStats)
+    assert [h for h in hashed if h.endswith(".txt")] == [str(files[0])], hashed
+    hashed.clear()
+    assert not isinstance(index.ensure([folder]), index.BuildStats) and hashed == []
+    # an edit that keeps the size and the time (within the clock's resolution): caught while the
+    # file's time is too close to when it was hashed to vouch for it
+    now = time.time_ns()
+    os.utime(files[1], ns=(now, now))
+    assert not isinstance(index.ensure([folder]), index.BuildStats)  # its time changed: hashed, the same
+    assert hashed == [str(files[1])]
+    files[1].write_text(files[1].read_text(encoding="utf-8").replace("消毒", "清洁"), encoding="utf-8")
+    os.utime(files[1], ns=(now, now))
+    assert isinstance(index.ensure([folder]), index.BuildStats)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 from assistant.backends import BuildStats, IndexWriter
 from assistant.backends.rows import DocRow, MarkRow, SectionRow, SentenceRow
 from assistant.corpus import store
-from assistant.corpus.source import Source, Stamps, files_digest
+from assistant.corpus.source import Source, Stamps, files_fingerprint
 from assistant.units.fitness import DocStats
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def signature(source: Source, stamps: Stamps) -> str:
 
     h = hashlib.sha256(f"schema {SCHEMA_VERSION}\n".encode())
     h.update(source.fingerprint(stamps).encode())
-    files_digest([KINDS_FILE, *plugin_files()], stamps, h)
+    h.update(files_fingerprint("plugins", [KINDS_FILE, *plugin_files()], stamps).encode())
     return h.hexdigest()
 
 

@@ -27,18 +27,40 @@ RACY_NS = 2_000_000_000  # a file modified this close before it was hashed is ha
 
 
 class Stamps:
-    """path → (size, mtime, inode, sha256) of the files an index was built from, in a JSON file."""
+    """path → (size, mtime, inode, sha256) of the files an index was built from, in a JSON file;
+    and beside it (``.quick``), per list of files, the digest of their stamps with the
+    fingerprint it stood for: a list whose stamps are all unchanged needs no other look."""
 
     def __init__(self, path: Optional[Path]) -> None:
         self.path = path
-        self.entries: dict[str, list] = {}
+        self._entries: Optional[dict[str, list]] = None
         self.changed = False
-        if path is not None:
-            with contextlib.suppress(OSError, ValueError, TypeError):
-                data = json.loads(path.read_text(encoding="utf-8"))
-                if isinstance(data, dict):
-                    self.entries = data
+        self.quick: dict[str, list] = self._read(self._quick_path()) if path is not None else {}
+        self.quick_changed = False
         self.hashed = 0  # files hashed by this object (for tests and benchmarks)
+
+    def _quick_path(self) -> Optional[Path]:
+        return self.path.with_name(self.path.name + ".quick") if self.path is not None else None
+
+    @staticmethod
+    def _read(path: Optional[Path]) -> dict:
+        if path is None:
+            return {}
+        with contextlib.suppress(OSError, ValueError, TypeError):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(data, dict):
+                return data
+        return {}
+
+    @property
+    def entries(self) -> dict[str, list]:
+        if self._entries is None:
+            self._entries = self._read(self.path)
+        return self._entries
+
+    @entries.setter
+    def entries(self, value: dict[str, list]) -> None:
+        self._entries = value
 
     def digest(self, path: Path) -> str:
         """The sha256 of ``path``'s content, hashed only if it may have changed."""
@@ -49,32 +71,81 @@ class Stamps:
         if old is not None and old[:3] == stamp and len(old) == 5 and st.st_mtime_ns + RACY_NS < old[4]:
             return old[3]
         now = time.time_ns()
-        sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-        self.hashed += 1
+        sha = self._hash(path)
         self.entries[key] = stamp + [sha, now]
         self.changed = True
         return sha
 
+    def _hash(self, path: "Path | str") -> str:
+        self.hashed += 1
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
     def save(self, keep: Optional[Iterable[str]] = None) -> None:
         """Write the stamps (only those of ``keep`` when given) if they changed."""
-        if keep is not None:
+        from assistant import atomic
+
+        if keep is not None and self._entries is not None:
             keep = set(keep)
             if set(self.entries) - keep:
                 self.entries = {k: v for k, v in self.entries.items() if k in keep}
                 self.changed = True
-        if self.path is None or not self.changed:
+        if self.path is None:
             return
-        from assistant import atomic
-
         with contextlib.suppress(OSError):
-            atomic.write_text(self.path, json.dumps(self.entries, ensure_ascii=False, separators=(",", ":")))
-        self.changed = False
+            if self.changed:
+                atomic.write_text(self.path, json.dumps(self.entries, ensure_ascii=False, separators=(",", ":")))
+            if self.quick_changed:
+                atomic.write_text(self._quick_path(), json.dumps(self.quick, ensure_ascii=False))
+        self.changed = self.quick_changed = False
 
 
-def files_digest(files: Iterable[Path], stamps: Stamps, h: "hashlib._Hash") -> None:
+def files_digest(files: Iterable["Path | str"], stamps: Stamps, h: "hashlib._Hash") -> None:
     """Add each file's name and content hash to ``h``."""
     for p in files:
-        h.update(str(Path(p).name).encode() + b"\0" + stamps.digest(p).encode() + b"\0")
+        h.update(os.path.basename(p).encode() + b"\0" + stamps.digest(p).encode() + b"\0")
+
+
+def files_fingerprint(name: str, files: list["Path | str"], stamps: Stamps) -> str:
+    """The digest of ``files``' names and contents (``files_digest``), for the list ``name``:
+    when the size, time and inode of every one of them are those it had when last computed
+    (and none was modified shortly before that), the digest computed then, with no other look
+    at any file."""
+    parts = []
+    newest = 0
+    for p in files:
+        st = os.stat(p)
+        parts.append(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}")
+        if st.st_mtime_ns > newest:
+            newest = st.st_mtime_ns
+    quick = hashlib.sha1("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+    cached = stamps.quick.get(name)
+    if isinstance(cached, list) and len(cached) == 3 and cached[0] == quick and newest + RACY_NS < cached[1]:
+        return cached[2]
+    now = time.time_ns()
+    h = hashlib.sha256()
+    files_digest(files, stamps, h)
+    value = h.hexdigest()
+    stamps.quick[name] = [quick, now, value]
+    stamps.quick_changed = True
+    return value
+
+
+def list_files(folder: "Path | str") -> list[str]:
+    """``store.files(folder)`` as path strings (no Path objects: quick for thousands of files)."""
+    folder = str(folder)
+    if os.path.basename(folder.rstrip(os.sep)) == store.FANWEN:
+        subs = [folder]
+    else:
+        subs = [os.path.join(folder, store.REPORTS)]
+    out: list[str] = []
+    for d in subs:
+        try:
+            with os.scandir(d) as it:
+                names = sorted(e.name for e in it if e.name.endswith(".txt"))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        out.extend(os.path.join(d, n) for n in names)
+    return out
 
 
 class Source:
@@ -198,10 +269,10 @@ class FolderSource(Source):
         return dict_files(self.dirs)
 
     def fingerprint(self, stamps: Stamps) -> str:
-        h = hashlib.sha256()
         # what the model learns (labels) and what segments (dictionaries) are part of it
-        files_digest(corpus_files(self.dirs) + dict_files(self.dirs) + self.label_files(), stamps, h)
-        return h.hexdigest()
+        files = [p for d in self.dirs for p in list_files(d)]
+        return files_fingerprint("corpus", files + [str(p) for p in dict_files(self.dirs) + self.label_files()],
+                                 stamps)
 
     def describe(self) -> str:
         return "\n".join(str(d) for d in self.dirs)
