@@ -16,7 +16,6 @@ softmax((b + x·W) / T) in plain Python: no scikit-learn import.
 from __future__ import annotations
 
 import array
-import json
 import math
 import sys
 from dataclasses import dataclass, field

@@ -20,7 +20,7 @@ import re
 import sys
 import time
 from collections import Counter
-from itertools import chain, filterfalse, islice, repeat
+from itertools import chain, filterfalse, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
