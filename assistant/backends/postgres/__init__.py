@@ -104,7 +104,8 @@ def open(url: str) -> "PostgresCorpus":  # noqa: A001 - the backends' registrati
 # --- the reports --------------------------------------------------------------------------
 
 class DbSource(Source):
-    """The reports of the database, in index order (``assist.reports.id``)."""
+    """The reports of the database, in index order: those the corpus started with in their
+    order, then those added, by file name (as a corpus folder orders its reports)."""
 
     def __init__(self, corpus: "PostgresCorpus") -> None:
         self.corpus = corpus
@@ -113,7 +114,8 @@ class DbSource(Source):
 
     def refs(self, warn: Callable[[str], None]) -> list[tuple[str, str, str]]:
         with self.corpus.conn().cursor() as cur:
-            cur.execute("SELECT doc_id, origin, content FROM assist.reports WHERE folder = 'reports' ORDER BY id")
+            cur.execute("SELECT doc_id, origin, content FROM assist.reports WHERE folder = 'reports' "
+                        "ORDER BY seed NULLS LAST, (doc_id || '.txt') COLLATE \"C\"")
             return [tuple(r) for r in cur]
 
     def load(self, ref: object):  # noqa: ANN201
@@ -163,8 +165,8 @@ class DbSource(Source):
 
     def fingerprint(self, stamps: Stamps) -> str:
         with self.corpus.conn().cursor() as cur:
-            cur.execute("SELECT count(*), md5(string_agg(sha256, ',' ORDER BY id)) FROM assist.reports "
-                        "WHERE folder = 'reports'")
+            cur.execute("SELECT count(*), md5(string_agg(sha256, ',' ORDER BY seed NULLS LAST, "
+                        "(doc_id || '.txt') COLLATE \"C\")) FROM assist.reports WHERE folder = 'reports'")
             n, digest = cur.fetchone()
             cur.execute("SELECT md5(string_agg(name || ':' || md5(content), ',' ORDER BY name)) FROM assist.files")
             files = cur.fetchone()[0]
@@ -204,9 +206,11 @@ class DbStore:
         insert_docs(conn, add, "user")
 
 
-def insert_docs(conn, docs: Iterable, origin: str, contents: Optional[list[str]] = None) -> None:  # noqa: ANN001
+def insert_docs(conn, docs: Iterable, origin: str, contents: Optional[list[str]] = None,  # noqa: ANN001
+                seed: Optional[int] = None) -> None:
     """Insert stored documents (``store.StoredDoc``) as they would be saved in a folder (or,
-    with ``contents``, as their files are)."""
+    with ``contents``, as their files are; ``seed``: the place of the first of them among
+    the reports the corpus starts with)."""
     from assistant.corpus import store
     from assistant.corpus.importer import _body_key
 
@@ -214,13 +218,13 @@ def insert_docs(conn, docs: Iterable, origin: str, contents: Optional[list[str]]
     for k, d in enumerate(docs):
         content = contents[k] if contents is not None else d.dumps()
         data = content.encode("utf-8")
-        rows.append((d.id, store.REPORTS if d.type == "report" else store.OTHER,
+        rows.append((d.id, None if seed is None else seed + k, store.REPORTS if d.type == "report" else store.OTHER,
                      "fanwen" if d.fanwen else origin, content, hashlib.sha256(data).hexdigest(), len(data),
                      d.source or "", d.source_sha256 or "", _body_key(d.body)))
     if rows:
         with conn.cursor() as cur:
-            cur.executemany("INSERT INTO assist.reports(doc_id, folder, origin, content, sha256, bytes, source, "
-                            "source_sha256, body_key) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s)", rows)
+            cur.executemany("INSERT INTO assist.reports(doc_id, seed, folder, origin, content, sha256, bytes, source, "
+                            "source_sha256, body_key) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)", rows)
 
 
 # --- the write side -----------------------------------------------------------------------
@@ -651,10 +655,12 @@ def seed(conn) -> None:  # noqa: ANN001
 
     dirs = [paths.shipped("corpus"), *fanwen_dirs()]
     where = origins(dirs)
+    n = 0
     for k, d in enumerate(dirs):
         for p in store.files(d, include_other=True):
             doc = store.load(p)
-            insert_docs(conn, [doc], where.get(p.parent, "user"), [p.read_text(encoding="utf-8")])
+            n += 1
+            insert_docs(conn, [doc], where.get(p.parent, "user"), [p.read_text(encoding="utf-8")], seed=n)
         for name, sub in ((FILENAME, "labels"), ("domain_dict.txt", "dict")):
             f = Path(d) / name
             if f.is_file():

@@ -4,8 +4,9 @@
 -- @corpus: the reports themselves and the corpus's other files, in the schema "assist"
 CREATE SCHEMA IF NOT EXISTS assist;
 CREATE TABLE IF NOT EXISTS assist.reports(
-  id bigserial PRIMARY KEY,            -- index order
+  id bigserial PRIMARY KEY,
   doc_id text NOT NULL UNIQUE,
+  seed integer,                        -- the corpus's first reports, in order (NULL: added later)
   folder text NOT NULL,                -- reports (indexed) or other (essays, surveys…)
   origin text NOT NULL,                -- shipped, fanwen or user
   content text NOT NULL,               -- the corpus file: header and text (store.StoredDoc.dumps())
