@@ -64,7 +64,8 @@ GENERIC_PART = "主要工作开展情况"
 NO_MATERIAL = "（本节语料中暂无适合本单位的材料，请结合实际填写：××。）"
 
 _CN_ORD = "一二三四五六七八九十"
-_INTRO = re.compile(r"(汇报|报告|总结|介绍|发言|说明)(如下|一下)[：:。]?$")
+# the sentence that hands over to the body: 现将……汇报如下： / 下面，我就……作简要汇报：
+_INTRO = re.compile(r"((汇报|报告|总结|介绍|发言|说明)(如下|一下)|作(一)?(简要|简单|扼要)?的?(汇报|报告|介绍|发言))[：:。]?$")
 _TRAIL = re.compile(r"[，,；;、：:。！!？?\s]+$")
 _CROSS_LINE_RULES = frozenset({"duplicate-sentence", "numbering"})
 
@@ -738,11 +739,46 @@ class _Checker:
 
 # ---- the whole draft ---------------------------------------------------------------------------
 
-def default_title(unit: "Unit", topic: Optional["Topic"]) -> str:
-    name = unit.name_placeholder()
+def default_title(unit: "Unit", topic: Optional["Topic"], period: Optional[str] = None,
+                  name: Optional[str] = None) -> str:
+    name = name or unit.name_placeholder()
     if topic is not None:
-        return topic.make_title(name)
+        return topic.make_title(name, period)
     return f"{name}工作情况汇报"
+
+
+_PERIOD = re.compile(r"20[xX×\d]{2}年(上半年|下半年|度|第?[一二三四x]季度)?")
+# the unit's name at the head of a 范文's title: ××派出所关于…, ××支行20xx年度…, ××县人民医院关于…,
+# ××县在全市……会上的发言
+_TITLE_NAME = re.compile(r"^(××[^关在年度工作汇报总结情况\d]{0,14}?)(?=关于|在|20|年度|工作|汇报)")
+
+
+def _main_source_title(conn: sqlite3.Connection, sections: list[DraftSection]) -> Optional[str]:
+    """The title of the report most of the draft's own material comes from."""
+    from collections import Counter
+
+    docs = Counter(s.source.rsplit(":", 1)[0] for sec in sections if sec.tier in ("own", "fanwen", "native")
+                   for s in sec.sentences)
+    if not docs:
+        return None
+    row = conn.execute("SELECT title FROM documents WHERE doc_id = ?", (docs.most_common(1)[0][0],)).fetchone()
+    return row[0] if row else None
+
+
+def _period(title: Optional[str]) -> Optional[str]:
+    """The period a source's title names (20xx年上半年, 20xx年度): a draft written from a
+    year's report must not be titled a half year's."""
+    m = _PERIOD.search(title or "")
+    return m.group().replace("X", "x").replace("×", "x") if m else None
+
+
+def _source_name(title: Optional[str], unit: "Unit") -> Optional[str]:
+    """How the main source names its unit (××派出所 for a police station's report, ××支行 for a
+    branch's): the body speaks as that unit, so the title and the signature say it too."""
+    m = _TITLE_NAME.match(title or "")
+    if not m or len(m.group(1)) < 3:
+        return None
+    return m.group(1)
 
 
 def compose(conn: sqlite3.Connection, unit: "Unit", topic: Optional["Topic"], plan: list[PlanItem],
@@ -771,8 +807,10 @@ def compose(conn: sqlite3.Connection, unit: "Unit", topic: Optional["Topic"], pl
                 if s.role != "part" or (k + 1 < len(sections) and sections[k + 1].level == 2
                                         and sections[k + 1].role == "section")]
     _number(sections)
-    title = (title or "").strip() or default_title(unit, topic)
-    return Draft(unit.name, unit.label, title, sections, unit.name_placeholder(), DATE_MARK, like,
+    source_title = _main_source_title(conn, sections)
+    name = _source_name(source_title, unit) or unit.name_placeholder()
+    title = (title or "").strip() or default_title(unit, topic, _period(source_title), name)
+    return Draft(unit.name, unit.label, title, sections, name, DATE_MARK, like,
                  topic.name if topic is not None else None, topic.label if topic is not None else None)
 
 

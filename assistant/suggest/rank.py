@@ -61,9 +61,13 @@ class Suggestion:
 
 TOPIC_BONUS = 0.15  # a phrasing from reports on the topic asked for (or the query is likely about)
 LIKELY = 0.6  # how sure the words of a query must make a topic before it counts
+# a sentence that only announces what follows
+_LEAD_IN = re.compile(r"(以下|如下)[^，。]{0,12}[：:。]$|[：:]$")
+LEAD_IN_PENALTY = 0.3
 # a query that says it wants a plan or a problem
 _QUERY_KINDS = (("next_steps", re.compile(r"^(下一步|下步|今后|明年|下半年|接下来|接着)|打算|计划要")),
-                ("problems", re.compile(r"(存在|还有).{0,6}(问题|不足|困难|短板)|不够|不足$|不强$|不到位")))
+                ("problems", re.compile(r"(存在|还有).{0,6}(问题|不足|困难|短板)|不够|不足|不强|不到位|不重视|不积极|"
+                                        r"不太|没有|还没|没能|不愿|不会|跟不上|带不动|难以|缺乏|缺少|薄弱|滞后|欠缺|短板")))
 _PART_HEADING = re.compile(r"^(存在的?(主要)?问题|(下一步|下步|明年|今后)(的)?(工作)?(打算|计划|安排|措施|思路)|主要(工作|做法|成效)|"
                            r"工作(开展)?情况|主要工作开展情况|取得的成效)[。.：:]?$")
 UNIT_BONUS = 0.1  # … from reports of the unit type asked for
@@ -123,6 +127,7 @@ class Suggester:
         from rapidfuzz import fuzz
 
         kinds = [kind] if kind else None
+        given_topic = topic
         likely = None  # a topic the query's words suggest, without naming it (a boost, no filter)
         if topic is None and query and query.strip():
             from assistant.units import guess_topic
@@ -155,8 +160,16 @@ class Suggester:
                 s = 0.4 * (-r["bm25"] / best_bm25) + 0.4 * cover + 0.2 * sim
                 s += 0.35 * qkinds.get(r["kind"] or "", 0.0)
                 s += self._standard(r["docs"]) - self._length_penalty(r["neutral"])
+                if _LEAD_IN.search(r["neutral"]) and not _LEAD_IN.search(query):
+                    s -= LEAD_IN_PENALTY  # 重点抓好以下工作： says what follows, not what the query means
                 scored.append((s, r))
         scored = [(s, r) for s, r in scored if self._serves(r, unit, topic)]
+        if given_topic:
+            # the writer named the topic: its own reports' phrasing first, phrasing that names
+            # no topic only where those run out
+            own = [(s, r) for s, r in scored if given_topic in (r["topics"] or "").split(",")]
+            if len(own) >= n:
+                scored = own
         if unit:
             scored = [(s + (UNIT_BONUS if unit in (r["units"] or "").split(",") else 0.0), r) for s, r in scored]
         if topic or likely:
