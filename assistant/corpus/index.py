@@ -34,7 +34,7 @@ from assistant.units.fitness import DocStats
 if TYPE_CHECKING:
     from assistant.segment import WordTags
 
-SCHEMA_VERSION = "14"  # bump when the index content changes: tables, outline, features, model
+SCHEMA_VERSION = "15"  # bump when the index content changes: tables, outline, features, model
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
@@ -58,6 +58,9 @@ CREATE TABLE marks(scope TEXT, word TEXT, types TEXT, PRIMARY KEY(scope, word)) 
 -- how many reports of each topic use a word (words in two reports or more; topic '' counts
 -- every report): what a query of everyday words is most likely about (suggest)
 CREATE TABLE topic_words(word TEXT, topic TEXT, df INTEGER, PRIMARY KEY(word, topic)) WITHOUT ROWID;
+-- the local names a report uses for its own place (状元社区 four times in its report): the
+-- tagger does not always know them as names; drafts and suggestions write them ××
+CREATE TABLE doc_names(doc INTEGER, name TEXT);
 """
 
 POST_INDEX = """
@@ -644,7 +647,7 @@ def build(dirs: list[Path], target: Path, sig: str, progress: Optional[Progress]
             insert_rows(conn, "documents", 11, doc_rows)
             insert_rows(conn, "sections", 12, sec_rows)
             insert_rows(conn, "tokens", 2, df.items())
-            fitness = _fitness(conn, stats, doc_rows, sec_rows, tags)
+            fitness = _fitness(conn, stats, doc_rows, sec_rows, tags, sent_rows)
             # The phrase table reads the sentences with their section and document from memory
             # (the same rows as phrases._ROWS in the same order).
             phrase_rows = ((s_text, s_toks, s_line, o, sec_rows[sec - 1][8], sec_rows[sec - 1][3],
@@ -684,7 +687,7 @@ def _origins(dirs: list[Path]) -> dict[Path, str]:
 
 
 def _fitness(conn: sqlite3.Connection, stats: DocStats, doc_rows: list[tuple], sec_rows: list[list],
-             tags: Optional["WordTags"]):
+             tags: Optional["WordTags"], sent_rows: list[list]):
     """The unit and topic marks (declared by the plugins, learned from these reports), stored
     in the ``marks`` table, and what the phrase table needs to tell what each phrase serves."""
     from assistant.suggest.phrases import Fitness
@@ -708,12 +711,53 @@ def _fitness(conn: sqlite3.Connection, stats: DocStats, doc_rows: list[tuple], s
                                            fit.FANWEN_WEIGHT if doc_rows[d - 1][10] == "fanwen" else 1)
                                           for d, t in texts.items()))
     insert_rows(conn, "topic_words", 3, _topic_words(stats))
+    tokens: dict[int, list[str]] = {}
+    for row in sent_rows:
+        if row[1] in reports and doc_rows[row[1] - 1][10] != "fanwen":  # a 范文 names no place
+            tokens.setdefault(row[1], []).append(row[6])
+    insert_rows(conn, "doc_names", 2, ((d, name) for d, t in tokens.items() for name in own_place_names(" ".join(t))))
     tables = []
     for scope, names in (("unit", [u.name for u in units]), ("topic", [t.name for t in topics])):
         table = fit.build_table(scope, declared[scope], names, keep, cands[scope], counts)
         insert_rows(conn, "marks", 3, [(scope, w, t) for w, t in table.to_rows()])
         tables.append(table)
     return Fitness(*tables)
+
+
+# a word the segmenter cuts before 社区/村/镇…, in the space-joined tokens of a report
+_PLACE = re.compile(r"(?:^| )([\u4e00-\u9fff]{2,4}) (?:社区|村委会|村|镇|乡|街道|小区)(?= |$)")
+# what stands before 社区/村/镇 as a kind, not a name: 帮扶村, 示范社区, 老旧小区…
+_GENERIC_PLACE = frozenset("""帮扶 重点 示范 试点 贫困 脱贫 行政 自然 城市 农村 城乡 和谐 平安 文明 美丽 幸福 智慧 绿色 老旧
+安置 搬迁 结对 定点 先进 软弱 涣散 薄弱 集体 全镇 全村 全县 各个 所在 所属 辖区 本镇 本村 该村 该镇 相关 周边 附近 偏远
+山区 沿河 边境 易地 移民 新型 传统 特色 旅游 生态 宜居 民族 少数 革命 老区 中心 集镇 乡镇 村级 社区 街道 城镇 城郊 近郊
+无疫 疫区 封控 管控 防范 涉疫 居民 住宅 商品 保障 公租 廉租 定点帮扶 结对帮扶 乡村振兴 示范点 每个 所有 全体 其他 一个
+下沉 深入 走进 进入 驻守 包保 联系 覆盖 服务 走访 回到 返回 来到 前往""".split())
+
+
+def place_names(conn: sqlite3.Connection, doc_id: str) -> tuple[str, ...]:
+    """The own place names the index found in the report ``doc_id`` (see ``own_place_names``)."""
+    try:
+        rows = conn.execute("SELECT n.name FROM doc_names n JOIN documents d ON d.id = n.doc WHERE d.doc_id = ?",
+                            (doc_id,)).fetchall()
+    except sqlite3.DatabaseError:
+        return ()
+    return tuple(sorted((r[0] for r in rows), key=len, reverse=True))
+
+
+def hide_names(text: str, names: Sequence[str]) -> str:
+    """``text`` with a report's own place names as ××."""
+    for name in names:
+        text = text.replace(name, "××")
+    return text
+
+
+def own_place_names(tokens: str) -> list[str]:
+    """The names a report keeps using for its own place (``tokens``: its sentences' space-
+    joined tokens): a word cut before 社区/村/镇… three times or more, no kind of place (帮扶村)."""
+    from collections import Counter
+
+    counts = Counter(m.group(1) for m in _PLACE.finditer(tokens))
+    return sorted(w for w, n in counts.items() if n >= 3 and w not in _GENERIC_PLACE)
 
 
 def _topic_words(stats: DocStats) -> Iterator[tuple[str, str, int]]:

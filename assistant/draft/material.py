@@ -156,6 +156,7 @@ class Material:
         self.unit = unit
         self.topic = topic or ""
         self._cache: dict[tuple[str, str], list[Passage]] = {}
+        self._names: dict[str, tuple[str, ...]] = {}  # doc_id → its own place names
 
     def kin(self) -> list[str]:
         """The other unit types whose material may stand in for this one's: those of a
@@ -202,13 +203,18 @@ class Material:
     def _passages(self, rows: Iterable[sqlite3.Row], tier: str) -> list[Passage]:
         from assistant.suggest.phrases import strip_marker
 
+        from assistant.corpus.index import hide_names, place_names
+
         by_sec: dict[int, Passage] = {}
+        names: tuple[str, ...] = ()
         for r in rows:
             sec = r[0]
             p = by_sec.get(sec)
             if p is None:
                 p = by_sec[sec] = Passage(sec, r[6], r[7] or "", r[8] or "", r[9] or "", r[3], r[2] or "",
                                           r[1] or "", r[4] or 1, r[5] or "", tier)
+                names = self._names.get(r[6]) if r[6] in self._names else self._names.setdefault(
+                    r[6], place_names(self.conn, r[6]))
             original = (r[13] or "").strip()
             if not original:
                 continue
@@ -221,7 +227,7 @@ class Material:
             elif neutral is None:
                 text = ""  # no phrase (too short or too long to be one): no neutral form
             else:
-                text = prefix + neutral
+                text = hide_names(prefix + neutral, names)  # 状元社区 → ××社区
             usable = bool(text) and self._usable(text, fu, ft, flags, p)
             if _SALUTATION.match(body):
                 usable, is_heading = False, True  # 各位领导： of a speech: not a report's

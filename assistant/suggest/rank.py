@@ -64,6 +64,7 @@ LIKELY = 0.6  # how sure the words of a query must make a topic before it counts
 # a sentence that only announces what follows
 _LEAD_IN = re.compile(r"(以下|如下)[^，。]{0,12}[：:。]$|[：:]$")
 LEAD_IN_PENALTY = 0.3
+MISSED_KEY_PENALTY = 0.15  # a phrasing without the query's most telling word
 # a query that says it wants a plan or a problem
 _QUERY_KINDS = (("next_steps", re.compile(r"^(下一步|下步|今后|明年|下半年|接下来|接着)|打算|计划要")),
                 ("problems", re.compile(r"(存在|还有).{0,6}(问题|不足|困难|短板)|不够|不足|不强|不到位|不重视|不积极|"
@@ -80,23 +81,30 @@ class Suggester:
         self.conn = conn
         self.topic: str | None = None  # the topic of the last query (given or inferred)
         self._marks = None  # the index's unit marks, loaded when a query names a unit
+        self._intent: str | None = None  # problems / next_steps when the last query asked for one
+        self._own_count = 0  # how many of the last query's tokens were its own words
         self.n_sections = conn.execute("SELECT COUNT(*) FROM sections").fetchone()[0] or 1
         self._df: dict[str, int] = {}
 
     # -- query side --------------------------------------------------------------------------
     def query_tokens(self, query: str) -> list[str]:
         """The query's words, and the report's words for its everyday ones (everyday.yaml:
-        打疫苗 → 疫苗接种, 上访 → 信访)."""
+        打疫苗 → 疫苗接种, 上访 → 信访): the query's own come first (``_own_count`` of them)."""
         from assistant import segment
 
         seen, out = set(), []
-        for text in (query, *everyday_terms(query)):
+        self._own_count = 0
+        for k, text in enumerate((query, *everyday_terms(query))):
+            if k == 1:
+                self._own_count = len(out)
             for t in segment.cut(text):
                 t = t.strip()
                 if not t or not _WORD.search(t) or t in STOPWORDS or t.isdigit() or t in seen:
                     continue
                 seen.add(t)
                 out.append(t)
+        if not self._own_count:
+            self._own_count = len(out)
         return out
 
     def idf(self, token: str) -> float:
@@ -111,10 +119,12 @@ class Suggester:
         from assistant.classify.api import Classifier
 
         kinds = Classifier(self.conn).proba_many([(None, query, "section")])[0]
+        self._intent = None
         for kind, cue in _QUERY_KINDS:
             if cue.search(query) and kinds:
                 kinds = {k: v * 0.4 for k, v in kinds.items()}
                 kinds[kind] = kinds.get(kind, 0.0) + 0.6
+                self._intent = kind
         return kinds
 
     # -- ranking -----------------------------------------------------------------------------
@@ -151,6 +161,10 @@ class Suggester:
             best_bm25 = max(-r["bm25"] for r in rows) or 1.0
             qkinds = {} if kind else self.query_kinds(query)
             qtext = " ".join(tokens)
+            # the query's own most telling word (not one added for an everyday word): a
+            # phrasing without it has dropped the point (测体温 without 体温)
+            own_tokens = [t for t in tokens[:self._own_count] if len(t) >= 2]
+            key = max(own_tokens, key=lambda t: (weights[t], len(t)), default=None)
             scored = []
             for r in rows:
                 # a query word counts as covered when some token of the phrase contains it
@@ -162,8 +176,16 @@ class Suggester:
                 s += self._standard(r["docs"]) - self._length_penalty(r["neutral"])
                 if _LEAD_IN.search(r["neutral"]) and not _LEAD_IN.search(query):
                     s -= LEAD_IN_PENALTY  # 重点抓好以下工作： says what follows, not what the query means
+                if key is not None and key not in r["tokens"]:
+                    s -= MISSED_KEY_PENALTY
                 scored.append((s, r))
         scored = [(s, r) for s, r in scored if self._serves(r, unit, topic)]
+        wanted = self._intent if not kind else None
+        if wanted:
+            # the query states a problem or a plan: phrasings of that kind, where there are enough
+            same = [(s, r) for s, r in scored if r["kind"] == wanted]
+            if len(same) >= n:
+                scored = same
         if given_topic:
             # the writer named the topic: its own reports' phrasing first, phrasing that names
             # no topic only where those run out
@@ -272,7 +294,9 @@ class Suggester:
         return 0.0
 
     def _emit(self, score: float, r: sqlite3.Row, unit: str | None) -> Suggestion:
-        text = r["neutral"]
+        from assistant.corpus.index import hide_names, place_names
+
+        text = hide_names(r["neutral"], place_names(self.conn, r["doc_id"]))
         out_unit = r["unit"]
         if unit:
             from assistant.units import get_unit
