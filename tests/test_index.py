@@ -509,3 +509,19 @@ def test_a_killed_build_leaves_no_worker_and_no_file(tmp_path: Path, monkeypatch
     assert len(left) == 1 and left[0].endswith(".building") and f".{proc.pid}." in left[0]
     index.ensure([make_corpus(tmp_path / "small")])
     assert not [p for p in cache.iterdir() if p.name.endswith(".building")]
+
+
+def test_reports_of_no_known_topic_build(tmp_path: Path) -> None:
+    """A report whose topic nothing names counts in the totals of topic_words only (two such
+    reports once collided there), and a report's own place names are found."""
+    folder = tmp_path / "c"
+    body = "一、强化组织领导\n东湖社区成立工作专班，东湖社区党委书记任组长。东湖社区各网格落实责任。\n"
+    for i in range(2):
+        store.save(folder, store.StoredDoc(id=f"n-0{i}", title="工作汇报", unit="community", body=body))
+    db = tmp_path / "i.sqlite"
+    index.build([folder], db, "test", train_model=False)
+    conn = sqlite3.connect(db)
+    totals = dict(conn.execute("SELECT topic, df FROM topic_words WHERE word = ''"))
+    assert totals == {"": 2}
+    assert index.place_names(conn, "n-00") == ("东湖",)
+    assert index.hide_names("东湖社区各网格", ("东湖",)) == "××社区各网格"

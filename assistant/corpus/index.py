@@ -765,15 +765,16 @@ def _topic_words(stats: DocStats) -> Iterator[tuple[str, str, int]]:
     and the word '' gives each topic's number of reports."""
     by_topic: dict[str, Counter] = {}
     docs: Counter[str] = Counter()
+    total: Counter[str] = Counter()
     for (_, topic), counter in stats.words.items():
-        by_topic.setdefault(topic, Counter()).update(counter)
+        total.update(counter)
+        if topic:  # a report of no known topic counts in the total only
+            by_topic.setdefault(topic, Counter()).update(counter)
     for (_, topic), n in stats.docs.items():
         docs[topic] += n
-    total: Counter[str] = Counter()
-    for counter in by_topic.values():
-        total.update(counter)
     for topic, n in docs.items():
-        yield "", topic, n
+        if topic:
+            yield "", topic, n
     yield "", "", sum(docs.values())
     for word, n in total.items():
         if n < 2 or not word.strip():
