@@ -67,8 +67,9 @@ LEAD_IN_PENALTY = 0.3
 MISSED_KEY_PENALTY = 0.15  # a phrasing without the query's most telling word
 # a query that says it wants a plan or a problem
 _QUERY_KINDS = (("next_steps", re.compile(r"^(下一步|下步|今后|明年|下半年|接下来|接着)|打算|计划要")),
-                ("problems", re.compile(r"(存在|还有).{0,6}(问题|不足|困难|短板)|不够|不足|不强|不到位|不重视|不积极|"
-                                        r"不太|没有|还没|没能|不愿|不会|跟不上|带不动|难以|缺乏|缺少|薄弱|滞后|欠缺|短板")))
+                ("problems", re.compile(r"(存在|还有).{0,6}(问题|不足|困难|短板)|不(?!断|仅|但|得|忘|折|论|管|再|少|同|定期|限)|"
+                                        r"没|难|缺|单一|老化|偏(?:大|小|少|低|弱|高|多|慢)|拖|薄弱|滞后|欠缺|短板|困难|"
+                                        r"跟不上|带不动|反弹|扎堆|流于形式")))
 _PART_HEADING = re.compile(r"^(存在的?(主要)?问题|(下一步|下步|明年|今后)(的)?(工作)?(打算|计划|安排|措施|思路)|主要(工作|做法|成效)|"
                            r"工作(开展)?情况|主要工作开展情况|取得的成效)[。.：:]?$")
 UNIT_BONUS = 0.1  # … from reports of the unit type asked for
