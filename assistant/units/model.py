@@ -336,23 +336,34 @@ def read_data_file(path: Path) -> dict:
     return data
 
 
-def find_unit_file(folder: Path) -> Path | None:
-    found = [folder / n for n in UNIT_FILES if (folder / n).is_file()]
+def find_data_file(folder: Path, names: Sequence[str]) -> Path | None:
+    """The one of ``names`` (unit.toml, unit.yaml…) that ``folder`` holds, if any."""
+    found = [folder / n for n in names if (folder / n).is_file()]
     if len(found) > 1:
         raise UnitDataError(f"{folder.name} 中同时有 {found[0].name} 和 {found[1].name}，只能保留一个")
     return found[0] if found else None
 
 
-def load_unit_file(path: Path, plugin: str = "") -> Unit:
-    """A Unit from ``unit.toml``/``unit.yaml`` (a folder is looked into)."""
+def data_file_path(path: Path, names: Sequence[str], what: str) -> Path:
+    """``path`` itself, or the data file of the folder it names (UnitDataError without one)."""
     path = Path(path)
     if path.is_dir():
-        file = find_unit_file(path)
+        file = find_data_file(path, names)
         if file is None:
-            raise UnitDataError(f"{path} 中没有 unit.toml 或 unit.yaml")
+            raise UnitDataError(f"{path} 中没有 {names[0]} 或 {names[1]}")
         path = file
     if not path.is_file():
-        raise UnitDataError(f"找不到单位数据文件 {path}")
+        raise UnitDataError(f"找不到{what}数据文件 {path}")
+    return path
+
+
+def find_unit_file(folder: Path) -> Path | None:
+    return find_data_file(folder, UNIT_FILES)
+
+
+def load_unit_file(path: Path, plugin: str = "") -> Unit:
+    """A Unit from ``unit.toml``/``unit.yaml`` (a folder is looked into)."""
+    path = data_file_path(path, UNIT_FILES, "单位")
     return unit_from_data(read_data_file(path), base=path.parent, plugin=plugin, source=path)
 
 
