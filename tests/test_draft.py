@@ -625,3 +625,30 @@ def test_renumbering_after_a_sentence_is_left_out() -> None:
     assert renumber(["一是抓责任；三是抓宣传；四是抓排查。"]) == ["一是抓责任；二是抓宣传；三是抓排查。"]
     assert renumber(["1. 成立专班。", "3. 建立台账。"]) == ["1. 成立专班。", "2. 建立台账。"]
     assert renumber(["（二）加强宣传。", "（四）加强排查。"]) == ["（一）加强宣传。", "（二）加强排查。"]
+
+
+def test_unit_name_from_data_fills_title_and_signature(cli, tmp_path: Path) -> None:
+    """单位名称 = 城关镇第一小学 replaces the whole ××学校 of the title and the signature (never
+    城关镇第一小学学校), by --data and by the skeleton round trip (fill --fields → fill)."""
+    data = tmp_path / "d.yaml"
+    data.write_text("单位名称: 城关镇第一小学\n", encoding="utf-8")
+    out = tmp_path / "a.txt"
+    r = cli("draft", "--unit", "school", "--topic", "安全生产", "--data", str(data), "-o", str(out))
+    assert r.exit_code == 0, r.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("城关镇第一小学关于") and "学校关于" not in lines[0]
+    assert lines[-2] == "城关镇第一小学"
+    # the skeleton names the place 单位名称; filled in and given back, it fills title and signature
+    plain = tmp_path / "b.txt"
+    assert cli("draft", "--unit", "school", "--topic", "安全生产", "-o", str(plain)).exit_code == 0
+    skeleton = tmp_path / "s.yaml"
+    r = cli("fill", "--fields", str(plain), "-o", str(skeleton))
+    assert r.exit_code == 0, r.stderr
+    fields = yaml.safe_load(skeleton.read_text(encoding="utf-8"))
+    assert "单位名称" in fields and "报告日期" in fields
+    fields["单位名称"] = "城关镇第一小学"
+    skeleton.write_text(yaml.safe_dump(fields, allow_unicode=True), encoding="utf-8")
+    filled = tmp_path / "c.txt"
+    r = cli("fill", str(plain), "--data", str(skeleton), "-o", str(filled))
+    text = filled.read_text(encoding="utf-8").splitlines()
+    assert text[0].startswith("城关镇第一小学关于") and text[-2] == "城关镇第一小学"
