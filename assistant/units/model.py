@@ -13,7 +13,8 @@ A unit type (school, bank, village…) is mostly data, read from ``unit.toml`` o
                                           kinds with a core parent, extra check rules
     templates                             a folder of template overrides
 
-``Unit.vocabulary`` is the merged mapping that ``adapt`` applies: the explicit
+``Unit.vocabulary`` is the merged mapping shown with the forbidden-word rule (the
+unit's own word for a word it must not use): the explicit
 ``vocabulary`` plus mappings derived from every other registered unit's ``terms``
 (another unit's word for a concept → this unit's first word for it). The manager
 computes it once all plugins are loaded.
@@ -147,6 +148,17 @@ class OutlineItem(_Record):
     heading: str = ""
 
 
+def plugin_summary(plugin: Any) -> dict[str, Any]:
+    """The listing entries a unit type and a topic share (``assist units/topics --format json``)."""
+    return {
+        "name": plugin.name,
+        "label": plugin.label,
+        "aliases": list(plugin.aliases),
+        "fields": [f.to_dict() for f in plugin.fields],
+        "kinds": [{"id": k.id, "label": k.label, "parent": k.parent} for k in plugin.kinds],
+    }
+
+
 @dataclass(frozen=True, eq=False)
 class Unit:
     """One unit type. Sequences are tuples; mappings must not be modified."""
@@ -243,7 +255,7 @@ class Unit:
             "words": list(self.forbidden),
             "exceptions": exceptions,
             "examples": {"flag": flag, "pass": passing},
-            "replacements": replacements,  # extra: what adapt() would write instead
+            "replacements": replacements,  # extra: the unit's own word for each (unit.toml vocabulary)
             "unit": self.name,
         }
 
@@ -251,11 +263,7 @@ class Unit:
     def summary(self) -> dict[str, Any]:
         """The ``assist units --format json`` entry (shared/spec/cli.md), plus extras."""
         return {
-            "name": self.name,
-            "label": self.label,
-            "aliases": list(self.aliases),
-            "fields": [f.to_dict() for f in self.fields],
-            "kinds": [{"id": k.id, "label": k.label, "parent": k.parent} for k in self.kinds],
+            **plugin_summary(self),
             "outline": [o.to_dict() for o in self.outline],
             "forbidden": list(self.forbidden),
             "plugin": self.plugin,

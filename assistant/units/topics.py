@@ -26,7 +26,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from assistant.units.model import (
     CORE_KINDS, Field, Kind, OutlineItem, UnitDataError, _check_keys, _record_fields, _record_kinds,
-    _record_outline, _str, _strs, data_file_path, find_data_file, read_data_file,
+    _record_outline, _str, _strs, data_file_path, find_data_file, plugin_summary, read_data_file,
 )
 
 TOPIC_KEYS = {"name", "label", "description", "aliases", "cues", "marks", "title", "period", "kinds",
@@ -85,11 +85,7 @@ class Topic:
     def summary(self) -> dict[str, Any]:
         """The ``assist topics --format json`` entry (shared/spec/cli.md), plus extras."""
         return {
-            "name": self.name,
-            "label": self.label,
-            "aliases": list(self.aliases),
-            "fields": [f.to_dict() for f in self.fields],
-            "kinds": [{"id": k.id, "label": k.label, "parent": k.parent} for k in self.kinds],
+            **plugin_summary(self),
             "cues": list(self.cues),
             "title": self.make_title("××"),
             "outline": [o.to_dict() for o in self.outline],
