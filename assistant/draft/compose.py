@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from assistant.draft.material import Line, Material, Passage, corpus_topics
+from assistant.draft.material import _POINT_LEAD, Line, Material, Passage, corpus_topics
 
 if TYPE_CHECKING:  # pragma: no cover
     from assistant.units.model import Unit
@@ -684,7 +684,7 @@ def _verify(sections: list[DraftSection], checker: Any, rounds: int = 4) -> None
                 seen.append(key)
                 keep.append(s)
             if len(keep) != len(sec.sentences):
-                sec.sentences = keep
+                sec.sentences = _without_bare_leads(keep, {x.para for x in sec.sentences if x not in keep})
                 sec.rewrite()
         lines, where = _text_lines(sections)
         bad: dict[int, set[int]] = {}
@@ -711,12 +711,25 @@ def _verify(sections: list[DraftSection], checker: Any, rounds: int = 4) -> None
         for sec in sections:
             drop = bad.get(id(sec))
             if drop:
-                sec.sentences = [x for i, x in enumerate(sec.sentences) if i not in drop]
+                sec.sentences = _without_bare_leads([x for i, x in enumerate(sec.sentences) if i not in drop],
+                                                    {x.para for i, x in enumerate(sec.sentences) if i in drop})
                 if sec.role == "opening" and not any(_INTRO.search(x.text) for x in sec.sentences[-1:]):
                     sec.tail = INTRO_FALLBACK
                 elif sec.role == "closing" and not sec.sentences:
                     sec.tail = CLOSING_FALLBACK
                 sec.rewrite()
+
+
+def _without_bare_leads(sentences: list[Sentence], emptied: set[int]) -> list[Sentence]:
+    """A numbered point's lead (2. 做好医疗救治准备。) left alone on a paragraph whose other
+    sentences were dropped says nothing: it goes too."""
+    out = []
+    for x in sentences:
+        if x.para in emptied and _POINT_LEAD.match(x.text) and \
+                not any(y is not x and y.para == x.para for y in sentences):
+            continue
+        out.append(x)
+    return out
 
 
 def _para_ids(sec: DraftSection) -> list[int]:
@@ -808,7 +821,8 @@ def compose(conn: sqlite3.Connection, unit: "Unit", topic: Optional["Topic"], pl
                                         and sections[k + 1].role == "section")]
     _number(sections)
     source_title = _main_source_title(conn, sections)
-    name = _source_name(source_title, unit) or unit.name_placeholder()
+    name = unit.issuer_name(_source_name(source_title, unit) or unit.name_placeholder(),
+                            topic.name if topic is not None else None)
     title = (title or "").strip() or default_title(unit, topic, _period(source_title), name)
     return Draft(unit.name, unit.label, title, sections, name, DATE_MARK, like,
                  topic.name if topic is not None else None, topic.label if topic is not None else None)

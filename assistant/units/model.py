@@ -81,6 +81,7 @@ SAFE_CONCEPTS = ("self",)
 UNIT_KEYS = {
     "name", "label", "aliases", "cues", "terms", "vocabulary", "keep", "forbidden",
     "outline", "fields", "kinds", "rules", "templates", "description", "marks", "name_mark", "family",
+    "issuer",
 }
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,59}$")  # kind ids
@@ -188,6 +189,9 @@ class Unit:
     # grassroots, institution, business…): a draft takes another unit type's passages only
     # from a unit type of a family it shares
     family: tuple[str, ...] = ()
+    # who signs its reports, by topic ("default" for the rest): {name} is the name
+    # (××县人民政府; 中共××县委员会 for 党建)
+    issuer: dict[str, str] = _dc_field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"Unit({self.name!r}, {self.label!r}, plugin={self.plugin!r})"
@@ -200,6 +204,15 @@ class Unit:
     def name_placeholder(self) -> str:
         """How a draft writes the unit's name before it is known: ××学校, ××镇."""
         return self.name_mark or f"××{self.short_label}"
+
+    def issuer_name(self, name: str, topic: str | None = None) -> str:
+        """The name a report on ``topic`` is titled and signed with: ``name`` (the unit's
+        name or its placeholder) as the unit's ``issuer`` writes it, unless it already
+        names an issuing body (人民政府, 委员会, 党委…)."""
+        template = self.issuer.get(topic or "") or self.issuer.get("default")
+        if not template or re.search(r"(?:政府|委员会|党委|党组|[县市区镇乡]委|支部|总支)$", name):
+            return name
+        return template.format(name=name)
 
     def mark_words(self) -> set[str]:
         """Words that mark a text as this unit type's own: its ``marks`` and its terms for
@@ -541,6 +554,15 @@ def unit_from_data(data: Mapping, base: Path | None = None, plugin: str = "",
         if key.strip() != value.strip():
             vocabulary[key.strip()] = value.strip()
 
+    issuer_raw = data.get("issuer", {}) or {}
+    if isinstance(issuer_raw, str):
+        issuer_raw = {"default": issuer_raw}
+    if not isinstance(issuer_raw, dict) or not all(
+            isinstance(v, str) and v.count("{name}") == 1 and not re.search(r"\{(?!name\})", v)
+            for v in issuer_raw.values()):
+        raise UnitDataError(f'{where}issuer 应是 主题 = "…{{name}}…" 的表（如 default = "{{name}}人民政府"）')
+    issuer = {str(k).strip(): v.strip() for k, v in issuer_raw.items()}
+
     kinds = _record_kinds(data, where)
     outline = _record_outline(data, "outline", where, kinds, strict=True)
     fields = _record_fields(data, where)
@@ -568,6 +590,7 @@ def unit_from_data(data: Mapping, base: Path | None = None, plugin: str = "",
         description=_str(data, "description", where, required=False), plugin=plugin,
         source=source, own_vocabulary=dict(vocabulary), marks=_strs(data, "marks", where),
         name_mark=_str(data, "name_mark", where, required=False), family=_strs(data, "family", where),
+        issuer=issuer,
     )
     _check_consistency(unit)
     return unit
