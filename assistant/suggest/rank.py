@@ -61,6 +61,8 @@ class Suggestion:
 
 TOPIC_BONUS = 0.15  # a phrasing from reports on the topic asked for (or the query is likely about)
 LIKELY = 0.6  # how sure the words of a query must make a topic before it counts
+VOTERS = 10  # the best matches that say what topic an unnamed query is on
+VOTE_SHARE = 0.5  # … the share of them one topic must hold
 # a sentence that only announces what follows
 _LEAD_IN = re.compile(r"(以下|如下)[^，。]{0,12}[：:。]$|[：:]$")
 LEAD_IN_PENALTY = 0.3
@@ -180,6 +182,13 @@ class Suggester:
                 if key is not None and key not in r["tokens"]:
                     s -= MISSED_KEY_PENALTY
                 scored.append((s, r))
+        if topic is None and scored and query and query.strip():
+            # the query names no topic: the topic of the reports its best matches come from,
+            # where they clearly share one and the query's words do not say otherwise
+            voted = self._voted_topic(scored)
+            if voted is not None and self.likely_topic(self.query_tokens(query), 0.0) in (None, voted):
+                topic = given_topic = likely = voted
+                self.topic = voted
         scored = [(s, r) for s, r in scored if self._serves(r, unit, topic)]
         wanted = self._intent if not kind else None
         if wanted:
@@ -213,7 +222,29 @@ class Suggester:
                 break
         return [self._emit(s, r, unit) for s, r in picked]
 
-    def likely_topic(self, tokens: list[str]) -> str | None:
+    @staticmethod
+    def _voted_topic(scored: list[tuple[float, sqlite3.Row]]) -> str | None:
+        """The topic that most of the ``VOTERS`` best-scoring phrasings' reports are on, when
+        at least ``VOTE_SHARE`` of them are (a phrasing found in reports on several topics
+        gives each a share)."""
+        best, docs = [], set()
+        for sr in sorted(scored, key=lambda sr: (-sr[0], sr[1]["id"])):
+            if sr[1]["doc_id"] not in docs:  # one vote a report: 从源头看/从境外看… of one page count once
+                docs.add(sr[1]["doc_id"])
+                best.append(sr)
+                if len(best) >= VOTERS:
+                    break
+        votes: dict[str, float] = {}
+        for _, r in best:
+            ts = [t for t in (r["topics"] or "").split(",") if t]
+            for t in ts:
+                votes[t] = votes.get(t, 0.0) + 1.0 / len(ts)
+        if not votes:
+            return None
+        top = max(votes, key=lambda t: (votes[t], t))
+        return top if votes[top] >= VOTE_SHARE * len(best) else None
+
+    def likely_topic(self, tokens: list[str], sure: float = LIKELY) -> str | None:
         """The topic whose reports use the query's words most (naive Bayes over the share of
         a topic's reports that use each word, topics equally likely before), when it is
         clearly more likely than the rest: 一共转移了多少群众 is about 防汛."""
@@ -240,7 +271,7 @@ class Suggester:
         weights = {t: math.exp(v - m) for t, v in scores.items()}
         total = sum(weights.values())
         best = max(weights, key=lambda t: (weights[t], t))
-        return best if weights[best] / total >= LIKELY else None
+        return best if weights[best] / total >= sure else None
 
     def _reads_foreign(self, text: str, unit: str) -> bool:
         """Whether ``text`` names what the unit type does not use, even where it comes from a
