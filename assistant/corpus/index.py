@@ -718,7 +718,8 @@ def _fitness(conn: sqlite3.Connection, stats: DocStats, doc_rows: list[tuple], s
     insert_rows(conn, "doc_names", 2, ((d, name) for d, t in tokens.items() for name in own_place_names(" ".join(t))))
     tables = []
     for scope, names in (("unit", [u.name for u in units]), ("topic", [t.name for t in topics])):
-        table = fit.build_table(scope, declared[scope], names, keep, cands[scope], counts)
+        shields = fit.unit_shields(units, topics) if scope == "unit" else keep
+        table = fit.build_table(scope, declared[scope], names, shields, cands[scope], counts)
         insert_rows(conn, "marks", 3, [(scope, w, t) for w, t in table.to_rows()])
         tables.append(table)
     return Fitness(*tables)

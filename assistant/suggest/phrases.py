@@ -342,8 +342,8 @@ class Fitness:
     @classmethod
     def from_index(cls, conn: sqlite3.Connection) -> "Fitness | None":
         """The marks an index stores (None when it has none)."""
-        from assistant.units import all_units
-        from assistant.units.fitness import MarkTable
+        from assistant.units import all_topics, all_units
+        from assistant.units.fitness import MarkTable, unit_shields
 
         try:
             rows = conn.execute("SELECT scope, word, types FROM marks").fetchall()
@@ -351,8 +351,8 @@ class Fitness:
             return None
         if not rows:
             return None
-        keep = tuple(dict.fromkeys(k for u in all_units() for k in u.keep))
-        return cls(MarkTable.from_rows([(w, t) for s, w, t in rows if s == "unit"], keep),
+        return cls(MarkTable.from_rows([(w, t) for s, w, t in rows if s == "unit"],
+                                       unit_shields(all_units(), all_topics())),
                    MarkTable.from_rows([(w, t) for s, w, t in rows if s == "topic"]))
 
     def rows(self, phrases: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
