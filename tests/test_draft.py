@@ -118,8 +118,11 @@ def test_draft_structure_and_check(unit: str) -> None:
     u = get_unit(unit)
     # the default topic is the one the corpus holds most reports of: 疫情防控
     assert draft.topic == "epidemic"
-    assert draft.title == get_topic("epidemic").make_title(u.name_placeholder())
-    assert draft.signer == u.name_placeholder()
+    # the title and the signature name the unit as its main source does (××县公安局, ××银行××支行),
+    # else as the unit type does (××学校)
+    assert draft.signer.startswith("××") and draft.title == get_topic("epidemic").make_title(draft.signer)
+    assert draft.signer == u.name_placeholder() or u.short_label[-1] in draft.signer or u.name in ("health",
+                                                                                                 "department")
     roles = [s.role for s in draft.sections]
     assert roles[0] == "opening" and roles[-1] == "closing" and roles.count("opening") == roles.count("closing") == 1
     body = draft.body
@@ -129,6 +132,10 @@ def test_draft_structure_and_check(unit: str) -> None:
     topics = {s.kind for s in body if s.core not in ("problems", "next_steps")}  # the unit's own kinds count
     assert len(topics) >= 4, [s.kind for s in body]
     assert all(s.paragraphs and all(p.strip() for p in s.paragraphs) for s in draft.sections)
+    # no numbered point stands as its lead alone (2. 做好医疗救治准备。) after its content was dropped
+    from assistant.draft.material import _POINT_LEAD
+
+    assert not [p for s in body for p in s.paragraphs if _POINT_LEAD.match(p)]
     # every section from the unit's own material on the topic (its 范文 or reports)
     assert all(s.tier in NATIVE for s in body), [(s.heading, s.tier) for s in body]
     # numbered 一、二、… in order; headings with no placeholder or figure
@@ -190,7 +197,8 @@ def test_draft_on_a_topic_for_a_unit_where_it_is_common(topic: str, unit: str) -
 
     draft = draft_for(unit, topic)
     t = get_topic(topic)
-    assert draft.topic == topic and draft.title == t.make_title(get_unit(unit).name_placeholder())
+    assert draft.topic == topic and "××" in draft.signer and t.label[-2:] in draft.title + t.title
+    assert draft.title.startswith(draft.signer)
     text = text_of(draft)
     assert not EPIDEMIC.search(text), EPIDEMIC.findall(text)  # nothing of 疫情 outside its topic
     assert not_placeholders(text, unit) == []
@@ -617,3 +625,50 @@ def test_renumbering_after_a_sentence_is_left_out() -> None:
     assert renumber(["一是抓责任；三是抓宣传；四是抓排查。"]) == ["一是抓责任；二是抓宣传；三是抓排查。"]
     assert renumber(["1. 成立专班。", "3. 建立台账。"]) == ["1. 成立专班。", "2. 建立台账。"]
     assert renumber(["（二）加强宣传。", "（四）加强排查。"]) == ["（一）加强宣传。", "（二）加强排查。"]
+
+
+def test_unit_name_from_data_fills_title_and_signature(cli, tmp_path: Path) -> None:
+    """单位名称 = 城关镇第一小学 replaces the whole ××学校 of the title and the signature (never
+    城关镇第一小学学校), by --data and by the skeleton round trip (fill --fields → fill)."""
+    data = tmp_path / "d.yaml"
+    data.write_text("单位名称: 城关镇第一小学\n", encoding="utf-8")
+    out = tmp_path / "a.txt"
+    r = cli("draft", "--unit", "school", "--topic", "安全生产", "--data", str(data), "-o", str(out))
+    assert r.exit_code == 0, r.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("城关镇第一小学关于") and "学校关于" not in lines[0]
+    assert lines[-2] == "城关镇第一小学"
+    # the skeleton names the place 单位名称; filled in and given back, it fills title and signature
+    plain = tmp_path / "b.txt"
+    assert cli("draft", "--unit", "school", "--topic", "安全生产", "-o", str(plain)).exit_code == 0
+    skeleton = tmp_path / "s.yaml"
+    r = cli("fill", "--fields", str(plain), "-o", str(skeleton))
+    assert r.exit_code == 0, r.stderr
+    fields = yaml.safe_load(skeleton.read_text(encoding="utf-8"))
+    assert "单位名称" in fields and "报告日期" in fields
+    fields["单位名称"] = "城关镇第一小学"
+    skeleton.write_text(yaml.safe_dump(fields, allow_unicode=True), encoding="utf-8")
+    filled = tmp_path / "c.txt"
+    r = cli("fill", str(plain), "--data", str(skeleton), "-o", str(filled))
+    text = filled.read_text(encoding="utf-8").splitlines()
+    assert text[0].startswith("城关镇第一小学关于") and text[-2] == "城关镇第一小学"
+
+
+@pytest.mark.parametrize("name", ["青山县", "青山县人民政府"])
+def test_county_draft_is_signed_by_its_government(cli, tmp_path: Path, name: str) -> None:
+    """A county's report is titled and signed by 人民政府 (unit.toml issuer), whether the data
+    names the county or the government; a 党建 report by the county's Party committee."""
+    plain = tmp_path / "plain.txt"
+    assert cli("draft", "--unit", "county", "--topic", "防汛", "-o", str(plain)).exit_code == 0
+    lines = plain.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("××县人民政府关于") and lines[-2] == "××县人民政府"
+    data = tmp_path / "d.yaml"
+    data.write_text(f"单位名称: {name}\n", encoding="utf-8")
+    out = tmp_path / "a.txt"
+    r = cli("draft", "--unit", "county", "--topic", "防汛", "--data", str(data), "-o", str(out))
+    assert r.exit_code == 0, r.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("青山县人民政府关于") and lines[-2] == "青山县人民政府"
+    party = tmp_path / "p.txt"
+    assert cli("draft", "--unit", "county", "--topic", "党建", "-o", str(party)).exit_code == 0
+    assert party.read_text(encoding="utf-8").splitlines()[0].startswith("中共××县委员会关于")

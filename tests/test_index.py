@@ -526,17 +526,23 @@ def test_a_killed_build_leaves_no_worker_and_no_file(tmp_path: Path, monkeypatch
     assert not [p for p in cache.iterdir() if p.name.endswith(".building")]
 
 
-def test_reports_on_no_topic_build(tmp_path: Path) -> None:
-    """Reports whose topic is not known (no topic plugin's words) share words: they count in
-    the topic_words totals, once."""
+def test_reports_of_no_known_topic_build(tmp_path: Path) -> None:
+    """A report whose topic nothing names counts in the totals of topic_words only (two such
+    reports once collided there), and a report's own place names are found."""
+    from assistant.corpus.places import hide_names
+
     folder = tmp_path / "c"
-    for k in range(3):
-        body = f"一、基本情况\n今年以来，我单位按照年初计划推进各项工作，共召开会议{k + 2}次，整理档案资料若干。\n"
-        store.save(folder, store.StoredDoc(id=f"n-{k}", title="工作汇报", unit="department", body=body))
-    ix = index.open_index([folder])
-    assert ix.stats()["documents"] == 3 and ix.stats()["by_topic"] == {"": 3}
-    rows = ix.topic_words(["", "年初"])
-    assert ("", "", 3) in rows and ("年初", "", 3) in rows and len(rows) == 2
+    body = "一、强化组织领导\n东湖社区成立工作专班，东湖社区党委书记任组长。东湖社区各网格落实责任。\n"
+    for i in range(2):
+        store.save(folder, store.StoredDoc(id=f"n-0{i}", title="工作汇报", unit="community", body=body))
+    db = tmp_path / "i.sqlite"
+    index.build([folder], db, "test", train_model=False)
+    conn = sqlite3.connect(db)
+    totals = dict(conn.execute("SELECT topic, df FROM topic_words WHERE word = ''"))
+    assert totals == {"": 2}
+    ix = sqlite_backend.SqliteIndex(db)
+    assert ix.place_names("n-00") == ("东湖",) and ix.stats()["by_topic"] == {"": 2}
+    assert hide_names("东湖社区各网格", ("东湖",)) == "××社区各网格"
 
 
 def test_freshness_hashes_only_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

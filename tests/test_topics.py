@@ -107,3 +107,17 @@ def test_suggest_never_offers_an_epidemic_sentence_for_a_flood_query(cli):
         for s in json.loads(r.stdout)["suggestions"]:
             assert s["topic"] != "epidemic" or not any(w in s["text"] for w in ("疫情", "核酸", "隔离", "返乡"))
             assert not any(w in s["text"] for w in ("疫情", "核酸", "隔离", "新冠")), s
+
+
+@pytest.mark.parametrize("query, topic", [("产业没有特色，带不动", "rural"), ("每个月按时开党员大会", "party"),
+                                          ("有的小作坊老板不重视安全", "safety")])
+def test_a_query_without_cue_words_takes_the_topic_of_its_best_matches(cli, query, topic):
+    """No cue word names the topic, but the reports the best matches come from mostly share
+    one: all three suggestions are phrasings from reports on it (not a 疫情 sentence that
+    happens to share a word)."""
+    from assistant.units import guess_topic
+
+    assert guess_topic(query, min_score=0.6) is None
+    r = cli("suggest", query, "-n", "3", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert [s["topic"] for s in json.loads(r.stdout)["suggestions"]] == [topic] * 3

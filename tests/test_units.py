@@ -465,3 +465,20 @@ def test_loading_units_imports_no_nlp():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                        cwd=Path(__file__).resolve().parents[1])
     assert r.returncode == 0, r.stderr
+
+
+def test_issuer_names_who_signs_by_topic(cli, tmp_path):
+    """unit.toml ``issuer``: the draft's title and signature name the issuing body, by topic;
+    a name that already names one is kept; a template without {name} is refused by name."""
+    from assistant.units import get_unit
+
+    county = get_unit("county")
+    assert county.issuer_name("××县") == "××县人民政府"
+    assert county.issuer_name("××县", "party") == "中共××县委员会"
+    assert county.issuer_name("青山县人民政府") == "青山县人民政府"
+    assert get_unit("school").issuer_name("××学校", "party") == "××学校"  # no issuer: as named
+    extra = tmp_path / "more"
+    write_plugin(extra, "badissuer", 'name = "badissuer"\nlabel = "坏落款"\n[issuer]\ndefault = "人民政府"\n')
+    _, stderr = units_json(cli, "--plugins", str(extra))
+    assert "插件 badissuer 无法加载" in stderr and "issuer" in stderr
+    manager.reset()

@@ -90,6 +90,14 @@ class CorpusIndex(ABC):
         """(topic, reports) of the corpus, most reports first."""
 
     @abstractmethod
+    def title_of(self, doc_id: str) -> Optional[str]:
+        """The title of the report ``doc_id`` (None if there is none)."""
+
+    @abstractmethod
+    def place_names(self, doc_id: str) -> tuple[str, ...]:
+        """The report's own place names (``corpus.places``), longest first."""
+
+    @abstractmethod
     def meta(self) -> dict[str, str]:
         ...
 
@@ -178,6 +186,10 @@ class IndexWriter(ABC):
     @abstractmethod
     def add_topic_words(self, rows: Iterable[tuple[str, str, int]]) -> None:
         ...
+
+    @abstractmethod
+    def add_doc_names(self, rows: Iterable[tuple[int, str]]) -> None:
+        """(document id, one of its own place names)."""
 
     @abstractmethod
     def add_phrases(self, rows: Iterable[PhraseRow]) -> None:

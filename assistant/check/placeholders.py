@@ -180,6 +180,12 @@ def placeholder_spans(text: str, fmt: str = "txt") -> list[tuple[int, int, str]]
 
 # --- judges: from one candidate, the placeholder spans it really holds ---------
 
+def _in_formula(text: str, start: int, end: int) -> bool:
+    """A single X joined by a plus sign to a figure or letter: 1+N+X, 5+X, X+1 (a model's
+    name, not a blank)."""
+    return (start > 0 and text[start - 1] in "+＋") or (end < len(text) and text[end] in "+＋")
+
+
 def _judge_x(text: str, start: int, end: int, fmt: str) -> list[tuple[int, int]]:
     # Extend to the whole Latin "word" the x-run sits in.
     ws, we = start, end
@@ -189,7 +195,8 @@ def _judge_x(text: str, start: int, end: int, fmt: str) -> list[tuple[int, int]]
         we += 1
     if ws == start and we == end:  # the word is nothing but x's
         if end - start == 1 and (text.startswith(_X_REAL_AFTER, end)
-                                 or _between_digits(text, start, end)):
+                                 or _between_digits(text, start, end)
+                                 or _in_formula(text, start, end)):
             return []
         return [(start, end)]
     before, after = text[ws:start], text[end:we]

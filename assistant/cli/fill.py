@@ -20,6 +20,8 @@ def fill_cmd(
         None, "-o", "--output",
         help="输出文件；- 表示把填好的文字写到标准输出。默认写到报告旁的“原名.filled.扩展名”（已存在则报错，不覆盖）。"),
     unit: Optional[str] = typer.Option(None, "--unit", help="单位类型（见 assist units）：用它的字段名和别名帮助匹配。"),
+    topic: Optional[str] = typer.Option(None, "--topic", metavar="主题",
+                                        help="主题（见 assist topics）：用它的字段名和别名帮助匹配（如安全生产的“排查隐患数”）。"),
     fields: bool = typer.Option(False, "--fields", help="不填写，改为写出数据骨架（YAML）：每组占位符一个字段。"),
     interactive: bool = typer.Option(False, "--interactive", "-i",
                                      help="逐个询问没填上的占位符，把答案存进 --data 文件后再填写。"),
@@ -28,7 +30,7 @@ def fill_cmd(
     """用台账数据填写报告中的占位符（xx、＊、__ 等）：只填有把握的，其余保持原样并说明原因。
 
     有占位符没填上时退出码为 1；数据或文件有误时为 2。"""
-    unit_obj = _unit(unit)
+    unit_obj = _with_topic_fields(_unit(unit), topic)
     if fields:
         _write_skeleton(path, output, unit_obj, fmt)
         return
@@ -60,6 +62,21 @@ def _unit(name: Optional[str]):
     from assistant.units import get_unit
 
     return get_unit(name)
+
+
+def _with_topic_fields(unit_obj, topic: Optional[str]):
+    """The unit's fields and the topic's together, as what fill reads field names from."""
+    if not topic:
+        return unit_obj
+    import dataclasses
+    from types import SimpleNamespace
+
+    from assistant.units import get_topic
+
+    t = get_topic(topic)
+    if unit_obj is None:
+        return SimpleNamespace(fields=tuple(t.fields))
+    return dataclasses.replace(unit_obj, fields=tuple(unit_obj.fields) + tuple(t.fields))
 
 
 def report_lines(result) -> list[str]:

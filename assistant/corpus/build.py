@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from assistant.classify.model import LinearModel
     from assistant.segment import WordTags
 
-SCHEMA_VERSION = "14"  # bump when the index content changes: tables, outline, features, model
+SCHEMA_VERSION = "15"  # bump when the index content changes: tables, outline, features, model
 
 # A sentence: up to and including its end mark; a line end also ends one.
 SENTENCE = re.compile(r"[^。！？；!?;\n]*[。！？；!?;]|[^。！？；!?;\n]+")
@@ -401,6 +401,7 @@ def _build(source: Source, writer: IndexWriter, sig: str, progress: Optional[Pro
     if jobs is None:
         jobs = default_jobs()
     from assistant import segment
+    from assistant.corpus.places import own_place_names
     from assistant.suggest.phrases import PhraseTable
     from assistant.suggest.neutral import NAME_TAGS, local_name
 
@@ -424,6 +425,7 @@ def _build(source: Source, writer: IndexWriter, sig: str, progress: Optional[Pro
     table = PhraseTable(known)
     # the report texts (for the marks) and what the marks need of each report
     texts: list[tuple[str, str, str, int]] = []
+    doc_names: list[tuple[int, str]] = []  # (document, one of its own place names)
     doc_rows: list[DocRow] = []
     sec_rows: list[SectionRow] = []
     sent_rows: list[SentenceRow] = []
@@ -462,6 +464,9 @@ def _build(source: Source, writer: IndexWriter, sig: str, progress: Optional[Pro
             if doc.type == "report" and sections:
                 texts.append((doc.unit, doc.topic or None, "\n".join(sec[5] or "" for sec in sections),
                               _fit_weight(fanwen)))
+                if not fanwen:  # a 范文 names no place
+                    doc_names += [(doc_no, name) for name in own_place_names(
+                        " ".join(s[2] for sec in sections for s in sec[8]))]
             n_docs = doc_no
             if len(sent_rows) >= ROWS_BATCH:
                 flush()
@@ -477,6 +482,7 @@ def _build(source: Source, writer: IndexWriter, sig: str, progress: Optional[Pro
     trace("analysis, rows")
     writer.add_tokens(df.items())
     del df
+    writer.add_doc_names(doc_names)
     fitness = _fitness(writer, stats, texts, tags)
     del texts
     trace("marks")
@@ -614,7 +620,8 @@ def _fitness(writer: IndexWriter, stats: DocStats, texts: list[tuple[str, Option
     writer.add_topic_words(_topic_words(stats))
     tables = []
     for scope, names in (("unit", [u.name for u in units]), ("topic", [t.name for t in topics])):
-        table = fit.build_table(scope, declared[scope], names, keep, cands[scope], counts)
+        shields = fit.unit_shields(units, topics) if scope == "unit" else keep
+        table = fit.build_table(scope, declared[scope], names, shields, cands[scope], counts)
         writer.add_marks([MarkRow(scope, w, t) for w, t in table.to_rows()])
         tables.append(table)
     return Fitness(*tables)
@@ -625,14 +632,13 @@ def _topic_words(stats: DocStats) -> Iterator[tuple[str, str, int]]:
     and the word '' gives each topic's number of reports."""
     by_topic: dict[str, Counter] = {}
     docs: Counter[str] = Counter()
+    total: Counter[str] = Counter()
     for (_, topic), counter in stats.words.items():
-        by_topic.setdefault(topic, Counter()).update(counter)
+        total.update(counter)
+        if topic:  # a report of no known topic counts in the total only
+            by_topic.setdefault(topic, Counter()).update(counter)
     for (_, topic), n in stats.docs.items():
         docs[topic] += n
-    total: Counter[str] = Counter()
-    for counter in by_topic.values():
-        total.update(counter)
-    # (reports on no topic count in the total only: topic '' is the total's)
     for topic, n in docs.items():
         if topic:
             yield "", topic, n
@@ -642,7 +648,7 @@ def _topic_words(stats: DocStats) -> Iterator[tuple[str, str, int]]:
             continue
         yield word, "", n
         for topic, counter in by_topic.items():
-            k = counter.get(word) if topic else None
+            k = counter.get(word)
             if k:
                 yield word, topic, k
 

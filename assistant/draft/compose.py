@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from assistant.draft.material import Line, Material, Passage, corpus_topics
+from assistant.draft.material import _POINT_LEAD, Line, Material, Passage, corpus_topics
 
 if TYPE_CHECKING:  # pragma: no cover
     from assistant.backends import CorpusIndex
@@ -64,7 +64,8 @@ GENERIC_PART = "主要工作开展情况"
 NO_MATERIAL = "（本节语料中暂无适合本单位的材料，请结合实际填写：××。）"
 
 _CN_ORD = "一二三四五六七八九十"
-_INTRO = re.compile(r"(汇报|报告|总结|介绍|发言|说明)(如下|一下)[：:。]?$")
+# the sentence that hands over to the body: 现将……汇报如下： / 下面，我就……作简要汇报：
+_INTRO = re.compile(r"((汇报|报告|总结|介绍|发言|说明)(如下|一下)|作(一)?(简要|简单|扼要)?的?(汇报|报告|介绍|发言))[：:。]?$")
 _TRAIL = re.compile(r"[，,；;、：:。！!？?\s]+$")
 _CROSS_LINE_RULES = frozenset({"duplicate-sentence", "numbering"})
 
@@ -679,7 +680,7 @@ def _verify(sections: list[DraftSection], checker: Any, rounds: int = 4) -> None
                 seen.append(key)
                 keep.append(s)
             if len(keep) != len(sec.sentences):
-                sec.sentences = keep
+                sec.sentences = _without_bare_leads(keep, {x.para for x in sec.sentences if x not in keep})
                 sec.rewrite()
         lines, where = _text_lines(sections)
         bad: dict[int, set[int]] = {}
@@ -706,12 +707,25 @@ def _verify(sections: list[DraftSection], checker: Any, rounds: int = 4) -> None
         for sec in sections:
             drop = bad.get(id(sec))
             if drop:
-                sec.sentences = [x for i, x in enumerate(sec.sentences) if i not in drop]
+                sec.sentences = _without_bare_leads([x for i, x in enumerate(sec.sentences) if i not in drop],
+                                                    {x.para for i, x in enumerate(sec.sentences) if i in drop})
                 if sec.role == "opening" and not any(_INTRO.search(x.text) for x in sec.sentences[-1:]):
                     sec.tail = INTRO_FALLBACK
                 elif sec.role == "closing" and not sec.sentences:
                     sec.tail = CLOSING_FALLBACK
                 sec.rewrite()
+
+
+def _without_bare_leads(sentences: list[Sentence], emptied: set[int]) -> list[Sentence]:
+    """A numbered point's lead (2. 做好医疗救治准备。) left alone on a paragraph whose other
+    sentences were dropped says nothing: it goes too."""
+    out = []
+    for x in sentences:
+        if x.para in emptied and _POINT_LEAD.match(x.text) and \
+                not any(y is not x and y.para == x.para for y in sentences):
+            continue
+        out.append(x)
+    return out
 
 
 def _para_ids(sec: DraftSection) -> list[int]:
@@ -734,11 +748,45 @@ class _Checker:
 
 # ---- the whole draft ---------------------------------------------------------------------------
 
-def default_title(unit: "Unit", topic: Optional["Topic"]) -> str:
-    name = unit.name_placeholder()
+def default_title(unit: "Unit", topic: Optional["Topic"], period: Optional[str] = None,
+                  name: Optional[str] = None) -> str:
+    name = name or unit.name_placeholder()
     if topic is not None:
-        return topic.make_title(name)
+        return topic.make_title(name, period)
     return f"{name}工作情况汇报"
+
+
+_PERIOD = re.compile(r"20[xX×\d]{2}年(上半年|下半年|度|第?[一二三四x]季度)?")
+# the unit's name at the head of a 范文's title: ××派出所关于…, ××支行20xx年度…, ××县人民医院关于…,
+# ××县在全市……会上的发言
+_TITLE_NAME = re.compile(r"^(××[^关在年度工作汇报总结情况\d]{0,14}?)(?=关于|在|20|年度|工作|汇报)")
+
+
+def _main_source_title(conn: "CorpusIndex", sections: list[DraftSection]) -> Optional[str]:
+    """The title of the report most of the draft's own material comes from."""
+    from collections import Counter
+
+    docs = Counter(s.source.rsplit(":", 1)[0] for sec in sections if sec.tier in ("own", "fanwen", "native")
+                   for s in sec.sentences)
+    if not docs:
+        return None
+    return conn.title_of(docs.most_common(1)[0][0])
+
+
+def _period(title: Optional[str]) -> Optional[str]:
+    """The period a source's title names (20xx年上半年, 20xx年度): a draft written from a
+    year's report must not be titled a half year's."""
+    m = _PERIOD.search(title or "")
+    return m.group().replace("X", "x").replace("×", "x") if m else None
+
+
+def _source_name(title: Optional[str], unit: "Unit") -> Optional[str]:
+    """How the main source names its unit (××派出所 for a police station's report, ××支行 for a
+    branch's): the body speaks as that unit, so the title and the signature say it too."""
+    m = _TITLE_NAME.match(title or "")
+    if not m or len(m.group(1)) < 3:
+        return None
+    return m.group(1)
 
 
 def compose(conn: "CorpusIndex", unit: "Unit", topic: Optional["Topic"], plan: list[PlanItem],
@@ -767,8 +815,11 @@ def compose(conn: "CorpusIndex", unit: "Unit", topic: Optional["Topic"], plan: l
                 if s.role != "part" or (k + 1 < len(sections) and sections[k + 1].level == 2
                                         and sections[k + 1].role == "section")]
     _number(sections)
-    title = (title or "").strip() or default_title(unit, topic)
-    return Draft(unit.name, unit.label, title, sections, unit.name_placeholder(), DATE_MARK, like,
+    source_title = _main_source_title(conn, sections)
+    name = unit.issuer_name(_source_name(source_title, unit) or unit.name_placeholder(),
+                            topic.name if topic is not None else None)
+    title = (title or "").strip() or default_title(unit, topic, _period(source_title), name)
+    return Draft(unit.name, unit.label, title, sections, name, DATE_MARK, like,
                  topic.name if topic is not None else None, topic.label if topic is not None else None)
 
 

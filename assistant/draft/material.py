@@ -44,10 +44,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from assistant.units.model import Unit
 
 # tier → weight in the ranking (see the module's doc)
-TIERS: dict[str, float] = {"own": 4.0, "fanwen": 3.6, "native": 3.2, "unit": 2.0, "topic": 1.6, "other": 1.0}
+TIERS: dict[str, float] = {"own": 4.0, "fanwen": 3.6, "native": 2.4, "unit": 2.0, "topic": 1.6, "other": 1.0}
 PER_TIER = 120  # sections fetched per tier and kind
 MIN_KEPT = 0.6  # a passage keeps at least this share of its characters, or it is not used
 SENTENCE_MIN, SENTENCE_MAX = 6, 170
+FANWEN_MAX = 300  # a 范文's long opening sentence was written to be one
 
 _FIRST_PERSON = re.compile(r"(?<!自)我(?!们|国|省|市|县|区|镇|乡|村|校|园|行|局|院|委|办|厂|司|公司|社区|单位|部门|所|站|中心|党|军|馆|队|为)")
 _PAIRS = (("《", "》"), ("（", "）"), ("“", "”"), ("【", "】"), ("(", ")"))
@@ -58,6 +59,8 @@ _NAMED = re.compile(r"(省|市|县|区|镇|乡|村|街道|社区|小区|街|路|
 _TITLED = re.compile(r"(长|书记|主任|委员|同志|局长|县长|市长|镇长|校长|行长|院长)$")
 _SALUTATION = re.compile(r"^(尊敬的)?各位(领导|代表|同志|来宾)[，,、：:！!].{0,20}$|^(尊敬的)?各位(领导|代表|同志)$")
 _TRAIL = re.compile(r"[，,；;、：:。！!？?\s]+$")
+_POINT_LEAD = re.compile(r"^\s*(?:\d{1,2}[.．、]|[（(]\d{1,2}[）)]|[（(]?[一二三四五六七八九十]{1,2}[）)、]|[一二三四五六七八九十]是)"
+                         r"[^，。；]{2,18}[。：:]?$")
 
 
 @dataclass
@@ -116,6 +119,7 @@ class Passage:
         ``limit``, whole paragraphs up to about that many characters (at least one)."""
         out: list[list[Line]] = []
         cur_line = None
+        dropped_on: set[int] = {x.line for x in self.content() if not x.usable}
         for x in self.content():
             if not x.usable:
                 continue
@@ -123,6 +127,9 @@ class Passage:
                 out.append([])
                 cur_line = x.line
             out[-1].append(x)
+        # a numbered point whose content was left out: its lead alone (2. 做好医疗救治准备。) says nothing
+        out = [para for para in out if not (len(para) == 1 and para[0].line in dropped_on
+                                            and _POINT_LEAD.match(para[0].text))]
         if limit:
             kept, chars = [], 0
             for para in out:
@@ -150,6 +157,7 @@ class Material:
         self.unit = unit
         self.topic = topic or ""
         self._cache: dict[tuple[str, str], list[Passage]] = {}
+        self._names: dict[str, tuple[str, ...]] = {}  # doc_id → its own place names
 
     def kin(self) -> list[str]:
         """The other unit types whose material may stand in for this one's: those of a
@@ -189,15 +197,19 @@ class Material:
         return out
 
     def _passages(self, rows: Iterable["PassageRow"], tier: str) -> list[Passage]:
+        from assistant.corpus.places import hide_names
         from assistant.suggest.phrases import strip_marker
 
         by_sec: dict[int, Passage] = {}
+        names: tuple[str, ...] = ()
         for r in rows:
             sec = r.section
             p = by_sec.get(sec)
             if p is None:
                 p = by_sec[sec] = Passage(sec, r.doc_id, r.unit or "", r.topic or "", r.origin or "", r.role,
                                           r.kind or "", r.heading or "", r.level or 1, r.number or "", tier)
+                names = self._names.get(r.doc_id) if r.doc_id in self._names else self._names.setdefault(
+                    r.doc_id, self.ix.place_names(r.doc_id))
             original = (r.text or "").strip()
             if not original:
                 continue
@@ -210,7 +222,7 @@ class Material:
             elif neutral is None:
                 text = ""  # no phrase (too short or too long to be one): no neutral form
             else:
-                text = prefix + neutral
+                text = hide_names(prefix + neutral, names)  # 状元社区 → ××社区
             usable = bool(text) and self._usable(text, fu, ft, flags, p)
             if _SALUTATION.match(body):
                 usable, is_heading = False, True  # 各位领导： of a speech: not a report's
@@ -221,7 +233,7 @@ class Material:
                 p: Passage) -> bool:
         if flags:
             return False
-        if not (SENTENCE_MIN <= len(text) <= SENTENCE_MAX):
+        if not (SENTENCE_MIN <= len(text) <= (FANWEN_MAX if p.origin == "fanwen" else SENTENCE_MAX)):
             return False
         if not p.native:
             if not fits(fit_units, self.unit.name) or (self.topic and not fits(fit_topics, self.topic)):

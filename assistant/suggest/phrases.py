@@ -369,14 +369,13 @@ class Fitness:
     @classmethod
     def from_index(cls, ix: "CorpusIndex") -> "Fitness | None":
         """The marks an index stores (None when it has none)."""
-        from assistant.units import all_units
-        from assistant.units.fitness import MarkTable
+        from assistant.units import all_topics, all_units
+        from assistant.units.fitness import MarkTable, unit_shields
 
         units, topics = ix.marks("unit"), ix.marks("topic")
         if not units and not topics:
             return None
-        keep = tuple(dict.fromkeys(k for u in all_units() for k in u.keep))
-        return cls(MarkTable.from_rows(units, keep), MarkTable.from_rows(topics))
+        return cls(MarkTable.from_rows(units, unit_shields(all_units(), all_topics())), MarkTable.from_rows(topics))
 
     PARALLEL_MIN = 20_000  # phrases from which worker processes share the work
 

@@ -65,38 +65,53 @@ class Suggestion:
 
 TOPIC_BONUS = 0.15  # a phrasing from reports on the topic asked for (or the query is likely about)
 LIKELY = 0.6  # how sure the words of a query must make a topic before it counts
+VOTERS = 10  # the best matches that say what topic an unnamed query is on
+VOTE_SHARE = 0.5  # … the share of them one topic must hold
+# a sentence that only announces what follows
+_LEAD_IN = re.compile(r"(以下|如下)[^，。]{0,12}[：:。]$|[：:]$")
+LEAD_IN_PENALTY = 0.3
+MISSED_KEY_PENALTY = 0.15  # a phrasing without the query's most telling word
 # a query that says it wants a plan or a problem
 _QUERY_KINDS = (("next_steps", re.compile(r"^(下一步|下步|今后|明年|下半年|接下来|接着)|打算|计划要")),
-                ("problems", re.compile(r"(存在|还有).{0,6}(问题|不足|困难|短板)|不够|不足$|不强$|不到位")))
+                ("problems", re.compile(r"(存在|还有).{0,6}(问题|不足|困难|短板)|不(?!断|仅|但|得|忘|折|论|管|再|少|同|定期|限)|"
+                                        r"没|难|缺|单一|老化|偏(?:大|小|少|低|弱|高|多|慢)|拖|薄弱|滞后|欠缺|短板|困难|"
+                                        r"跟不上|带不动|反弹|扎堆|流于形式")))
 _PART_HEADING = re.compile(r"^(存在的?(主要)?问题|(下一步|下步|明年|今后)(的)?(工作)?(打算|计划|安排|措施|思路)|主要(工作|做法|成效)|"
                            r"工作(开展)?情况|主要工作开展情况|取得的成效)[。.：:]?$")
 UNIT_BONUS = 0.1  # … from reports of the unit type asked for
 
 
 class Suggester:
-    """Long-lived: keeps its connection and caches, so warm queries are fast."""
+    """Long-lived: keeps its index and caches, so warm queries are fast."""
 
     def __init__(self, ix: "CorpusIndex") -> None:
         self.ix = ix
         self.topic: str | None = None  # the topic of the last query (given or inferred)
         self._marks = None  # the index's unit marks, loaded when a query names a unit
+        self._intent: str | None = None  # problems / next_steps when the last query asked for one
+        self._own_count = 0  # how many of the last query's tokens were its own words
         self.n_sections = ix.n_sections() or 1
         self._df: dict[str, int] = {}
 
     # -- query side --------------------------------------------------------------------------
     def query_tokens(self, query: str) -> list[str]:
         """The query's words, and the report's words for its everyday ones (everyday.yaml:
-        打疫苗 → 疫苗接种, 上访 → 信访)."""
+        打疫苗 → 疫苗接种, 上访 → 信访): the query's own come first (``_own_count`` of them)."""
         from assistant import segment
 
         seen, out = set(), []
-        for text in (query, *everyday_terms(query)):
+        self._own_count = 0
+        for k, text in enumerate((query, *everyday_terms(query))):
+            if k == 1:
+                self._own_count = len(out)
             for t in segment.cut(text):
                 t = t.strip()
                 if not t or not _WORD.search(t) or t in STOPWORDS or t.isdigit() or t in seen:
                     continue
                 seen.add(t)
                 out.append(t)
+        if not self._own_count:
+            self._own_count = len(out)
         return out
 
     def idf(self, token: str) -> float:
@@ -110,10 +125,12 @@ class Suggester:
         from assistant.classify.api import Classifier
 
         kinds = Classifier(self.ix).proba_many([(None, query, "section")])[0]
+        self._intent = None
         for kind, cue in _QUERY_KINDS:
             if cue.search(query) and kinds:
                 kinds = {k: v * 0.4 for k, v in kinds.items()}
                 kinds[kind] = kinds.get(kind, 0.0) + 0.6
+                self._intent = kind
         return kinds
 
     # -- ranking -----------------------------------------------------------------------------
@@ -126,6 +143,7 @@ class Suggester:
         from rapidfuzz import fuzz
 
         kinds = [kind] if kind else None
+        given_topic = topic
         likely = None  # a topic the query's words suggest, without naming it (a boost, no filter)
         if topic is None and query and query.strip():
             from assistant.units import guess_topic
@@ -152,6 +170,10 @@ class Suggester:
             best_bm25 = max(-r.bm25 for r in rows) or 1.0
             qkinds = {} if kind else self.query_kinds(query)
             qtext = " ".join(tokens)
+            # the query's own most telling word (not one added for an everyday word): a
+            # phrasing without it has dropped the point (测体温 without 体温)
+            own_tokens = [t for t in tokens[:self._own_count] if len(t) >= 2]
+            key = max(own_tokens, key=lambda t: (weights[t], len(t)), default=None)
             scored = []
             for r in rows:
                 # a query word counts as covered when some token of the phrase contains it
@@ -161,8 +183,31 @@ class Suggester:
                 s = 0.4 * (-r.bm25 / best_bm25) + 0.4 * cover + 0.2 * sim
                 s += 0.35 * qkinds.get(r.kind or "", 0.0)
                 s += self._standard(r.docs) - self._length_penalty(r.neutral)
+                if _LEAD_IN.search(r.neutral) and not _LEAD_IN.search(query):
+                    s -= LEAD_IN_PENALTY  # 重点抓好以下工作： says what follows, not what the query means
+                if key is not None and key not in r.tokens:
+                    s -= MISSED_KEY_PENALTY
                 scored.append((s, r))
+        if topic is None and scored and query and query.strip():
+            # the query names no topic: the topic of the reports its best matches come from,
+            # where they clearly share one and the query's words do not say otherwise
+            voted = self._voted_topic(scored)
+            if voted is not None and self.likely_topic(self.query_tokens(query), 0.0) in (None, voted):
+                topic = given_topic = likely = voted
+                self.topic = voted
         scored = [(s, r) for s, r in scored if self._serves(r, unit, topic)]
+        wanted = self._intent if not kind else None
+        if wanted:
+            # the query states a problem or a plan: phrasings of that kind, where there are enough
+            same = [(s, r) for s, r in scored if r.kind == wanted]
+            if len(same) >= n:
+                scored = same
+        if given_topic:
+            # the writer named the topic: its own reports' phrasing first, phrasing that names
+            # no topic only where those run out
+            own = [(s, r) for s, r in scored if given_topic in (r.topics or "").split(",")]
+            if len(own) >= n:
+                scored = own
         if unit:
             scored = [(s + (UNIT_BONUS if unit in (r.units or "").split(",") else 0.0), r) for s, r in scored]
         if topic or likely:
@@ -183,7 +228,29 @@ class Suggester:
                 break
         return [self._emit(s, r, unit) for s, r in picked]
 
-    def likely_topic(self, tokens: list[str]) -> str | None:
+    @staticmethod
+    def _voted_topic(scored: list[tuple[float, "PhraseHit"]]) -> str | None:
+        """The topic that most of the ``VOTERS`` best-scoring phrasings' reports are on, when
+        at least ``VOTE_SHARE`` of them are (a phrasing found in reports on several topics
+        gives each a share)."""
+        best, docs = [], set()
+        for sr in sorted(scored, key=lambda sr: (-sr[0], sr[1].id)):
+            if sr[1].doc_id not in docs:  # one vote a report: 从源头看/从境外看… of one page count once
+                docs.add(sr[1].doc_id)
+                best.append(sr)
+                if len(best) >= VOTERS:
+                    break
+        votes: dict[str, float] = {}
+        for _, r in best:
+            ts = [t for t in (r.topics or "").split(",") if t]
+            for t in ts:
+                votes[t] = votes.get(t, 0.0) + 1.0 / len(ts)
+        if not votes:
+            return None
+        top = max(votes, key=lambda t: (votes[t], t))
+        return top if votes[top] >= VOTE_SHARE * len(best) else None
+
+    def likely_topic(self, tokens: list[str], sure: float = LIKELY) -> str | None:
         """The topic whose reports use the query's words most (naive Bayes over the share of
         a topic's reports that use each word, topics equally likely before), when it is
         clearly more likely than the rest: 一共转移了多少群众 is about 防汛."""
@@ -205,7 +272,7 @@ class Suggester:
         weights = {t: math.exp(v - m) for t, v in scores.items()}
         total = sum(weights.values())
         best = max(weights, key=lambda t: (weights[t], t))
-        return best if weights[best] / total >= LIKELY else None
+        return best if weights[best] / total >= sure else None
 
     def _reads_foreign(self, text: str, unit: str) -> bool:
         """Whether ``text`` names what the unit type does not use, even where it comes from a
@@ -248,7 +315,9 @@ class Suggester:
         return 0.0
 
     def _emit(self, score: float, r: "PhraseHit", unit: str | None) -> Suggestion:
-        text = r.neutral
+        from assistant.corpus.places import hide_names
+
+        text = hide_names(r.neutral, self.ix.place_names(r.doc_id))
         out_unit = r.unit
         if unit:
             from assistant.units import get_unit
@@ -256,4 +325,5 @@ class Suggester:
 
             text = speak_as(text, get_unit(unit))  # who speaks, nothing else
             out_unit = unit
-        return Suggestion(text, r.kind, out_unit, score, f"{r.doc_id}:{r.line}", r.docs, r.text, r.topic)
+        return Suggestion(text, r.kind, out_unit, score, f"{r.doc_id}:{r.line}", r.docs, r.text,
+                          r.topic)

@@ -50,7 +50,22 @@ def speak_as(text: str, unit: Unit) -> str:
     pattern, mapping = _speak_table(unit)
     if pattern is None or not text:
         return text
-    return pattern.sub(lambda m: mapping[m.group()], text)
+    hits = [m for m in pattern.finditer(text)]
+    if not hits:
+        return text
+    # a word, not a piece of one: 本行业 holds no 本行
+    from assistant.units.fitness import token_cuts
+
+    cuts = token_cuts(text)
+    out, pos = [], 0
+    for m in hits:
+        s, e = m.span()
+        if s in cuts and e in cuts:
+            out.append(text[pos:s])
+            out.append(mapping[m.group()])
+            pos = e
+    out.append(text[pos:])
+    return "".join(out)
 
 
 __all__ = ["speak_as"]

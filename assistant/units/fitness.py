@@ -396,12 +396,19 @@ def build_table(scope: str, declared: Mapping[str, set[str]], all_types: Sequenc
 PARTNERS = ("邀请", "联合", "配合", "会同", "协同", "协助", "联系", "对接", "依托", "携手", "商请", "提请")
 
 
+def unit_shields(units: Sequence, topics: Sequence) -> tuple[str, ...]:
+    """Words that keep the unit marks inside them from counting: the units' ``keep``, and
+    every topic's cue words — a topic's term is any unit's to use when it writes on the topic
+    (驻村第一书记 in a company's 乡村振兴 report holds the village's 第一书记)."""
+    return tuple(dict.fromkeys([*(k for u in units for k in u.keep), *(c for t in topics for c in t.cues)]))
+
+
 def unit_table(ix=None) -> MarkTable:  # noqa: ANN001 - a backends.CorpusIndex
     """The unit marks of an index (``ix``), or the declared ones alone without an index."""
-    from assistant.units import all_units
+    from assistant.units import all_topics, all_units
 
     units = all_units()
-    keep = tuple(dict.fromkeys(k for u in units for k in u.keep))
+    keep = unit_shields(units, all_topics())
     if ix is not None:
         rows = ix.marks("unit")  # none in an index without marks: the declared ones
         if rows:

@@ -243,7 +243,7 @@ def build_registry(dirs: Iterable[Path] = (), shipped: bool = True,
                 if impl is not None:
                     _guarded(lambda impl=impl, reg=reg: impl.function(*[reg for _ in impl.argnames]))
             _check_conflicts(got, accepted, kinds)
-            _check_topic_conflicts(got_topics, topics, kinds)
+            _check_conflicts(got_topics, topics, kinds, "主题")
         except UnitDataError as exc:
             warn(plugin.name, str(exc))
             continue
@@ -309,21 +309,6 @@ def _to_topic(source: Any, plugin: _Plugin) -> Topic:
     raise UnitDataError(f"register() 只接受主题数据文件路径、映射或 Topic，而不是 {type(source).__name__}")
 
 
-def _check_topic_conflicts(got: list[Topic], accepted: list[Topic], kinds: dict[str, tuple[Kind, str]]) -> None:
-    names = {t.name: t for t in accepted}
-    seen: set[str] = set()
-    for topic in got:
-        if topic.name in names or topic.name in seen:
-            owner = names[topic.name].plugin if topic.name in names else "本插件"
-            raise UnitDataError(f"主题 {topic.name} 已由插件 {owner} 注册")
-        seen.add(topic.name)
-        for kind in topic.kinds:
-            if kind.id in kinds and kinds[kind.id][0].parent != kind.parent:
-                other, owner = kinds[kind.id]
-                raise UnitDataError(
-                    f"章节类型 {kind.id} 的上级类型 {kind.parent} 与 {owner} 定义的 {other.parent} 冲突")
-
-
 def _to_unit(source: Any, plugin: _Plugin) -> Unit:
     if isinstance(source, Unit):
         return _check_unit_object(source, plugin.name)
@@ -358,15 +343,18 @@ def _check_unit_object(unit: Unit, plugin: str) -> Unit:
         own_vocabulary=dict(unit.own_vocabulary or unit.vocabulary))
 
 
-def _check_conflicts(got: list[Unit], accepted: list[Unit], kinds: dict[str, tuple[Kind, str]]) -> None:
-    names = {u.name: u for u in accepted}
+def _check_conflicts(got: list[Any], accepted: list[Any], kinds: dict[str, tuple[Kind, str]],
+                     what: str = "单位类型") -> None:
+    """A unit type (topic) some plugin registered already, or a kind id another gave another
+    parent: the plugin is broken."""
+    names = {x.name: x for x in accepted}
     seen: set[str] = set()
-    for unit in got:
-        if unit.name in names or unit.name in seen:
-            owner = names[unit.name].plugin if unit.name in names else "本插件"
-            raise UnitDataError(f"单位类型 {unit.name} 已由插件 {owner} 注册")
-        seen.add(unit.name)
-        for kind in unit.kinds:
+    for item in got:
+        if item.name in names or item.name in seen:
+            owner = names[item.name].plugin if item.name in names else "本插件"
+            raise UnitDataError(f"{what} {item.name} 已由插件 {owner} 注册")
+        seen.add(item.name)
+        for kind in item.kinds:
             if kind.id in kinds and kinds[kind.id][0].parent != kind.parent:
                 other, owner = kinds[kind.id]
                 raise UnitDataError(

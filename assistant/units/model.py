@@ -13,7 +13,8 @@ A unit type (school, bank, village…) is mostly data, read from ``unit.toml`` o
                                           kinds with a core parent, extra check rules
     templates                             a folder of template overrides
 
-``Unit.vocabulary`` is the merged mapping that ``adapt`` applies: the explicit
+``Unit.vocabulary`` is the merged mapping shown with the forbidden-word rule (the
+unit's own word for a word it must not use): the explicit
 ``vocabulary`` plus mappings derived from every other registered unit's ``terms``
 (another unit's word for a concept → this unit's first word for it). The manager
 computes it once all plugins are loaded.
@@ -80,6 +81,7 @@ SAFE_CONCEPTS = ("self",)
 UNIT_KEYS = {
     "name", "label", "aliases", "cues", "terms", "vocabulary", "keep", "forbidden",
     "outline", "fields", "kinds", "rules", "templates", "description", "marks", "name_mark", "family",
+    "issuer",
 }
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,59}$")  # kind ids
@@ -147,6 +149,17 @@ class OutlineItem(_Record):
     heading: str = ""
 
 
+def plugin_summary(plugin: Any) -> dict[str, Any]:
+    """The listing entries a unit type and a topic share (``assist units/topics --format json``)."""
+    return {
+        "name": plugin.name,
+        "label": plugin.label,
+        "aliases": list(plugin.aliases),
+        "fields": [f.to_dict() for f in plugin.fields],
+        "kinds": [{"id": k.id, "label": k.label, "parent": k.parent} for k in plugin.kinds],
+    }
+
+
 @dataclass(frozen=True, eq=False)
 class Unit:
     """One unit type. Sequences are tuples; mappings must not be modified."""
@@ -176,6 +189,9 @@ class Unit:
     # grassroots, institution, business…): a draft takes another unit type's passages only
     # from a unit type of a family it shares
     family: tuple[str, ...] = ()
+    # who signs its reports, by topic ("default" for the rest): {name} is the name
+    # (××县人民政府; 中共××县委员会 for 党建)
+    issuer: dict[str, str] = _dc_field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"Unit({self.name!r}, {self.label!r}, plugin={self.plugin!r})"
@@ -188,6 +204,15 @@ class Unit:
     def name_placeholder(self) -> str:
         """How a draft writes the unit's name before it is known: ××学校, ××镇."""
         return self.name_mark or f"××{self.short_label}"
+
+    def issuer_name(self, name: str, topic: str | None = None) -> str:
+        """The name a report on ``topic`` is titled and signed with: ``name`` (the unit's
+        name or its placeholder) as the unit's ``issuer`` writes it, unless it already
+        names an issuing body (人民政府, 委员会, 党委…)."""
+        template = self.issuer.get(topic or "") or self.issuer.get("default")
+        if not template or re.search(r"(?:政府|委员会|党委|党组|[县市区镇乡]委|支部|总支)$", name):
+            return name
+        return template.format(name=name)
 
     def mark_words(self) -> set[str]:
         """Words that mark a text as this unit type's own: its ``marks`` and its terms for
@@ -243,7 +268,7 @@ class Unit:
             "words": list(self.forbidden),
             "exceptions": exceptions,
             "examples": {"flag": flag, "pass": passing},
-            "replacements": replacements,  # extra: what adapt() would write instead
+            "replacements": replacements,  # extra: the unit's own word for each (unit.toml vocabulary)
             "unit": self.name,
         }
 
@@ -251,11 +276,7 @@ class Unit:
     def summary(self) -> dict[str, Any]:
         """The ``assist units --format json`` entry (shared/spec/cli.md), plus extras."""
         return {
-            "name": self.name,
-            "label": self.label,
-            "aliases": list(self.aliases),
-            "fields": [f.to_dict() for f in self.fields],
-            "kinds": [{"id": k.id, "label": k.label, "parent": k.parent} for k in self.kinds],
+            **plugin_summary(self),
             "outline": [o.to_dict() for o in self.outline],
             "forbidden": list(self.forbidden),
             "plugin": self.plugin,
@@ -336,23 +357,34 @@ def read_data_file(path: Path) -> dict:
     return data
 
 
-def find_unit_file(folder: Path) -> Path | None:
-    found = [folder / n for n in UNIT_FILES if (folder / n).is_file()]
+def find_data_file(folder: Path, names: Sequence[str]) -> Path | None:
+    """The one of ``names`` (unit.toml, unit.yaml…) that ``folder`` holds, if any."""
+    found = [folder / n for n in names if (folder / n).is_file()]
     if len(found) > 1:
         raise UnitDataError(f"{folder.name} 中同时有 {found[0].name} 和 {found[1].name}，只能保留一个")
     return found[0] if found else None
 
 
-def load_unit_file(path: Path, plugin: str = "") -> Unit:
-    """A Unit from ``unit.toml``/``unit.yaml`` (a folder is looked into)."""
+def data_file_path(path: Path, names: Sequence[str], what: str) -> Path:
+    """``path`` itself, or the data file of the folder it names (UnitDataError without one)."""
     path = Path(path)
     if path.is_dir():
-        file = find_unit_file(path)
+        file = find_data_file(path, names)
         if file is None:
-            raise UnitDataError(f"{path} 中没有 unit.toml 或 unit.yaml")
+            raise UnitDataError(f"{path} 中没有 {names[0]} 或 {names[1]}")
         path = file
     if not path.is_file():
-        raise UnitDataError(f"找不到单位数据文件 {path}")
+        raise UnitDataError(f"找不到{what}数据文件 {path}")
+    return path
+
+
+def find_unit_file(folder: Path) -> Path | None:
+    return find_data_file(folder, UNIT_FILES)
+
+
+def load_unit_file(path: Path, plugin: str = "") -> Unit:
+    """A Unit from ``unit.toml``/``unit.yaml`` (a folder is looked into)."""
+    path = data_file_path(path, UNIT_FILES, "单位")
     return unit_from_data(read_data_file(path), base=path.parent, plugin=plugin, source=path)
 
 
@@ -522,6 +554,15 @@ def unit_from_data(data: Mapping, base: Path | None = None, plugin: str = "",
         if key.strip() != value.strip():
             vocabulary[key.strip()] = value.strip()
 
+    issuer_raw = data.get("issuer", {}) or {}
+    if isinstance(issuer_raw, str):
+        issuer_raw = {"default": issuer_raw}
+    if not isinstance(issuer_raw, dict) or not all(
+            isinstance(v, str) and v.count("{name}") == 1 and not re.search(r"\{(?!name\})", v)
+            for v in issuer_raw.values()):
+        raise UnitDataError(f'{where}issuer 应是 主题 = "…{{name}}…" 的表（如 default = "{{name}}人民政府"）')
+    issuer = {str(k).strip(): v.strip() for k, v in issuer_raw.items()}
+
     kinds = _record_kinds(data, where)
     outline = _record_outline(data, "outline", where, kinds, strict=True)
     fields = _record_fields(data, where)
@@ -549,6 +590,7 @@ def unit_from_data(data: Mapping, base: Path | None = None, plugin: str = "",
         description=_str(data, "description", where, required=False), plugin=plugin,
         source=source, own_vocabulary=dict(vocabulary), marks=_strs(data, "marks", where),
         name_mark=_str(data, "name_mark", where, required=False), family=_strs(data, "family", where),
+        issuer=issuer,
     )
     _check_consistency(unit)
     return unit

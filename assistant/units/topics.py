@@ -26,7 +26,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from assistant.units.model import (
     CORE_KINDS, Field, Kind, OutlineItem, UnitDataError, _check_keys, _record_fields, _record_kinds,
-    _record_outline, _str, _strs, read_data_file,
+    _record_outline, _str, _strs, data_file_path, find_data_file, plugin_summary, read_data_file,
 )
 
 TOPIC_KEYS = {"name", "label", "description", "aliases", "cues", "marks", "title", "period", "kinds",
@@ -85,11 +85,7 @@ class Topic:
     def summary(self) -> dict[str, Any]:
         """The ``assist topics --format json`` entry (shared/spec/cli.md), plus extras."""
         return {
-            "name": self.name,
-            "label": self.label,
-            "aliases": list(self.aliases),
-            "fields": [f.to_dict() for f in self.fields],
-            "kinds": [{"id": k.id, "label": k.label, "parent": k.parent} for k in self.kinds],
+            **plugin_summary(self),
             "cues": list(self.cues),
             "title": self.make_title("××"),
             "outline": [o.to_dict() for o in self.outline],
@@ -99,22 +95,12 @@ class Topic:
 
 
 def find_topic_file(folder: Path) -> Path | None:
-    found = [folder / n for n in TOPIC_FILES if (folder / n).is_file()]
-    if len(found) > 1:
-        raise UnitDataError(f"{folder.name} 中同时有 {found[0].name} 和 {found[1].name}，只能保留一个")
-    return found[0] if found else None
+    return find_data_file(folder, TOPIC_FILES)
 
 
 def load_topic_file(path: Path, plugin: str = "") -> Topic:
     """A Topic from ``topic.toml``/``topic.yaml`` (a folder is looked into)."""
-    path = Path(path)
-    if path.is_dir():
-        file = find_topic_file(path)
-        if file is None:
-            raise UnitDataError(f"{path} 中没有 topic.toml 或 topic.yaml")
-        path = file
-    if not path.is_file():
-        raise UnitDataError(f"找不到主题数据文件 {path}")
+    path = data_file_path(path, TOPIC_FILES, "主题")
     return topic_from_data(read_data_file(path), plugin=plugin, source=path)
 
 

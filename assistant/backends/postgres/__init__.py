@@ -267,6 +267,9 @@ class PgWriter(IndexWriter):
     def add_topic_words(self, rows: Iterable[tuple[str, str, int]]) -> None:
         self._copy("topic_words", "word, topic, df", rows)
 
+    def add_doc_names(self, rows: Iterable[tuple[int, str]]) -> None:
+        self._copy("doc_names", "doc, name", rows)
+
     def add_phrases(self, rows: Iterable[PhraseRow]) -> None:
         from assistant.backends.postgres import fts
 
@@ -395,6 +398,14 @@ class PgIndex(CorpusIndex):
         return [(t, n) for t, n in self._all(
             "SELECT topic, COUNT(*) FROM documents WHERE type = 'report' AND topic IS NOT NULL AND topic != '' "
             'GROUP BY topic ORDER BY COUNT(*) DESC, topic COLLATE "C"')]
+
+    def title_of(self, doc_id: str) -> Optional[str]:
+        return self._one("SELECT title FROM documents WHERE doc_id = %s", (doc_id,))
+
+    def place_names(self, doc_id: str) -> tuple[str, ...]:
+        rows = self._all("SELECT n.name FROM doc_names n JOIN documents d ON d.id = n.doc WHERE d.doc_id = %s",
+                         (doc_id,))
+        return tuple(sorted((r[0] for r in rows), key=len, reverse=True))
 
     def meta(self) -> dict[str, str]:
         if self._meta is None:

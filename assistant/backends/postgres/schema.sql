@@ -42,6 +42,7 @@ CREATE TABLE {g}.sentences(
 CREATE TABLE {g}.tokens(token text PRIMARY KEY, df integer);
 CREATE TABLE {g}.marks(scope text, word text, types text, PRIMARY KEY(scope, word));
 CREATE TABLE {g}.topic_words(word text, topic text, df integer, PRIMARY KEY(word, topic));
+CREATE TABLE {g}.doc_names(doc integer, name text);
 CREATE TABLE {g}.phrases(
   id integer PRIMARY KEY, key text, text text, neutral text, kind text, unit text, units text,
   docs integer, occurrences integer, doc_id text, line integer, heading integer, tokens text,

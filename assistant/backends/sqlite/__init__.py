@@ -120,6 +120,9 @@ class SqliteWriter(IndexWriter):
     def add_topic_words(self, rows: Iterable[tuple[str, str, int]]) -> None:
         insert_rows(self.conn, "topic_words", 3, rows)
 
+    def add_doc_names(self, rows: Iterable[tuple[int, str]]) -> None:
+        insert_rows(self.conn, "doc_names", 2, rows)
+
     def add_phrases(self, rows: Iterable[PhraseRow]) -> None:
         from assistant.backends import iter_chunks
 
@@ -250,6 +253,18 @@ class SqliteIndex(CorpusIndex):
 
     def meta(self) -> dict[str, str]:
         return _meta(self.conn)
+
+    def title_of(self, doc_id: str) -> Optional[str]:
+        row = self.conn.execute("SELECT title FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def place_names(self, doc_id: str) -> tuple[str, ...]:
+        try:
+            rows = self.conn.execute("SELECT n.name FROM doc_names n JOIN documents d ON d.id = n.doc "
+                                     "WHERE d.doc_id = ?", (doc_id,)).fetchall()
+        except sqlite3.DatabaseError:
+            return ()
+        return tuple(sorted((r[0] for r in rows), key=len, reverse=True))
 
     # --- suggest ---
     def n_sections(self) -> int:

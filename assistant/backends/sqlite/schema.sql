@@ -24,6 +24,9 @@ CREATE TABLE marks(scope TEXT, word TEXT, types TEXT, PRIMARY KEY(scope, word)) 
 -- how many reports of each topic use a word (words in two reports or more; topic '' counts
 -- every report): what a query of everyday words is most likely about (suggest)
 CREATE TABLE topic_words(word TEXT, topic TEXT, df INTEGER, PRIMARY KEY(word, topic)) WITHOUT ROWID;
+-- the local names a report uses for its own place (状元社区 four times in its report): the
+-- tagger does not always know them as names; drafts and suggestions write them ××
+CREATE TABLE doc_names(doc INTEGER, name TEXT);
 -- key has no index: the build groups the sentences by key, so keys are unique by construction,
 -- nothing looks a phrase up by key, and a unique index cost half the time of the insert.
 -- fit_units / fit_topics: what the phrase can serve (assistant.units.fitness: "*" for all, else
