@@ -310,17 +310,32 @@ class PhraseTable:
         """The phrase rows, in id order, made a chunk at a time. ``fitness``: what each phrase
         can serve and what check flags in it (see ``Fitness``; with ``jobs`` worker processes on
         a large table); without it every phrase serves everything and has no flags."""
+        import sys
         from itertools import islice
 
         items = iter(self.groups.items())
-        while True:
-            chunk = list(islice(items, self.ROWS_CHUNK))
-            if not chunk:
-                return
-            yield from self._rows(chunk, fitness, jobs)
+        pool = None
+        if (fitness is not None and jobs > 1 and len(self.groups) >= Fitness.PARALLEL_MIN
+                and sys.platform.startswith("linux")):
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            global _FITNESS
+            _FITNESS = fitness  # the workers are forked with it
+            pool = ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"))
+        try:
+            while True:
+                chunk = list(islice(items, self.ROWS_CHUNK))
+                if not chunk:
+                    return
+                yield from self._rows(chunk, fitness, jobs, pool)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+                _FITNESS = None
 
     @staticmethod
-    def _rows(items: list, fitness: "Fitness | None", jobs: int) -> list["PhraseRow"]:
+    def _rows(items: list, fitness: "Fitness | None", jobs: int, pool=None) -> list["PhraseRow"]:  # noqa: ANN001
         from assistant.backends.rows import PhraseRow
 
         out = []
@@ -339,7 +354,7 @@ class PhraseTable:
                         ",".join(sorted(u for u in units if u)), len(docs), len(later) + 1, doc_id, line, head, toks,
                         _most_common(topics) or None, ",".join(sorted(t for t in topics if t))])
         if fitness is not None:
-            extra = fitness.rows([(r[3], r[6], r[14]) for r in out], jobs)
+            extra = fitness.rows([(r[3], r[6], r[14]) for r in out], jobs, pool)
         else:
             extra = [("*", "*", "")] * len(out)
         return [PhraseRow(*r, *e) for r, e in zip(out, extra)]
@@ -379,12 +394,16 @@ class Fitness:
 
     PARALLEL_MIN = 20_000  # phrases from which worker processes share the work
 
-    def rows(self, phrases: list[tuple[str, str, str]], jobs: int = 1) -> list[tuple[str, str, str]]:
+    def rows(self, phrases: list[tuple[str, str, str]], jobs: int = 1, pool=None) -> list[tuple[str, str, str]]:  # noqa: ANN001
         """(fit_units, fit_topics, flags) for each (neutral, units, topics) given; in ``jobs``
-        forked worker processes (Linux) when there are many (each phrase on its own: the same
-        rows)."""
+        forked worker processes (Linux) when there are many, or in ``pool`` (forked with this
+        Fitness as ``_FITNESS``): each phrase on its own, the same rows."""
         import sys
 
+        if pool is not None:
+            size = -(-len(phrases) // (jobs * 2))
+            chunks = [phrases[i:i + size] for i in range(0, len(phrases), size)]
+            return [r for part in pool.map(_fitness_rows, chunks) for r in part]
         if jobs > 1 and len(phrases) >= self.PARALLEL_MIN and sys.platform.startswith("linux"):
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
