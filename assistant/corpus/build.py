@@ -483,7 +483,7 @@ def _build(source: Source, writer: IndexWriter, sig: str, progress: Optional[Pro
     writer.add_tokens(df.items())
     del df
     writer.add_doc_names(doc_names)
-    fitness = _fitness(writer, stats, texts, tags)
+    fitness = _fitness(writer, stats, texts, tags, jobs)
     del texts
     trace("marks")
     writer.add_phrases(table.rows(fitness, jobs))
@@ -600,7 +600,7 @@ def _words(row: list) -> list[str]:
 
 
 def _fitness(writer: IndexWriter, stats: DocStats, texts: list[tuple[str, Optional[str], str, int]],
-             tags: Optional["WordTags"]):
+             tags: Optional["WordTags"], jobs: int = 1):
     """The unit and topic marks (declared by the plugins, learned from these reports), stored
     in the ``marks`` table, and what the phrase table needs to tell what each phrase serves.
     ``texts``: (unit, topic, text, weight) of each report."""
@@ -616,7 +616,7 @@ def _fitness(writer: IndexWriter, stats: DocStats, texts: list[tuple[str, Option
     safe = fit.safe_words(units)
     cands = {scope: fit.learned_candidates(stats, declared[scope], scope, safe) for scope in declared}
     words = set().union(*declared.values(), *cands.values())
-    counts = fit.substring_counts(words, texts)
+    counts = fit.substring_counts(words, texts, jobs)
     writer.add_topic_words(_topic_words(stats))
     tables = []
     for scope, names in (("unit", [u.name for u in units]), ("topic", [t.name for t in topics])):

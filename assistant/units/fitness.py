@@ -336,21 +336,52 @@ def _concentrated(seen: Mapping[str, int], docs: Mapping[str, int]) -> set[str]:
 FANWEN_WEIGHT = 2  # a 范文 counts as two reports: its unit type and topic are certain
 
 
-def substring_counts(words: Iterable[str], texts: Iterable[tuple]) -> tuple[dict, Counter]:
+PARALLEL_TEXTS = 400  # reports from which worker processes share the work (``substring_counts``)
+
+
+def substring_counts(words: Iterable[str], texts: Iterable[tuple], jobs: int = 1) -> tuple[dict, Counter]:
     """For each word, in how many reports of each (unit, topic) it occurs as a substring
     (``texts``: (unit, topic, report text[, weight])); and the reports per (unit, topic).
-    A 范文's unit type is certain, a report's guessed: a 范文 weighs FANWEN_WEIGHT."""
+    A 范文's unit type is certain, a report's guessed: a 范文 weighs FANWEN_WEIGHT.
+    ``jobs``: forked worker processes (Linux) that find the words of many reports."""
+    import sys
+
     table = MarkTable({w: frozenset() for w in words})
+    texts = texts if isinstance(texts, list) else list(texts)
+    if jobs > 1 and len(texts) >= PARALLEL_TEXTS and sys.platform.startswith("linux"):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        global _SUBSTRINGS
+        _SUBSTRINGS = (table, texts)
+        size = -(-len(texts) // (jobs * 4))
+        try:
+            with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork")) as pool:
+                found = [w for part in pool.map(_words_of, range(0, len(texts), size), [size] * len(texts))
+                         for w in part]
+        finally:
+            _SUBSTRINGS = None
+    else:
+        found = [table.words_in(item[2]) for item in texts]  # no mark spans a line: as line by line
     per_word: dict[str, Counter] = {}
     docs: Counter = Counter()
-    for item in texts:
-        unit, topic, text = item[:3]
+    for item, ws in zip(texts, found):
+        unit, topic = item[:2]
         weight = item[3] if len(item) > 3 else 1
         key = (unit or "", topic or "")
         docs[key] += weight
-        for w in table.words_in(text):  # no mark spans a line: as line by line
+        for w in sorted(ws):
             per_word.setdefault(w, Counter())[key] += weight
     return per_word, docs
+
+
+_SUBSTRINGS: "tuple[MarkTable, list] | None" = None  # what the worker processes of substring_counts read
+
+
+def _words_of(start: int, size: int) -> list[set[str]]:
+    assert _SUBSTRINGS is not None
+    table, texts = _SUBSTRINGS
+    return [table.words_in(item[2]) for item in texts[start:start + size]]
 
 
 def build_table(scope: str, declared: Mapping[str, set[str]], all_types: Sequence[str], keep: Sequence[str] = (),
