@@ -61,9 +61,9 @@ def run_queries(dirs: list[Path]) -> list[float]:
 def naive(dirs: list[Path]) -> float:
     from rapidfuzz import fuzz, process
 
-    conn = index.open_index(dirs)
-    sents = [r[0] for r in conn.execute("SELECT text FROM sentences")]
-    conn.close()
+    ix = index.open_index(dirs)
+    sents = [r[0] for r in ix.conn.execute("SELECT text FROM sentences")]  # the SQLite index's own table
+    ix.close()
     t = time.perf_counter()
     for q in QUERIES:
         process.extract(q, sents, scorer=fuzz.partial_ratio, limit=5)
@@ -88,11 +88,12 @@ def main() -> None:
             folder = tmp / f"c{n}"
             make_corpus(folder, n)
             t = time.perf_counter()
-            conn = index.open_index([folder])
+            ix = index.open_index([folder])
+            conn = ix.conn  # the SQLite index's own tables
             build = time.perf_counter() - t
             ph = conn.execute("SELECT COUNT(*) FROM phrases").fetchone()[0]
             se = conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
-            conn.close()
+            ix.close()
             med = statistics.median(run_queries([folder]))
             t1 = t1 or med
             print(f"{n:>4} {ph:>8} {se:>10} {med * 1000:10.1f} {med / t1:10.2f} {naive([folder]) * 1000:9.1f}"
