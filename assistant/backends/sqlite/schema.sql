@@ -51,4 +51,7 @@ CREATE INDEX phrases_kind ON phrases(kind, docs);
 
 -- @indexes: once the rows are in
 CREATE INDEX sections_doc ON sections(doc);
+-- a draft's material: the sections of one kind, then their reports (without it each of a
+-- draft's ~70 queries scanned every section: 1.45 s at 100x, 0.04 s with it)
+CREATE INDEX sections_kind ON sections(kind, role, doc);
 CREATE INDEX sentences_section ON sentences(section);
