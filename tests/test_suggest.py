@@ -162,3 +162,31 @@ def test_neutralize_words_is_neutralize() -> None:
                     neutral.neutralize(text, pairs), text
                 n += 1
     assert n > 3000
+
+
+@pytest.mark.parametrize("args", [
+    ["成立领导小组，压实工作责任"],
+    ["转移群众", "--topic", "防汛", "-n", "3", "--format", "json"],
+    ["--kind=problems", "-u", "school", "--number=2"],
+    ["测体温", "--unit", "bank", "--format=json"],
+    ["x", "--kind", "bogus"],  # a user's mistake: one line, exit 2
+    ["x", "--corpus", "/no/such/folder"],
+])
+def test_suggest_fast_path_answers_as_the_typer_command(cli, capsys, args) -> None:
+    """Plain ``assist suggest`` runs without typer (assistant/suggest/fastcli.py): the same
+    output, messages and exit code as the typer command."""
+    from assistant.suggest.fastcli import main
+
+    typer_run = cli("suggest", *args)
+    code = main(args)
+    fast = capsys.readouterr()
+    assert code == typer_run.exit_code
+    assert fast.out == typer_run.stdout and fast.err == typer_run.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["x", "-n", "99"], ["x", "--bogus"], ["a", "b"], ["x", "-n"],
+                                  ["x", "--format", "xml"], ["x", "-k", "a", "-k", "b"]])
+def test_suggest_fast_path_leaves_help_and_mistakes_to_typer(args) -> None:
+    from assistant.suggest.fastcli import parse
+
+    assert parse(args) is None

@@ -482,3 +482,29 @@ def test_issuer_names_who_signs_by_topic(cli, tmp_path):
     _, stderr = units_json(cli, "--plugins", str(extra))
     assert "插件 badissuer 无法加载" in stderr and "issuer" in stderr
     manager.reset()
+
+
+def test_parsed_plugin_files_are_cached_by_content(cli, tmp_path, monkeypatch):
+    """Plugin data files are parsed once and kept (JSON, in the cache folder) by a digest of
+    their bytes: an edited unit.toml is read afresh, a damaged cache file is ignored."""
+    from assistant.units import model
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ASSIST_CACHE", str(cache))
+    monkeypatch.setattr(model, "_parsed", None)
+    extra = tmp_path / "more"
+    folder = write_plugin(extra, "museum", 'name = "museum"\nlabel = "博物馆"\n')
+    units, _ = units_json(cli, "--plugins", str(extra))
+    assert units["museum"]["label"] == "博物馆"
+    stored = json.loads((cache / model.PARSE_CACHE).read_text(encoding="utf-8"))
+    assert {"name": "museum", "label": "博物馆"} in [json.loads(v) for v in stored["entries"].values()]
+    manager.reset()
+    (folder / "unit.toml").write_text('name = "museum"\nlabel = "纪念馆"\n', encoding="utf-8")
+    units, _ = units_json(cli, "--plugins", str(extra))
+    assert units["museum"]["label"] == "纪念馆"
+    manager.reset()
+    (cache / model.PARSE_CACHE).write_text("{not json", encoding="utf-8")
+    monkeypatch.setattr(model, "_parsed", None)
+    units, stderr = units_json(cli, "--plugins", str(extra))
+    assert units["museum"]["label"] == "纪念馆" and "school" in units
+    manager.reset()

@@ -60,36 +60,14 @@ def main(argv=None) -> int:
 
         app(["check", *argv], prog_name="assist")  # exits
         return 0
-    from assistant.errors import ExitCode, InputError
+    from assistant.fastpath import guarded
 
-    try:
+    def run() -> int:
         from assistant.check.run import run_check
 
         return run_check(opts.pop("paths"), **opts)
-    except InputError as exc:
-        sys.stderr.write(f"assist: 错误：{exc}\n")
-        return int(ExitCode.INPUT_ERROR)
-    except KeyboardInterrupt:
-        sys.stderr.write("assist: 已中断\n")
-        return 130
-    except BrokenPipeError:  # e.g. `| head`
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return int(ExitCode.OK)
-    except OSError as exc:  # a file the user named or set up: not a bug (exit 2)
-        if os.environ.get("ASSIST_DEBUG"):
-            raise
-        from assistant.errors import os_error_line
 
-        sys.stderr.write(f"assist: 错误：{os_error_line(exc)}\n")
-        return int(ExitCode.INPUT_ERROR)
-    except MemoryError:
-        sys.stderr.write("assist: 错误：内存不足（输入太大）\n")
-        return int(ExitCode.INPUT_ERROR)
-    except Exception as exc:  # a bug: one line, like the typer group does
-        if os.environ.get("ASSIST_DEBUG"):
-            raise
-        sys.stderr.write(f"assist: 内部错误：{type(exc).__name__}: {exc}（设置 ASSIST_DEBUG=1 可查看详情）\n")
-        return int(ExitCode.INTERNAL_ERROR)
+    return guarded(run)
 
 
 def exit_now(code: int) -> None:

@@ -18,6 +18,7 @@ import click
 import typer
 from typer.core import TyperGroup
 
+from assistant.corpus.chosen import chosen_corpus, corpus_dirs  # noqa: F401 - the commands import them here
 from assistant.errors import ExitCode, InputError, os_error_line
 
 
@@ -161,25 +162,3 @@ def say(message: str) -> None:
     """A human message: always to stderr, so stdout stays machine-readable."""
     click.echo(message, err=True)
 
-
-def corpus_dirs(corpus: "Optional[str | Path]") -> list[Path]:
-    """The corpus folders a command reads: ``--corpus``/env, else the default corpus (the
-    shipped reports, the plugins' 范文 and the user's own reports)."""
-    if corpus is not None:
-        if not Path(corpus).is_dir():
-            what = "不是文件夹" if Path(corpus).exists() else "不存在"
-            raise InputError(f"语料库文件夹{what}：{corpus}")
-        return [Path(corpus)]
-    from assistant.corpus import default_dirs
-
-    return default_dirs()
-
-
-def chosen_corpus(corpus: "Optional[str | Path]"):  # noqa: ANN201 - a backends.Corpus
-    """The corpus a command reads: a database (``postgresql://…``), a folder, or the default one."""
-    from assistant.backends import is_url, open_corpus
-    from assistant.backends.sqlite import FolderCorpus
-
-    if corpus is not None and is_url(str(corpus)):
-        return open_corpus(str(corpus))
-    return FolderCorpus(corpus_dirs(corpus))

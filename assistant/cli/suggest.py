@@ -1,4 +1,5 @@
-"""``assist suggest QUERY [--kind K] [--unit U] [-n N]``."""
+"""``assist suggest QUERY [--kind K] [--unit U] [--topic T] [-n N]`` (its plain forms take the fast
+path of assistant/suggest/fastcli.py; this command owns help and mistakes)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from assistant.cli.app import CORPUS_OPTION, FORMAT_OPTION, TOPIC_OPTION, Format, app, chosen_corpus, emit_json
+from assistant.cli.app import CORPUS_OPTION, FORMAT_OPTION, TOPIC_OPTION, Format, app
 
 
 @app.command("suggest")
@@ -25,39 +26,6 @@ def suggest_cmd(
 
     主题不给时从意思里推断（“防汛巡查”即防汛）：只给这个主题能用的表述，不会给防汛的意思推荐疫情防控的句子。
     """
-    from assistant.classify import core_kinds, kind_table
-    from assistant.errors import InputError
-    from assistant.suggest.rank import Suggester
+    from assistant.suggest.command import run_suggest
 
-    if kind is not None:
-        kinds = core_kinds()
-        if kind not in kinds:
-            from assistant.units import all_units
-
-            parents = {k.id: k.parent for u in all_units() for k in u.kinds}
-            if kind not in parents:
-                raise InputError(f"未知的节类型：{kind}（可用：{'、'.join(kinds)}）")
-            kind = parents[kind]
-    if unit:
-        from assistant.units import get_unit
-
-        unit = get_unit(unit).name
-    if topic:
-        from assistant.units import get_topic
-
-        topic = get_topic(topic).name
-    if not (query and query.strip()) and kind is None:
-        raise InputError("请给出想表达的意思（QUERY），或用 --kind 指定类型")
-    with chosen_corpus(corpus).open_index() as ix:
-        results = Suggester(ix).suggest(query, kind, unit, n, topic)
-    if fmt == Format.json:
-        emit_json({"suggestions": [s.to_json() for s in results]})
-        return
-    if not results:
-        typer.echo("没有找到合适的表述，换个说法试试。", err=True)
-        return
-    labels = kind_table()
-    for i, s in enumerate(results, 1):
-        label = labels.get(s.kind or "", {}).get("label", s.kind or "未分类")
-        typer.echo(f"{i}. {s.text}")
-        typer.echo(f"   〔{label}〕 出处 {s.source}，见于 {s.docs} 篇报告")
+    run_suggest(query, kind, unit, topic, n, corpus, fmt.value)

@@ -110,9 +110,10 @@ def main(argv) -> Optional[int]:
     opts = parse(argv)
     if opts is None:
         return None
-    from assistant.errors import ExitCode, InputError
+    from assistant.errors import ExitCode
+    from assistant.fastpath import guarded
 
-    try:
+    def run() -> int:
         from assistant.fill.apply import fill_document
         from assistant.fill.data import load_data
 
@@ -121,17 +122,5 @@ def main(argv) -> Optional[int]:
         out = output_path(opts["path"], opts["output"], result.fmt)
         emit(result, out, opts["fmt"])
         return int(ExitCode.FINDINGS) if result.n_unfilled else int(ExitCode.OK)
-    except InputError as exc:
-        sys.stderr.write(f"assist: 错误：{exc}\n")
-        return int(ExitCode.INPUT_ERROR)
-    except KeyboardInterrupt:
-        sys.stderr.write("assist: 已中断\n")
-        return 130
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return int(ExitCode.OK)
-    except Exception as exc:  # a bug: one line, like the typer group does
-        if os.environ.get("ASSIST_DEBUG"):
-            raise
-        sys.stderr.write(f"assist: 内部错误：{type(exc).__name__}: {exc}（设置 ASSIST_DEBUG=1 可查看详情）\n")
-        return int(ExitCode.INTERNAL_ERROR)
+
+    return guarded(run)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import os
 import re
 from dataclasses import dataclass
 from dataclasses import field as _dc_field
@@ -323,12 +324,77 @@ def find_matches(rule: Mapping[str, Any], text: str) -> list[tuple[int, int, str
 UNIT_FILES = ("unit.toml", "unit.yaml", "unit.yml")
 
 
+# Parsed plugin data files, kept in the user's cache as JSON (data, never code) by a digest of
+# the file's bytes: every command reads the registry, and parsing its ~20 TOML files took
+# ~60 ms of each cold start. A changed file has a new digest; a file JSON cannot hold exactly
+# (a TOML date) is parsed every time.
+PARSE_CACHE = "plugin-data.json"
+PARSE_CACHE_MAX = 256
+_parsed: dict[str, str] | None = None
+
+
+def _parse_cache() -> dict[str, str]:
+    global _parsed
+    if _parsed is None:
+        _parsed = {}
+        try:
+            import json
+
+            from assistant.paths import cache_dir_name
+
+            with open(os.path.join(cache_dir_name(), PARSE_CACHE), encoding="utf-8") as fh:
+                data = json.load(fh)
+            if isinstance(data, dict) and data.get("version") == 1 and isinstance(data.get("entries"), dict):
+                _parsed = {k: v for k, v in data["entries"].items() if isinstance(v, str)}
+        except (OSError, ValueError):
+            pass
+    return _parsed
+
+
+def _remember_parse(key: str, data: dict) -> None:
+    import json
+
+    try:
+        text = json.dumps(data, ensure_ascii=False)
+        if json.loads(text) != data:
+            return  # non-string keys, tuples…: not the same after the round trip
+    except (TypeError, ValueError):
+        return
+    entries = _parse_cache()
+    entries[key] = text
+    while len(entries) > PARSE_CACHE_MAX:
+        del entries[next(iter(entries))]
+    try:
+        from assistant.atomic import write_text
+        from assistant.paths import cache_dir
+
+        folder = cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        write_text(folder / PARSE_CACHE, json.dumps({"version": 1, "entries": entries}, ensure_ascii=False))
+    except Exception:  # noqa: BLE001 - a cache that cannot be written is only slower
+        pass
+
+
 def read_data_file(path: Path) -> dict:
     """Parse a TOML or YAML unit file into a mapping (UnitDataError on any problem)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise UnitDataError(f"无法读取 {path.name}：{exc.strerror or exc}") from None
+    import hashlib
+
+    key = hashlib.blake2b(path.suffix.encode() + b"\0" + raw, digest_size=16).hexdigest()
+    hit = _parse_cache().get(key)
+    if hit is not None:
+        import json
+
+        return json.loads(hit)
+    data = _parse_data_file(path, raw)
+    _remember_parse(key, data)
+    return data
+
+
+def _parse_data_file(path: Path, raw: bytes) -> dict:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
