@@ -327,6 +327,18 @@ def test_empty_corpus_or_unstructured_like_is_exit_2(cli, tmp_path: Path) -> Non
     assert r.exit_code == 2 and "分节结构" in r.stderr
 
 
+def test_the_draft_says_where_its_topic_came_from(cli) -> None:
+    # no --topic: the corpus's most common topic, said on stderr with how to choose another
+    r = cli("draft", "--unit", "school")
+    assert r.exit_code == 0, r.stderr
+    assert "没有给 --topic" in r.stderr and "「疫情防控」" in r.stderr and "--topic 安全生产" in r.stderr
+    # a topic given: nothing to explain
+    r = cli("draft", "--unit", "school", "--topic", "防汛")
+    assert r.exit_code == 0 and "没有给 --topic" not in r.stderr
+    r = cli("draft", "--unit", "school", "--topic", "防汛", "--format", "json")
+    assert json.loads(r.stdout)["topic_from"] == "given"
+
+
 # ---- --like --------------------------------------------------------------------------------------
 
 def village_report(seed: Path) -> str:

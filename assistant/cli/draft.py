@@ -85,6 +85,10 @@ def draft_cmd(
             if left else "没有待填写的占位符")
     about = f"（{draft.topic_label}）" if draft.topic_label else ""
     say(f"{where}正文 {len(draft.body)} 节{about}，{filled}{todo}。")
+    why = {"like": "按 --like 的报告", "data": "按数据的字段", "corpus": "按语料中报告最多的主题"}.get(draft.topic_from)
+    if why and draft.topic_label:
+        say(f"提示：没有给 --topic，{why}定为「{draft.topic_label}」；"
+            f"别的主题用 --topic 指定（assist topics 列出全部，如 --topic 安全生产）。")
     empty, borrowed = draft.without_material(), draft.from_elsewhere()
     if empty:
         say(f"注意：语料中没有{unit_obj.label}关于{draft.topic_label or '这一主题'}的材料可用于 "

@@ -170,6 +170,7 @@ class Draft:
     topic: Optional[str] = None
     topic_label: Optional[str] = None
     data: Any = None  # the user's data (assistant.fill.data.FillData), filled in when rendering
+    topic_from: str = "given"  # where the topic came from: given, like, data, corpus, none
 
     @property
     def opening(self) -> list[DraftSection]:
@@ -217,8 +218,8 @@ class Draft:
         }
 
     def to_json(self) -> dict:
-        return {"title": self.title, "unit": self.unit, "topic": self.topic, "like": self.like,
-                "sections": [s.to_json() for s in self.sections], "signer": self.signer, "date": self.date}
+        return {"title": self.title, "unit": self.unit, "topic": self.topic, "topic_from": self.topic_from,
+                "like": self.like, "sections": [s.to_json() for s in self.sections], "signer": self.signer, "date": self.date}
 
 
 # ---- numbering ----------------------------------------------------------------------------------
@@ -838,26 +839,27 @@ def _number(sections: list[DraftSection]) -> None:
 
 
 def choose_topic(conn: "CorpusIndex", topic: Optional[str], like_text: Optional[str] = None,
-                 data: Any = None) -> Optional["Topic"]:
+                 data: Any = None) -> tuple[Optional["Topic"], str]:
     """The topic given, else the one the ``--like`` report or the data is about, else the
-    topic the corpus holds most reports of."""
+    topic the corpus holds most reports of; with where it came from (given, like, data,
+    corpus or none)."""
     from assistant.units import all_topics, get_topic, guess_topic
 
     if topic:
-        return get_topic(topic)
+        return get_topic(topic), "given"
     if like_text:
         name = guess_topic(like_text)
         if name:
-            return get_topic(name)
+            return get_topic(name), "like"
     if data is not None:
         name = _data_topic(data)
         if name:
-            return get_topic(name)
+            return get_topic(name), "data"
     known = {t.name for t in all_topics()}
     for name, _ in corpus_topics(conn):
         if name in known:
-            return get_topic(name)
-    return None
+            return get_topic(name), "corpus"
+    return None, "none"
 
 
 def _data_topic(data: Any) -> Optional[str]:
@@ -898,13 +900,14 @@ def make_draft(unit_name: str, dirs: "list[Path] | object", *, data_path: Option
     try:
         if like is not None:
             like_title, like_text, like_sections = read_like(like, conn, unit.name, like_part)
-            chosen = choose_topic(conn, topic, f"{like_title or ''}\n{like_text}", data)
+            chosen, topic_from = choose_topic(conn, topic, f"{like_title or ''}\n{like_text}", data)
             plan = plan_from_like(like_sections, unit, chosen)
         else:
-            chosen = choose_topic(conn, topic, None, data)
+            chosen, topic_from = choose_topic(conn, topic, None, data)
             plan = plan_for(unit, chosen)
         draft = compose(conn, unit, chosen, plan, title, like)
     finally:
         conn.close()
     draft.data = data
+    draft.topic_from = topic_from
     return draft

@@ -71,13 +71,21 @@ VOTE_SHARE = 0.5  # … the share of them one topic must hold
 _LEAD_IN = re.compile(r"(以下|如下)[^，。]{0,12}[：:。]$|[：:]$")
 LEAD_IN_PENALTY = 0.3
 MISSED_KEY_PENALTY = 0.15  # a phrasing without the query's most telling word
-# a query that says it wants a plan or a problem
+# a query that says it wants a plan, an outcome or a problem (the first that matches: 下一步确保
+# 不出事故 is a plan, 今年一起事故都没出 an outcome, not a problem)
+_BAD = r"(事故|案件|伤亡|险情|火灾|溺水|上访|越级访|进京访|群体性事件|事件|亡人|确诊|感染|病例|投诉|差错|纠纷|违纪)"
 _QUERY_KINDS = (("next_steps", re.compile(r"^(下一步|下步|今后|明年|下半年|接下来|接着)|打算|计划要")),
+                ("results", re.compile(r"(没|未|无|零|杜绝)有?(出|发生|出现|死)?过?(一起|一例|一个|一件|任何)?.{0,4}" + _BAD + "|"
+                                       + _BAD + r".{0,4}(都|也|均)?(没|未)有?(出|发生|出现)|"
+                                       r"(一起|一例|一个|一件)[^，。]{0,6}(都|也)没|" + _BAD + r".{0,6}(少了|下降了?|减少了?)|"
+                                       r"超额完成|圆满完成|全部完成|提前完成|都完成了|(提高|提升|增长|增加|上升)了|涨了|翻了|"
+                                       r"名列前茅|排名第|获评|获得.{0,8}(称号|表彰|奖)")),
                 ("problems", re.compile(r"(存在|还有).{0,6}(问题|不足|困难|短板)|不(?!断|仅|但|得|忘|折|论|管|再|少|同|定期|限)|"
                                         r"没|难|缺|单一|老化|偏(?:大|小|少|低|弱|高|多|慢)|拖|薄弱|滞后|欠缺|短板|困难|"
                                         r"跟不上|带不动|反弹|扎堆|流于形式")))
 _PART_HEADING = re.compile(r"^(存在的?(主要)?问题|(下一步|下步|明年|今后)(的)?(工作)?(打算|计划|安排|措施|思路)|主要(工作|做法|成效)|"
                            r"工作(开展)?情况|主要工作开展情况|取得的成效)[。.：:]?$")
+HARD_INTENTS = ("problems", "next_steps")  # a query's intent that keeps only phrasings of its kind
 UNIT_BONUS = 0.1  # … from reports of the unit type asked for
 
 
@@ -131,6 +139,7 @@ class Suggester:
                 kinds = {k: v * 0.4 for k, v in kinds.items()}
                 kinds[kind] = kinds.get(kind, 0.0) + 0.6
                 self._intent = kind
+                break
         return kinds
 
     # -- ranking -----------------------------------------------------------------------------
@@ -152,6 +161,8 @@ class Suggester:
             if topic is None:
                 likely = self.likely_topic(self.query_tokens(query))
         self.topic = topic or likely
+        self._intent = None  # set by query_kinds for this query
+        key = None  # the query's most telling word
         if not query or not query.strip():
             rows = self._by_kind(kinds)
             scored = [(self._standard(r.docs) - self._length_penalty(r.neutral), r) for r in rows]
@@ -196,10 +207,12 @@ class Suggester:
                 topic = given_topic = likely = voted
                 self.topic = voted
         scored = [(s, r) for s, r in scored if self._serves(r, unit, topic)]
-        wanted = self._intent if not kind else None
+        wanted = self._intent if not kind and self._intent in HARD_INTENTS else None
         if wanted:
-            # the query states a problem or a plan: phrasings of that kind, where there are enough
-            same = [(s, r) for s, r in scored if r.kind == wanted]
+            # the query states a problem or a plan: phrasings of that kind that keep its most
+            # telling word, where there are enough (else the kind is only a boost: 明年把沟渠
+            # 清一清 is better served by a 沟渠 measure than by a plan about something else)
+            same = [(s, r) for s, r in scored if r.kind == wanted and (key is None or key in r.tokens)]
             if len(same) >= n:
                 scored = same
         if given_topic:
