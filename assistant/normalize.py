@@ -518,6 +518,7 @@ def _split_headings(mt: MappedText, r: _Rules) -> list[MappedText]:
 
 _ZHU = re.compile("著")
 _MD_HIDDEN = re.compile(r"(?<!\*)\*\*(?!\*)|<!--.{0,2000}?-->", re.S)
+_MD_HEADINGS = re.compile(r"^[ \t]*#{1,6}[ \t]+(?=[^\s#])", re.M)
 _MD_MARKS = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]*|[-+*][ \t]+(?=\S))", re.M)
 
 
@@ -599,6 +600,8 @@ def normalize(text: str, fmt: str = "txt") -> MappedText:
     if fmt == "md":  # heading hashes, quote marks and list bullets (not ***, *月*日)
         mt = _sub(mt, _MD_MARKS, "")
         mt = _sub(mt, _MD_HIDDEN, "")  # **bold** marks (not the placeholder ***), <!-- comments -->
+    elif "#" in mt.text and len(_MD_HEADINGS.findall(mt.text)) >= 2:
+        mt = _sub(mt, _MD_HEADINGS, "")  # Markdown pasted into a .txt: its ## headings are headings
     mt = _clean_spaces(mt)
     mt = _fullwidth_punct(mt)
 

@@ -70,8 +70,12 @@ _CLOSING_CUES = re.compile(
     r"疫情防控工作任重道远|疫情就是命令|防控疫情，人人有责|以上汇报|特此汇报|特此报告|"
     r"虽然目前|尽管目前|坚持就是胜利|防控疫情，需|众志成城|"
     r"下一步.{0,12}(中|将|，)|.{0,12}下一步将|目前.{0,16}(取得了?|成效).{0,40}(将|继续)|"
-    r"(各位代表|同志们)[！!，,].{0,60}让我们)"
+    r"(各位代表|同志们)[！!，,].{0,60}让我们|各位领导[，,！!]|.{0,80}谢谢(大家|各位)?[！!。]?$)"
 )
+# A closing that opens with the plans for the next period at length (下一步，我们将……一是……):
+# that paragraph is the report's 下步打算 section, what follows it the closing.
+_NEXT_LEAD = re.compile(r"^(?:下一步|下步|今后|下半年|明年|\d{4}年|20[xX×]{2}年)[，,]?.{0,30}?(?:将|要|继续|重点|计划)")
+NEXT_MIN = 60  # characters: a plan paragraph this long is a section, not a closing line
 _DATE_LINE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?\s*$|^\s*(?:\d{4}|20[xX×]{2}|[xX×*＊]{2,4})\s*年.{0,6}月.{0,6}日?\s*$")
 _TITLE_CUES = re.compile(r"(汇报|报告|总结|情况|工作|措施|做法|通报|材料|发言)")
 
@@ -184,6 +188,9 @@ class Node:
     children: list["Node"] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)  # own body (normalised)
     has_rest: bool = False  # paragraphs[0] is the text after the heading on its own line
+    # what an unheaded section split off the end says it is by its lead (下一步，我们将…:
+    # next_steps), read as a part heading would be (Section.part)
+    lead_part: str | None = None
 
     def walk(self) -> Iterator["Node"]:
         yield self
@@ -225,7 +232,34 @@ class Outline:
 
 
 def _rank(style: str | None) -> int:
+    if style == "lead":
+        return LEAD_RANK
     return PART_RANK if style == "part" else STYLES[style][0]
+
+
+# An unnumbered heading on a line of its own, a lead phrase before its paragraph (强化组织领导，
+# 压实禁毒责任。 / 下一步工作打算。): bold in the original, its number lost or never written.
+# Read as headings only in a report without numbered headings (一、（一）1. 第一), and only where
+# there are at least two, each followed by a paragraph much longer than itself.
+LEAD_RANK = 1
+_LEAD_LINE = re.compile(r"^[\u4e00-\u9fff“][^。；;！？!?\d]{3,28}[。：:]?$")
+
+
+def _lead_lines(lines: list[tuple[int, str]]) -> set[int]:
+    """Offsets of the lines that are unnumbered lead-phrase headings (see _LEAD_LINE)."""
+    found: set[int] = set()
+    for k, (off, line) in enumerate(lines):
+        h = match_heading(line)
+        if h is not None and h.style != "shi":
+            return set()  # a numbered report: its headings are numbered
+        t = line.strip()
+        if h is None and k + 1 < len(lines) and _LEAD_LINE.match(t) and t.count("，") <= 2 and \
+                not t.endswith(("汇报", "报告", "总结")) and \
+                getattr(match_heading(lines[k + 1][1]), "style", "shi") == "shi":
+            nxt = lines[k + 1][1].strip()
+            if len(nxt) >= max(40, 2 * len(t)):
+                found.add(off)
+    return found if len(found) >= 2 else set()
 
 
 def _is_title(line: str) -> bool:
@@ -259,10 +293,13 @@ def parse(norm: MappedText, title_hint: str | None = None) -> Outline:
     opening: Node | None = None
     end_text = len(norm.text)
 
+    lead = _lead_lines(lines[idx:])
     for off, line in lines[idx:]:
         h = match_heading(line)
         if h is None and len(line) <= PART_MAX and PART_LINE.match(line.strip()):
             h = Heading("part", "", None, line.strip(), "")
+        elif h is None and off in lead:
+            h = Heading("lead", "", None, line.strip().rstrip("。：:"), "")
         if h is not None:
             rank = _rank(h.style)
             open_styles = [n.style for n in stack]
@@ -295,7 +332,12 @@ def parse(norm: MappedText, title_hint: str | None = None) -> Outline:
         opening, sections = _paragraph_sections(opening, norm, raw_line)
     # The closing: trailing paragraphs of the last section that read as a closing, or a date line.
     closing = _split_closing(sections, norm, raw_line)
-    sections = _split_problems(sections, norm, raw_line)
+    plans = _split_plans(closing, norm, raw_line) if closing is not None else None
+    if closing is not None and not closing.paragraphs:
+        closing = None
+    sections = _split_problems(sections, norm, raw_line, last_too=closing is not None or plans is not None)
+    if plans is not None:
+        sections.append(plans)
     if opening is not None:
         # Addressee lines (各位领导：) belong to the opening; a title-less opening that is a
         # single short title-like line is the title.
@@ -382,15 +424,38 @@ PROBLEMS_LEAD = re.compile(
 PROBLEMS_WORDS = re.compile(r"问题|不足|困难|挑战|短板|差距|薄弱|不够")
 
 
-def _split_problems(sections: list[Node], norm: MappedText, raw_line) -> list[Node]:  # noqa: ANN001
+def _split_plans(closing: Node, norm: MappedText, raw_line) -> Node | None:  # noqa: ANN001
+    """The leading paragraphs of the closing that lay out the next period's work at length
+    (_NEXT_LEAD, at least NEXT_MIN characters, something after them): taken out of the
+    closing as a section of their own."""
+    paras = closing.paragraphs
+    n = 0
+    while n < len(paras) - 1 and _NEXT_LEAD.match(paras[n]) and len(paras[n]) >= NEXT_MIN:
+        n += 1
+    if n == 0:
+        return None
+    node = Node("section", 1, None, None, closing.line, start=closing.start, lead_part="next_steps")
+    node.paragraphs = paras[:n]
+    rest = paras[n:]
+    closing.paragraphs = rest
+    off = norm.text.find(rest[0], closing.start)
+    closing.start = max(off, 0)
+    closing.line = raw_line(closing.start)
+    return node
+
+
+def _split_problems(sections: list[Node], norm: MappedText, raw_line, last_too: bool = False) -> list[Node]:  # noqa: ANN001
     """Move the trailing paragraphs of a top-level section that start with a problems lead
     (PROBLEMS_LEAD, problems named within its first 80 characters) into a section of their
     own after it, when another top-level section follows (the review part of a long report
-    ends with what is still wrong, then the plans part starts)."""
+    ends with what is still wrong, then the plans part starts) — or, with ``last_too``, the
+    plans or the closing split off the end."""
     out: list[Node] = []
     for k, node in enumerate(sections):
         out.append(node)
-        if node.role != "section" or k + 1 >= len(sections) or sections[k + 1].role != "section":
+        if node.role != "section":
+            continue
+        if k + 1 >= len(sections) and not last_too or k + 1 < len(sections) and sections[k + 1].role != "section":
             continue
         last = node
         while last.children:
@@ -504,6 +569,8 @@ def sections(outline: Outline) -> list[Section]:
         else:
             # a part kept whole (下一步工作打算, 今后五年的目标任务) is its own part
             add(node, node.end_all, part_node=node if PART_LINE.match(heading) else None)
+            if node.lead_part and out[-1].part is None:
+                out[-1].part = node.lead_part
     return out
 
 

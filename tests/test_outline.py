@@ -227,3 +227,69 @@ def test_a_year_after_the_number_is_a_heading(line, heading) -> None:
     h = outline.match_heading(line)
     assert h is not None and h.style == "cn" and h.heading == heading
     assert outline.match_heading("一、2月份人员流动大，返乡高峰集中。") is None  # a date still is not
+
+
+# Written for these tests: reports as they come from a web page or a pasted document, whose
+# headings lost their numbers, whose problems and plans trail the last section unheaded, or
+# whose Markdown headings sit in a .txt file.
+LEAD_REPORT = """\
+今年以来，我所坚持把禁毒工作摆在突出位置，各项工作有序推进，现将有关情况汇报如下。
+强化组织领导，压实工作责任。
+所里成立由所长任组长的禁毒工作领导小组，明确专人负责，将禁毒工作纳入全年考核，逐级签订责任书xx份。
+深化宣传教育，筑牢群众防线。
+结合国际禁毒日，深入集市、学校和村组开展宣传，发放资料xx份，组织禁毒知识讲座xx场，群众识毒防毒意识明显提高。
+工作中还存在一些不足。
+一是警力有限，日常排查还不够深入；二是部分群众参与禁毒工作的积极性不高，线索举报偏少。
+××派出所
+2024年7月x日
+"""
+
+
+def test_unnumbered_lead_lines_before_their_paragraphs_are_headings() -> None:
+    o = parse(LEAD_REPORT)
+    top = [s for s in o.sections if s.role == "section"]
+    assert [s.heading for s in top] == ["强化组织领导，压实工作责任", "深化宣传教育，筑牢群众防线", "工作中还存在一些不足"]
+    assert [s.line for s in top] == [2, 4, 6]
+    assert o.sections[0].role == "opening" and o.sections[0].line == 1
+    # a numbered report keeps its numbered headings only: a short line inside is body text
+    numbered = ("一、强化组织领导\n严格落实责任。\n所里成立由所长任组长的禁毒工作领导小组，明确专人负责，逐级签订责任书，"
+                "将禁毒工作纳入全年考核。\n二、深化宣传教育\n做好宣传。\n结合国际禁毒日深入集市、学校和村组开展宣传，发放资料，"
+                "组织讲座，群众识毒防毒意识明显提高。\n")
+    assert [s.heading for s in parse(numbered).sections if s.role == "section"] == ["强化组织领导", "深化宣传教育"]
+    # one short line alone is no heading
+    single = LEAD_REPORT.replace("深化宣传教育，筑牢群众防线。\n", "").replace("工作中还存在一些不足。\n", "")
+    assert "强化组织领导，压实工作责任" not in [s.heading for s in parse(single).sections]
+
+
+def test_trailing_problems_and_plans_paragraphs_are_sections_of_their_own() -> None:
+    text = ("xx镇防汛工作情况汇报\n各位领导：\n今年入汛以来，我镇全力以赴做好防汛各项工作，现汇报如下。\n"
+            "一、压实防汛责任\n成立镇防汛指挥部，落实镇村两级责任人xx名，划分责任片区xx个。\n"
+            "二、抓好隐患排查\n汛前组织排查山塘、河堤和危旧房屋，发现隐患xx处，已整改xx处。\n"
+            "在肯定成绩的同时，我们也清醒地认识到工作中还存在一些不足：部分山塘年久失修，群众防灾意识还不够强。\n"
+            "下一步，我们将坚决落实各位领导的指导意见，加快病险山塘除险加固，加强防汛知识宣传，"
+            "完善转移避险预案，确保安全度汛，确保群众生命财产安全。\n"
+            "各位领导，防汛工作责任重于泰山，我们将以更加务实的作风做好各项工作。谢谢大家！\n")
+    o = parse(text)
+    roles = [(s.role, s.heading, s.line) for s in o.sections]
+    assert roles == [("opening", None, 2), ("section", "压实防汛责任", 4), ("section", "抓好隐患排查", 6),
+                     ("section", None, 8), ("section", None, 9), ("closing", None, 10)]
+    secs = outline.sections(o)
+    assert [s.part for s in secs if s.role == "section"] == [None, None, None, "next_steps"]
+    assert o.sections[3].paragraphs[0].startswith("在肯定成绩的同时")
+    # a short plan sentence at the end is the closing, not a section
+    short = text.replace("加快病险山塘除险加固，加强防汛知识宣传，完善转移避险预案，确保安全度汛，确保群众生命财产安全", "再接再厉")
+    assert [s.role for s in parse(short).sections][-2:] == ["section", "closing"]
+    assert parse(short).sections[-1].paragraphs[0].startswith("下一步")
+
+
+def test_markdown_headings_in_a_txt_file_are_headings() -> None:
+    from assistant.normalize import normalize
+
+    text = ("# xx社区创建文明城市工作情况汇报\n\n今年以来，社区对照测评指标逐项抓好落实，现将情况汇报如下。\n\n"
+            "## 一、加强组织领导\n\n社区成立创建工作领导小组，每周召开推进会。\n\n"
+            "## 二、广泛宣传发动\n\n设置公益广告xx块，组织主题宣讲xx场。\n")
+    o = outline.parse(normalize(text, "txt"))
+    assert o.title == "xx社区创建文明城市工作情况汇报"
+    assert [(s.heading, s.line) for s in o.sections if s.role == "section"] == [("加强组织领导", 5), ("广泛宣传发动", 9)]
+    # one # line is not Markdown: it stays as written
+    assert normalize("#1号楼已完成改造。\n全年完成xx户。\n", "txt").text.startswith("#1号楼")

@@ -175,6 +175,42 @@ _PUNCT_SPACED = tuple(
 _PARENS = _rx(f"\\(([^()\\n]{{0,200}}?[{_HAN}][^()\\n]{{0,200}}?)\\)")
 # Chinese punctuation typed twice (，， 。。 、，): one pattern per first mark (see _PUNCT)
 _DOUBLED = tuple(_rx(f"{c}[，。、；：]+") for c in "，。、；：")
+# paired marks, checked within a line (a paragraph): an opening mark never closed, a closing
+# one never opened — but 1）2） and 一） are list numbers, not brackets
+_PAIRS = {"（": "）", "(": ")", "“": "”", "《": "》", "【": "】", "‘": "’"}
+_CLOSERS = {"）": "（", ")": "（", "”": "“", "》": "《", "】": "【", "’": "‘"}
+_PAIR_MARK = _rx("[（()）“”《》【】‘’\n]")
+_LIST_CLOSE = _rx(r"(?:^|[\s，。；：、])[ \t\u3000]*(?:\d{1,2}|[一二三四五六七八九十]{1,3}|[a-zA-Z①-⑳])$", re.M)
+
+
+def _unmatched_pairs(text: str) -> list:
+    """(start, end, detail) of each paired mark whose partner is not on its line."""
+    out = []
+    if not any(c in text for c in "（()）“”《》【】‘’"):
+        return out
+    stack: list[tuple[str, int]] = []
+    line_start = 0
+    for m in _PAIR_MARK.finditer(text):
+        c, i = m.group(), m.start()
+        if c == "\n":
+            out += [(j, j + 1, f"没有配对的「{_PAIRS[o]}」") for o, j in stack]
+            stack, line_start = [], i + 1
+            continue
+        if c in _PAIRS:
+            stack.append(("（" if c == "(" else c, i))
+            continue
+        want = _CLOSERS[c]
+        if stack and stack[-1][0] == want:
+            stack.pop()
+        elif any(o == want for o, _ in stack):  # （“…）: the inner one is the stray
+            while stack and stack[-1][0] != want:
+                o, j = stack.pop()
+                out.append((j, j + 1, f"没有配对的「{_PAIRS[o]}」"))
+            stack.pop()
+        elif not (want == "（" and _LIST_CLOSE.search(text, line_start, i)):
+            out.append((i, i + 1, f"前面没有配对的「{want if c != ')' else '('}」"))
+    out += [(j, j + 1, f"没有配对的「{_PAIRS[o]}」") for o, j in stack]
+    return out
 
 
 @engine("punctuation")
@@ -202,6 +238,7 @@ def punctuation_engine(ctx: Context, rule) -> list:
             for s, e in map(_span, rx.finditer(text)):
                 same = text.count(mark, s, e) == e - s
                 hits.append((s, e, f"重复，只需一个“{mark}”" if same else "两个标点连用，请删去多余的", None, ()))
+    hits += [(s, e, detail, None, ()) for s, e, detail in _unmatched_pairs(text)]
     return hits
 
 
