@@ -74,7 +74,8 @@ _CLOSING_CUES = re.compile(
 )
 # A closing that opens with the plans for the next period at length (下一步，我们将……一是……):
 # that paragraph is the report's 下步打算 section, what follows it the closing.
-_NEXT_LEAD = re.compile(r"^(?:下一步|下步|今后|下半年|明年|\d{4}年|20[xX×]{2}年)[，,]?.{0,30}?(?:将|要|继续|重点|计划)")
+_NEXT_LEAD = re.compile(r"^(?:(?:下一步|下步|今后)(?:工作中)?[，,]|(?:下一步|下步|今后|下半年|明年|\d{4}年|20[xX×]{2}年)[，,]?"
+                        r".{0,30}?(?:将|要|继续|重点|计划))")
 NEXT_MIN = 60  # characters: a plan paragraph this long is a section, not a closing line
 _DATE_LINE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?\s*$|^\s*(?:\d{4}|20[xX×]{2}|[xX×*＊]{2,4})\s*年.{0,6}月.{0,6}日?\s*$")
 _TITLE_CUES = re.compile(r"(汇报|报告|总结|情况|工作|措施|做法|通报|材料|发言)")
@@ -332,7 +333,10 @@ def parse(norm: MappedText, title_hint: str | None = None) -> Outline:
         opening, sections = _paragraph_sections(opening, norm, raw_line)
     # The closing: trailing paragraphs of the last section that read as a closing, or a date line.
     closing = _split_closing(sections, norm, raw_line)
-    plans = _split_plans(closing, norm, raw_line) if closing is not None else None
+    # plans laid out in the closing: only in a report with no plans section of its own (a
+    # closing 今后，我们将…… after 三、下一步工作打算 is the closing)
+    has_plans = any(_PART_PLANS.search(n.heading or "") for top in sections for n in top.walk())
+    plans = _split_plans(closing, norm, raw_line) if closing is not None and not has_plans else None
     if closing is not None and not closing.paragraphs:
         closing = None
     sections = _split_problems(sections, norm, raw_line, last_too=closing is not None or plans is not None)
@@ -377,7 +381,8 @@ def _paragraph_sections(opening: Node, norm: MappedText, raw_line) -> tuple[Node
         rest = p
         if m and m.start() <= UNNUMBERED_HEADING_MAX and p[m.start()] == "。" and len(_CLAUSE_END.findall(p[: m.start()])) <= 1:
             heading, rest = p[: m.start()], p[m.end():].strip()
-        node = Node("section", 1, None, heading, raw_line(off), start=off, end=off + len(p))
+        node = Node("section", 1, None, heading, raw_line(off), start=off, end=off + len(p),
+                    lead_part="next_steps" if heading is None and _NEXT_LEAD.match(p) else None)
         node.paragraphs = [rest] if rest else []
         node.has_rest = bool(heading and rest)
         sections.append(node)
