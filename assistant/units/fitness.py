@@ -456,8 +456,9 @@ def foreign_rule(unit, table: MarkTable) -> dict | None:  # noqa: ANN001 - a Uni
 
     units = all_units()
     labels = {u.name: u.short_label for u in units}
+    # its own words, and those its ``keep`` says it uses too (片区 of a town, 全镇 of a 镇卫生院)
     own = unit.mark_words() | {w for ws in unit.terms.values() for w in ws} | {unit.label, unit.short_label,
-                                                                                *unit.aliases}
+                                                                                *unit.aliases, *unit.keep}
     forbidden = set(unit.forbidden)
     marks: dict[str, str] = {}
     for w, types in table.types.items():

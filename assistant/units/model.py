@@ -7,7 +7,9 @@ A unit type (school, bank, village…) is mostly data, read from ``unit.toml`` o
     terms                                 its own words for shared concepts
                                           (people, self, whole, area, leaders…)
     vocabulary                            explicit word → its own word
-    keep                                  words that contain a mapped word but stay whole
+    keep                                  words that contain a mapped word but stay whole; and
+                                          words it uses though another unit type's reports use
+                                          them most (片区 of a town: check --unit passes them)
     forbidden                             words that never belong in its reports
     outline, fields, kinds, rules         report structure, data fields, extra section
                                           kinds with a core parent, extra check rules
