@@ -419,6 +419,22 @@ def test_like_keeps_the_structure_not_the_subject(source: Path, source_unit: str
     assert not_placeholders(text_of(draft), unit) == []
 
 
+def test_like_on_an_unknown_topic_says_so_and_names_each_section_once(cli, tmp_path: Path) -> None:
+    # written for this test: a 禁毒 report (no built-in topic) with three sections of one kind
+    src = tmp_path / "jindu.txt"
+    body = "所里组织民警深入辖区开展工作，逐一登记造册，发现问题及时处置，确保各项措施落实到位。"
+    src.write_text("xx派出所禁毒工作情况汇报\n今年以来，我所认真落实上级禁毒工作部署，现将有关情况汇报如下。\n"
+                   f"一、强化组织领导\n{body}\n二、严厉打击涉毒违法犯罪\n{body}\n三、落实吸毒人员动态管控\n{body}\n"
+                   f"四、加强易制毒化学品监管\n{body}\n五、存在的问题\n警力不足，排查不够深入。\n"
+                   f"六、下一步工作打算\n一是继续保持严打高压；二是加强宣传教育。\n", encoding="utf-8")
+    r = cli("draft", "--unit", "police", "--like", str(src))
+    assert r.exit_code == 0, r.stderr
+    assert "--like 的报告不像已有的任何主题" in r.stderr and "--topic" in r.stderr
+    headings = [re.sub(r"^[一二三四五六七八九十]+、", "", line) for line in r.stdout.splitlines()
+                if re.match(r"^[一二三四五六七八九十]+、", line)]
+    assert len(headings) == len(set(headings)) >= 4, headings
+
+
 def test_like_skips_web_debris_and_keeps_part_headings(tmp_path: Path) -> None:
     """A site header is no section; a part heading (一、主要做法) over （一）（二）… stays, its
     items come from the unit's own material."""

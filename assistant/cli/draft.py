@@ -86,7 +86,10 @@ def draft_cmd(
     about = f"（{draft.topic_label}）" if draft.topic_label else ""
     say(f"{where}正文 {len(draft.body)} 节{about}，{filled}{todo}。")
     why = {"like": "按 --like 的报告", "data": "按数据的字段", "corpus": "按语料中报告最多的主题"}.get(draft.topic_from)
-    if why and draft.topic_label:
+    if like is not None and draft.topic_from == "corpus" and draft.topic_label:
+        say(f"注意：--like 的报告不像已有的任何主题（assist topics 列出全部），初稿按语料中报告最多的主题"
+            f"「{draft.topic_label}」起草，只套用了它的结构；请用 --topic 指定主题。")
+    elif why and draft.topic_label:
         say(f"提示：没有给 --topic，{why}定为「{draft.topic_label}」；"
             f"别的主题用 --topic 指定（assist topics 列出全部，如 --topic 安全生产）。")
     empty, borrowed = draft.without_material(), draft.from_elsewhere()

@@ -82,9 +82,13 @@ _QUERY_KINDS = (("next_steps", re.compile(r"^(下一步|下步|今后|明年|下
                                        r"名列前茅|排名第|获评|获得.{0,8}(称号|表彰|奖)")),
                 ("problems", re.compile(r"(存在|还有).{0,6}(问题|不足|困难|短板)|不(?!断|仅|但|得|忘|折|论|管|再|少|同|定期|限)|"
                                         r"没|难|缺|单一|老化|偏(?:大|小|少|低|弱|高|多|慢)|拖|薄弱|滞后|欠缺|短板|困难|"
-                                        r"跟不上|带不动|反弹|扎堆|流于形式")))
+                                        r"跟不上|带不动|反弹|扎堆|流于形式|走过场|走形式|两张皮|偷偷|脱岗|离岗|事后补|补记|补填|"
+                                        r"老被|总被|老是|总是|屡禁不止|^有的|^有些|^个别|还有.{0,6}没")))
 _PART_HEADING = re.compile(r"^(存在的?(主要)?问题|(下一步|下步|明年|今后)(的)?(工作)?(打算|计划|安排|措施|思路)|主要(工作|做法|成效)|"
                            r"工作(开展)?情况|主要工作开展情况|取得的成效)[。.：:]?$")
+# words of when and how much, never what a query is about (明年重点抓队伍建设 is about 队伍建设)
+_WHEN_WORDS = frozenset("明年 今年 去年 下一步 下步 下半年 上半年 全年 年底 年初 今后 以后 接下来 重点 主要 一直 已经 "
+                        "还有 有的 有些 个别 老是 总是".split())
 HARD_INTENTS = ("problems", "next_steps")  # a query's intent that keeps only phrasings of its kind
 UNIT_BONUS = 0.1  # … from reports of the unit type asked for
 
@@ -163,6 +167,7 @@ class Suggester:
         self.topic = topic or likely
         self._intent = None  # set by query_kinds for this query
         key = None  # the query's most telling word
+        own_tokens: list[str] = []
         if not query or not query.strip():
             rows = self._by_kind(kinds)
             scored = [(self._standard(r.docs) - self._length_penalty(r.neutral), r) for r in rows]
@@ -183,7 +188,7 @@ class Suggester:
             qtext = " ".join(tokens)
             # the query's own most telling word (not one added for an everyday word): a
             # phrasing without it has dropped the point (测体温 without 体温)
-            own_tokens = [t for t in tokens[:self._own_count] if len(t) >= 2]
+            own_tokens = [t for t in tokens[:self._own_count] if len(t) >= 2 and t not in _WHEN_WORDS]
             key = max(own_tokens, key=lambda t: (weights[t], len(t)), default=None)
             scored = []
             for r in rows:
@@ -213,6 +218,9 @@ class Suggester:
             # telling word, where there are enough (else the kind is only a boost: 明年把沟渠
             # 清一清 is better served by a 沟渠 measure than by a plan about something else)
             same = [(s, r) for s, r in scored if r.kind == wanted and (key is None or key in r.tokens)]
+            if len(same) < n and key is not None:
+                # or of that kind and sharing another of the query's own words (沙袋 or 救生衣)
+                same = [(s, r) for s, r in scored if r.kind == wanted and any(t in r.tokens for t in own_tokens)]
             if len(same) >= n:
                 scored = same
         if given_topic:
