@@ -89,6 +89,7 @@ _PART_HEADING = re.compile(r"^(存在的?(主要)?问题|(下一步|下步|明�
 # words of when and how much, never what a query is about (明年重点抓队伍建设 is about 队伍建设)
 _WHEN_WORDS = frozenset("明年 今年 去年 下一步 下步 下半年 上半年 全年 年底 年初 今后 以后 接下来 重点 主要 一直 已经 "
                         "还有 有的 有些 个别 老是 总是".split())
+_WHEN_RX = re.compile(r"明年|今年|去年|新的一年|全年|下一步|下步|下半年|上半年|年底|年初")
 HARD_INTENTS = ("problems", "next_steps")  # a query's intent that keeps only phrasings of its kind
 UNIT_BONUS = 0.1  # … from reports of the unit type asked for
 
@@ -161,7 +162,9 @@ class Suggester:
         if topic is None and query and query.strip():
             from assistant.units import guess_topic
 
-            topic = guess_topic(query, min_score=0.6)
+            # a query's words of time say what it wants (a plan), not its topic: 明年 is a cue of
+            # a year's summary in a report, not in 明年汛前把排水沟清一遍
+            topic = guess_topic(_WHEN_RX.sub("", query), min_score=0.6)
             if topic is None:
                 likely = self.likely_topic(self.query_tokens(query))
         self.topic = topic or likely
@@ -194,7 +197,9 @@ class Suggester:
             for r in rows:
                 # a query word counts as covered when some token of the phrase contains it
                 # (the tokens are space-joined and a word has no space: one substring test)
-                cover = sum(w for t, w in weights.items() if t in r.tokens) / total_w
+                padded = f" {r.tokens} "
+                cover = sum(w for t, w in weights.items()
+                            if (t in r.tokens if len(t) > 1 else f" {t} " in padded)) / total_w
                 sim = fuzz.token_set_ratio(qtext, r.tokens) / 100.0
                 s = 0.4 * (-r.bm25 / best_bm25) + 0.4 * cover + 0.2 * sim
                 s += 0.35 * qkinds.get(r.kind or "", 0.0)
