@@ -137,9 +137,27 @@ class MarkTable:
                 if k >= 0 and e <= shield[k][1]:
                     continue
             if cuts is not None and (s not in cuts or e not in cuts):
+                # 戴口罩 is no word of 不戴口罩, but the 口罩 inside it is
+                out += [(a, b, v, types[v]) for a, b, v in self._inner(text, s, e, cuts)]
                 continue
             out.append((s, e, w, types[w]))
         return out
+
+    def _inner(self, text: str, s: int, e: int, cuts: frozenset[int]) -> list[tuple[int, int, str]]:
+        """The marks inside text[s:e] (a longer mark that is no word there) that are words of
+        the text, longest first, left to right without overlapping."""
+        found = []
+        i = s
+        while i < e:
+            if i in cuts:
+                j = next((j for j in range(e, i, -1) if j in cuts and text[i:j] in self.types and
+                          (j - i < e - s)), None)
+                if j is not None:
+                    found.append((i, j, text[i:j]))
+                    i = j
+                    continue
+            i += 1
+        return found
 
     def words_in(self, text: str) -> set[str]:
         """``{m[2] for m in self.find(text)}``: each word checked until one of its occurrences
@@ -161,6 +179,8 @@ class MarkTable:
                     continue
             if s in cuts and e in cuts:
                 found.add(w)
+            else:
+                found.update(v for _, _, v in self._inner(text, s, e, cuts))
         return found
 
     def serves(self, text: str, native: Iterable[str] = ()) -> str:
