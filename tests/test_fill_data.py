@@ -82,6 +82,20 @@ def test_json_mapping(tmp_path: Path) -> None:
     assert d.fields["排查户数"].text == "226" and d.fields["核查率"].unit == "%"
 
 
+def test_a_list_of_records_is_the_two_column_table(tmp_path: Path) -> None:
+    # [{项目, 数值, 单位}] as a clerk exports a 台账 to JSON; the unit goes with the value
+    d = load_data(write(tmp_path, "d.json", '[{"项目": "扑火队员", "数值": 36, "单位": "人"},'
+                                            ' {"项目": "防火资金", "数值": 84000, "单位": "元"},'
+                                            ' {"项目": "乡镇", "数值": "白沙乡", "单位": ""}]'))
+    assert d.fields["扑火队员"].text == "36" and d.fields["防火资金"].unit == "元"
+    assert d.fields["乡镇"].text == "白沙乡"
+    # single-field records are one mapping; a field twice is still an error
+    d = load_data(write(tmp_path, "e.yaml", "- 排查户数: 226\n- 整改数: 96\n"))
+    assert d.fields["排查户数"].text == "226" and d.fields["整改数"].text == "96"
+    with pytest.raises(InputError, match="出现了两次"):
+        load_data(write(tmp_path, "f.yaml", "- 排查户数: 226\n- 排查户数: 96\n"))
+
+
 @pytest.mark.parametrize("name, text, words", [
     ("d.yaml", "排查户数: 1\n返乡人员: 2\n排查户数: 3\n", "出现了两次"),
     ("d.json", '{"排查户数": 1, "排查户数": 2}', "出现了两次"),

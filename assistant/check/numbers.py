@@ -447,7 +447,7 @@ def _rates(text: str, s0: int, s1: int, figs: list[Figure], vocab: Vocabulary, o
 
 # rates of a part done in a whole found, besides the bounded ones of rules.yaml (改造率 of
 # 排查危房15户，改造12户): checked against their figures, never capped at 100% (完成率 may pass it)
-_PART_VERBS = tuple("改造 完成 处理 解决 修复 清理 安置 治理 落实 验收 销号 采纳 答复 回复 办理 处置 清零 清收 化解 整治".split())
+_PART_VERBS = tuple("改造 完成 处理 解决 修复 清理 安置 治理 落实 验收 销号 采纳 答复 回复 办理 处置 清零 清收 化解 整治 消除".split())
 
 
 _STOCK = _rx(r"^[\u4e00-\u9fff]{2,8}现有[\u4e00-\u9fff]{2,8}$")  # 公司现有员工, 全村现有党员

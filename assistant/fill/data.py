@@ -368,6 +368,20 @@ def _limit_reason(exc: BaseException) -> str:
 def _from_mapping(data: FillData, obj: Any) -> FillData:
     if obj is None:
         raise InputError(f"{_name(data)} 中没有数据")
+    if isinstance(obj, list) and obj and all(isinstance(x, dict) for x in obj):
+        # a list of records: [{项目: 扑火队员, 数值: 36, 单位: 人}, …] is the two-column table;
+        # [{排查户数: 120}, {整改数: 96}] is one mapping
+        heads = list(dict.fromkeys(_hdr(k) for x in obj for k in x))
+        if any(h in KEY_HEADERS for h in heads) and any(h in VALUE_HEADERS for h in heads):
+            keys = list(dict.fromkeys(k for x in obj for k in x))
+            return _from_table(data, [keys] + [[x.get(k) for k in keys] for x in obj], False)
+        merged: dict = {}
+        for x in obj:
+            for k, v in x.items():
+                if k in merged:
+                    raise InputError(f"{_name(data)}：字段「{k}」出现了两次")
+                merged[k] = v
+        obj = merged
     if not isinstance(obj, dict):
         raise InputError(f"{_name(data)} 的内容应是“字段: 值”的映射，而不是{_kind_name(obj)}")
     seen: dict[str, str] = {}

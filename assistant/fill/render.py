@@ -139,6 +139,8 @@ def _render_date_part(slot: Slot, cand: Candidate) -> Rendered:
         ok = {"year": 1900 <= num <= 2100, "month": 1 <= num <= 12, "day": 1 <= num <= 31, "hour": 0 <= num <= 24}
         if not ok[shape]:
             return Rendered(None, f"字段「{cand.name}」的值不像{PART_NAME[shape]}")
+        if shape == "year":
+            return _year_tail(slot, cand, n)  # 年度 = 2024 at 20xx年 → 24
         return Rendered(n)
     part = v.part(shape)
     if part is None:
@@ -148,12 +150,18 @@ def _render_date_part(slot: Slot, cand: Candidate) -> Rendered:
         if have is not None and have != lit:
             return Rendered(None, f"字段「{cand.name}」的日期与报告中写明的{PART_NAME[key]}（{lit}）不一致")
     if shape == "year":
-        digits = re.search(r"(\d+)$", slot.before)
-        if digits:
-            if not part.startswith(digits.group(1)):
-                return Rendered(None, f"字段「{cand.name}」的年份与报告中的“{digits.group(1)}”对不上")
-            part = part[len(digits.group(1)):]
+        return _year_tail(slot, cand, part)
     return Rendered(part)
+
+
+def _year_tail(slot: Slot, cand: Candidate, year: str) -> Rendered:
+    """The digits of ``year`` the mark stands for: 24 at the xx of 20xx年."""
+    digits = re.search(r"(\d+)$", slot.before)
+    if digits:
+        if not year.startswith(digits.group(1)):
+            return Rendered(None, f"字段「{cand.name}」的年份与报告中的“{digits.group(1)}”对不上")
+        year = year[len(digits.group(1)):]
+    return Rendered(year)
 
 
 def _render_number(slot: Slot, cand: Candidate) -> Rendered:

@@ -99,6 +99,8 @@ def _credit1(tok: str, slot: Slot) -> float:
     for suf in ("人员", "人数", "情况", "数量"):  # stems: 返乡人员 against 返乡xx人
         if tok.endswith(suf) and len(tok) > len(suf) + 1 and _has(tok[: -len(suf)], near):
             return W_SYN
+    if len(tok) >= 3 and tok[-1] in "员者" and re.search(re.escape(tok[:-1]) + r"[\u4e00-\u9fff]{0,3}[人员者]", near):
+        return W_SYN  # 网格员 at 网格责任人: the same people by their stem
     if slot.list_head and (_has(tok, slot.list_head) or any(_has(x, slot.list_head) for x in syns)):
         return W_SYN
     cls = lexicon().class_nouns.get(tok)
@@ -117,9 +119,11 @@ def _credit1(tok: str, slot: Slot) -> float:
             best = max(best, w)
         elif any(_has(x, text) for x in syns):
             best = max(best, w * far_syn)
-    if best:
-        return best
-    return 0.0
+    if best <= W_PARA and len(tok) >= 2 and slot.title and _has(tok, slot.title) and not slot.own_unit:
+        # 防汛资金 at 筹措资金xx万元 in a report on 防汛: the title says what every figure is
+        # about, where the sentence itself does not say it (said in it, its own place counts)
+        return W_SYN
+    return best
 
 
 def _tokens_of(text: str) -> list[str]:
@@ -167,6 +171,8 @@ def explained(tok: str, cand: Candidate) -> float:
             return 0.8  # 体温 and 测量 of 测量体温, a synonym of the field's 测温
         if len(ft) >= 2 and _subsequence(ft, tok):
             return 0.7  # 户厕 for 户用卫生厕所
+        if len(ft) >= 3 and len(tok) >= 3 and _subsequence(ft[:2], tok) and tok[0] == ft[0]:
+            return 0.8  # 地质灾害 for the 地灾 of 地灾点
     shared = sum(1 for ch in set(tok) if ch in joined)
     return 0.5 if len(tok) >= 3 and shared / len(set(tok)) >= 0.66 else 0.0
 
@@ -247,7 +253,7 @@ def qualifiers(slot: Slot, cand: Candidate) -> list[str]:
 
 
 def _datey(name: str) -> bool:
-    return bool(re.search(r"日期|时间|[年月日]$|截至|截止|成文|落款|开始|结束|起止", name))
+    return bool(re.search(r"日期|时间|[年月日]$|年度|年份|截至|截止|成文|落款|开始|结束|起止", name))
 
 
 def kind_ok(slot: Slot, cand: Candidate) -> Optional[str]:
@@ -327,6 +333,16 @@ def score(slot: Slot, cand: Candidate, ctx_tokens: Optional[list[tuple[str, floa
         out.total = out.recall = out.precision = unit_score
         out.notes.append("单位名称")
         return out
+    if _lone_year(slot) and _YEAR_FIELD.search(cand.name) and cand.value.kind == "number" and \
+            re.fullmatch(r"(19|20)\d\d", cand.value.text or ""):
+        out.total = out.recall = 0.8  # 20xx年 with 年度 = 2024
+        out.notes.append("年度")
+        return out
+    whole = _whole_count(slot, cand)
+    if whole:  # 全村xx户xx人 with 总户数 and 户籍人口
+        out.total = out.recall = whole
+        out.notes.append("全部的总数")
+        return out
     if not cand.tokens and not cand.alt_tokens:
         return out
     out.recall = recall = max([recall_of(cand.tokens, slot)] + [0.97 * recall_of(t, slot) for t in cand.alt_tokens])
@@ -390,8 +406,14 @@ def score(slot: Slot, cand: Candidate, ctx_tokens: Optional[list[tuple[str, floa
         s *= 0.4
         out.notes.append(f"这里是“{conj}”两类合计")
         out.penalized = True
+    if slot.measure_class == "person_times" and cand.measure_class == "person" and (
+            cand.total or _POPULATION.search(cand.key)):
+        s *= 0.5  # 受训员工xx人次 is no 员工总数: a headcount is never counted in 人次
+        out.notes.append("人数不是人次")
+        out.penalized = True
     acts = _unexplained_actions(slot, cand)
-    if len(acts) >= 2:  # 60岁以上老年人完成全程接种xx人 is not 60岁以上老年人口
+    if len(acts) >= 2 or (any(a in lex.action_words for a in acts) and re.search(r"人口|居民|常住|户籍", cand.key)):
+        # 60岁以上老年人完成全程接种xx人 is not 60岁以上老年人口; 转移群众xx人 is not 户籍人口
         s *= 0.6
         out.notes.append("计数的是做了“" + "".join(acts) + "”的人或事")
         out.penalized = True
@@ -470,6 +492,38 @@ def _coordinated(slot: Slot, cand: Candidate) -> str:
     return ""
 
 
+def _lone_year(slot: Slot) -> bool:
+    """A year said alone (20xx年度工作总结, 20xx年，我行…), not the year of a date (20xx年x月x日,
+    20xx年1月以来) nor of the date line."""
+    return slot.shape == "year" and not slot.literal_date and slot.line_pos != "signature" and \
+        not re.match(r"年\s*(?:[xX×*＊_ｘＸ]+|\d{1,2})\s*月", slot.after)
+
+
+_YEAR_FIELD = re.compile(r"^(?:报告|统计|所属|汇报|工作)?(?:年度|年份|年)$")
+_WHOLE_SCOPE = re.compile(r"(?:全|我)(?:村|镇|乡|县|区|市|社区|校|院|行|公司|所|街道|厂|场)|辖区|本(?:村|社区|镇|乡)")
+_POPULATION = re.compile(r"人口|户籍|常住|总人数|总户数|总户|户数合计|人数合计|^户数$|^人数$")
+
+
+def _whole_count(slot: Slot, cand: Candidate) -> float:
+    """A population or all-households field (总户数, 户籍人口) at a figure of the whole unit
+    said with nothing done to it (对全村xx户xx人实行网格化管理): how sure, or 0."""
+    if slot.shape != "number" or not slot.measure_class or cand.measure_class != slot.measure_class:
+        return 0.0
+    if slot.measure_class not in ("person", "household") or not (
+            _POPULATION.search(cand.key) or (cand.total and not cand.tokens)):
+        return 0.0
+    if not _WHOLE_SCOPE.search(slot.near_left):
+        return 0.0
+    lex = lexicon()
+    for w, t in tag(slot.near_left):
+        if (w in lex.action_words or t.startswith("v")) and len(w) >= 2 and w not in lex.generic \
+                and w not in ("现有", "共有", "拥有", "辖有", "总计", "共计", "合计"):
+            return 0.0  # 全村共排查xx户: those searched, not all households
+    if any(tg.startswith("v") for t, _w in cand.tokens for _x, tg in tag(t)):
+        return 0.0
+    return 0.8
+
+
 def _unexplained_actions(slot: Slot, cand: Candidate) -> list[str]:
     """Verbs around the mark that a population field (no verb in its name) does not account for."""
     lex = lexicon()
@@ -527,6 +581,9 @@ def _counted_head(slot: Slot, cand: Candidate) -> str:
     nouns = [t for t, w in cand.tokens if w >= 1.0 and not any(_is_action(x, tg) for x, tg in tag(t))]
     if any(_credit1(t, slot) >= W_SUBSEQ for t in nouns):
         return ""
+    if all(t in lex.count_words for t in nouns) and any(
+            _credit1(t, slot) >= W_SUBSEQ for t, w in cand.tokens if w >= 1.0 and t not in nouns):
+        return ""  # 转移人数 at 组织转移群众xx人: a count named by what was done counts whoever it was done to
     return noun
 
 
@@ -586,13 +643,16 @@ def rank(probe: Slot, cands: Iterable[Candidate], exclude: Iterable[str] = (),
     ctx = context_tokens(probe)
     scored: list[tuple[float, Candidate, Score]] = []
     skip = set(exclude)
-    around = "\u3000".join((probe.near_text, probe.far_left, probe.far_right, probe.para_left, probe.list_head))
+    around = "\u3000".join((probe.near_text, probe.far_left, probe.far_right, probe.para_left, probe.list_head,
+                             probe.title))
     seen = {around[i:i + 2] for i in range(len(around) - 1)} | set(around)
     loose = probe.shape in ("name", "other", "explicit") or probe.shape in DATE_SHAPES
     for c in cands:
         if c.name in skip:
             continue
-        if not loose and c.grams and c.grams.isdisjoint(seen) and not any(a in seen and b in seen for a, b in c.pairs):
+        if not loose and c.grams and c.grams.isdisjoint(seen) and not any(a in seen and b in seen for a, b in c.pairs) \
+                and not (c.measure_class and c.measure_class == probe.measure_class and _POPULATION.search(c.key)) \
+                and not any(len(t) >= 3 and all(ch in seen for ch in t) for t, _w in c.tokens):  # 地灾点: an abbreviation
             continue  # not one piece of its words anywhere around: it cannot score (quick pre-check)
         sc = score(probe, c, ctx)
         if probe.shape in ("name", "other"):
@@ -661,6 +721,8 @@ def same_quantity(a: Slot, b: Slot) -> bool:
     measure, and the same words around them (generic words aside)."""
     if a.shape != b.shape or a.measure_class != b.measure_class:
         return False
+    if _lone_year(a) and _lone_year(b):
+        return True  # 20xx年度工作总结 … 20xx年，我行…: the report's year, said twice
     if a.shape in ("name", "other", "year", "month", "day", "hour", "date") and a.extra and a.extra == b.extra:
         return True
     ka, kb = near_key(a), near_key(b)

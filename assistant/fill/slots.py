@@ -82,6 +82,7 @@ class Slot:
     own_unit: bool = False  # the name of the writing unit (title or signature)
     chained: bool = False  # right after another figure: 脱贫户xx户xxx人 (the second counts the first's thing)
     line_pos: str = ""  # "title", "signature" or ""
+    title: str = ""  # the report's title line (its topic words say what every figure is about)
 
     @property
     def measure_class(self) -> Optional[str]:
@@ -136,6 +137,10 @@ def find_slots(text: str, fmt: str = "txt") -> list[Slot]:
     for i, s in enumerate(slots):
         s.index = i
     read_context(text, slots)
+    first = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
+    if len(first) <= 60 and not first.endswith(("。", "；", "，")) and re.search(r"汇报|报告|总结|情况", first):
+        for s in slots:
+            s.title = first
     return slots
 
 
