@@ -179,23 +179,26 @@ _DOUBLED = tuple(_rx(f"{c}[，。、；：]+") for c in "，。、；：")
 # one never opened — but 1）2） and 一） are list numbers, not brackets
 _PAIRS = {"（": "）", "(": ")", "“": "”", "《": "》", "【": "】", "‘": "’"}
 _CLOSERS = {"）": "（", ")": "（", "”": "“", "》": "《", "】": "【", "’": "‘"}
-_PAIR_MARK = _rx("[（()）“”《》【】‘’\n]")
+_PAIR_MARK = _rx("[（()）“”《》【】‘’]")
 _LIST_CLOSE = _rx(r"(?:^|[\s，。；：、])[ \t\u3000]*(?:\d{1,2}|[一二三四五六七八九十]{1,3}|[a-zA-Z①-⑳])$", re.M)
 
 
 def _unmatched_pairs(text: str) -> list:
     """(start, end, detail) of each paired mark whose partner is not on its line."""
-    out = []
+    out: list = []
     if not any(c in text for c in "（()）“”《》【】‘’"):
         return out
     stack: list[tuple[str, int]] = []
-    line_start = 0
+    line_start, line_end = 0, -1
     for m in _PAIR_MARK.finditer(text):
         c, i = m.group(), m.start()
-        if c == "\n":
+        if i > line_end:  # a new line: what is still open on the last one was never closed
             out += [(j, j + 1, f"没有配对的「{_PAIRS[o]}」") for o, j in stack]
-            stack, line_start = [], i + 1
-            continue
+            stack = []
+            line_start = text.rfind("\n", 0, i) + 1
+            line_end = text.find("\n", i)
+            if line_end < 0:
+                line_end = len(text)
         if c in _PAIRS:
             stack.append(("（" if c == "(" else c, i))
             continue
