@@ -243,6 +243,7 @@ def _rank(style: str | None) -> int:
 # Read as headings only in a report without numbered headings (一、（一）1. 第一), and only where
 # there are at least two, each followed by a paragraph much longer than itself.
 LEAD_RANK = 1
+_ADDRESSEE = re.compile(r"(各位|同志们|领导|代表|委员|主任|书记)[^，。]{0,8}[：:]$")
 _LEAD_LINE = re.compile(r"^[\u4e00-\u9fff“][^。；;！？!?\d]{3,28}[。：:]?$")
 
 
@@ -255,6 +256,7 @@ def _lead_lines(lines: list[tuple[int, str]]) -> set[int]:
             return set()  # a numbered report: its headings are numbered
         t = line.strip()
         if h is None and k + 1 < len(lines) and _LEAD_LINE.match(t) and t.count("，") <= 2 and \
+                not _ADDRESSEE.search(t) and \
                 not t.endswith(("汇报", "报告", "总结")) and \
                 getattr(match_heading(lines[k + 1][1]), "style", "shi") == "shi":
             nxt = lines[k + 1][1].strip()
