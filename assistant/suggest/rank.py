@@ -224,8 +224,11 @@ class Suggester:
             # 清一清 is better served by a 沟渠 measure than by a plan about something else)
             same = [(s, r) for s, r in scored if r.kind == wanted and (key is None or key in r.tokens)]
             if len(same) < n and key is not None:
-                # or of that kind and sharing another of the query's own words (沙袋 or 救生衣)
-                same = [(s, r) for s, r in scored if r.kind == wanted and any(t in r.tokens for t in own_tokens)]
+                # or of that kind and sharing another of the query's own words (沙袋 or 救生衣), not a
+                # word that only says it is a problem or a plan (不够 of 人手不够)
+                cue = dict(_QUERY_KINDS)[wanted]
+                telling = [t for t in own_tokens if not cue.search(t)]
+                same = [(s, r) for s, r in scored if r.kind == wanted and any(t in r.tokens for t in telling)]
             if len(same) >= n:
                 scored = same
         if given_topic:
