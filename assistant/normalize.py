@@ -518,6 +518,10 @@ def _split_headings(mt: MappedText, r: _Rules) -> list[MappedText]:
 
 _ZHU = re.compile("著")
 _MD_HIDDEN = re.compile(r"(?<!\*)\*\*(?!\*)|<!--.{0,2000}?-->", re.S)
+_WRAPPED_HEADING = re.compile(
+    r"^(?P<lead>[ \t\u3000]*)(?:【|「|〖|\*\*)(?P<inner>[ \t]*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]"
+    r"|\d{1,2}[、.．]|第[一二三四五六七八九十]{1,3}[，、：:．.]|[一二三四五六七八九十]{1,3}是)[^\n*【】「」〖〗]*?)"
+    r"(?:】|」|〗|\*\*)(?P<tail>[：:。]?)[ \t\u3000]*$", re.M)
 _MD_HEADINGS = re.compile(r"^[ \t]*#{1,6}[ \t]+(?=[^\s#])", re.M)
 _MD_MARKS = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]*|[-+*][ \t]+(?=\S))", re.M)
 
@@ -602,6 +606,8 @@ def normalize(text: str, fmt: str = "txt") -> MappedText:
         mt = _sub(mt, _MD_HIDDEN, "")  # **bold** marks (not the placeholder ***), <!-- comments -->
     elif "#" in mt.text and len(_MD_HEADINGS.findall(mt.text)) >= 2:
         mt = _sub(mt, _MD_HEADINGS, "")  # Markdown pasted into a .txt: its ## headings are headings
+    # a numbered heading wrapped whole in 【】「」〖〗 or bold marks: 【一、加强组织领导】 → 一、加强组织领导
+    mt = _sub(mt, _WRAPPED_HEADING, lambda m: m.group("lead") + m.group("inner"))
     mt = _clean_spaces(mt)
     mt = _fullwidth_punct(mt)
 

@@ -70,8 +70,13 @@ _CLOSING_CUES = re.compile(
     r"疫情防控工作任重道远|疫情就是命令|防控疫情，人人有责|以上汇报|特此汇报|特此报告|"
     r"虽然目前|尽管目前|坚持就是胜利|防控疫情，需|众志成城|"
     r"下一步.{0,12}(中|将|，)|.{0,12}下一步将|目前.{0,16}(取得了?|成效).{0,40}(将|继续)|"
-    r"(各位代表|同志们)[！!，,].{0,60}让我们|各位领导[，,！!]|.{0,80}谢谢(大家|各位)?[！!。]?$)"
+    r"(各位代表|同志们)[！!，,].{0,60}让我们|各位领导[，,！!]|同志们[，,！!]|.{0,80}谢谢(大家|各位)?[！!。]?$)"
 )
+# A last paragraph of resolve (2025年，我们将在县委、县政府的坚强领导下，……): a closing, when it is
+# short and lists nothing
+_RESOLVE = re.compile(r"^.{0,40}在.{0,40}(?:坚强|正确|统一)领导下")
+_ENUMERATES = re.compile(r"[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d][）)]|(?:^|[。；])\s*\d[、.．]")
+RESOLVE_MAX = 150
 # A closing that opens with the plans for the next period at length (下一步，我们将……一是……):
 # that paragraph is the report's 下步打算 section, what follows it the closing.
 _NEXT_LEAD = re.compile(r"^(?:(?:下一步|下步|今后)(?:工作中)?[，,]|(?:下一步|下步|今后|下半年|明年|\d{4}年|20[xX×]{2}年)[，,]?"
@@ -235,6 +240,8 @@ class Outline:
 def _rank(style: str | None) -> int:
     if style == "lead":
         return LEAD_RANK
+    if style == "lead_sub":
+        return LEAD_SUB_RANK
     return PART_RANK if style == "part" else STYLES[style][0]
 
 
@@ -243,26 +250,37 @@ def _rank(style: str | None) -> int:
 # Read as headings only in a report without numbered headings (一、（一）1. 第一), and only where
 # there are at least two, each followed by a paragraph much longer than itself.
 LEAD_RANK = 1
+LEAD_SUB_RANK = 4  # under 一、 and （一）, beside (1)
 _ADDRESSEE = re.compile(r"(各位|同志们|领导|代表|委员|主任|书记)[^，。]{0,8}[：:]$")
 _LEAD_LINE = re.compile(r"^[\u4e00-\u9fff“][^。；;！？!?\d]{3,28}[。：:]?$")
 
 
-def _lead_lines(lines: list[tuple[int, str]]) -> set[int]:
-    """Offsets of the lines that are unnumbered lead-phrase headings (see _LEAD_LINE)."""
-    found: set[int] = set()
+def _lead_lines(lines: list[tuple[int, str]]) -> tuple[set[int], str]:
+    """Offsets of the lines that are unnumbered lead-phrase headings (see _LEAD_LINE), and the
+    style they take: ``lead`` (top level) in a report without numbered headings; ``lead_sub``
+    (items under the numbered heading they stand in, 一、工作开展情况 → 抓实产业发展，夯实增收基础。)
+    in a numbered one, where a part holds at least two of them."""
+    blocks: dict[int, set[int]] = {}
+    block = 0
+    numbered = False
     for k, (off, line) in enumerate(lines):
         h = match_heading(line)
         if h is not None and h.style != "shi":
-            return set()  # a numbered report: its headings are numbered
+            numbered = True
+            block += 1
+            continue
         t = line.strip()
         if h is None and k + 1 < len(lines) and _LEAD_LINE.match(t) and t.count("，") <= 2 and \
-                not _ADDRESSEE.search(t) and \
-                not t.endswith(("汇报", "报告", "总结")) and \
+                not _ADDRESSEE.search(t) and not t.endswith(("汇报", "报告", "总结")) and \
                 getattr(match_heading(lines[k + 1][1]), "style", "shi") == "shi":
             nxt = lines[k + 1][1].strip()
             if len(nxt) >= max(40, 2 * len(t)):
-                found.add(off)
-    return found if len(found) >= 2 else set()
+                blocks.setdefault(block, set()).add(off)
+    if not numbered:
+        found = blocks.get(0, set())
+        return (found, "lead") if len(found) >= 2 else (set(), "lead")
+    found = {off for b, offs in blocks.items() if b > 0 and len(offs) >= 2 for off in offs}
+    return found, "lead_sub"
 
 
 def _is_title(line: str) -> bool:
@@ -296,13 +314,13 @@ def parse(norm: MappedText, title_hint: str | None = None) -> Outline:
     opening: Node | None = None
     end_text = len(norm.text)
 
-    lead = _lead_lines(lines[idx:])
+    lead, lead_style = _lead_lines(lines[idx:])
     for off, line in lines[idx:]:
         h = match_heading(line)
         if h is None and len(line) <= PART_MAX and PART_LINE.match(line.strip()):
             h = Heading("part", "", None, line.strip(), "")
         elif h is None and off in lead:
-            h = Heading("lead", "", None, line.strip().rstrip("。：:"), "")
+            h = Heading(lead_style, "", None, line.strip().rstrip("。：:"), "")
         if h is not None:
             rank = _rank(h.style)
             open_styles = [n.style for n in stack]
@@ -341,7 +359,7 @@ def parse(norm: MappedText, title_hint: str | None = None) -> Outline:
     plans = _split_plans(closing, norm, raw_line) if closing is not None and not has_plans else None
     if closing is not None and not closing.paragraphs:
         closing = None
-    sections = _split_problems(sections, norm, raw_line, last_too=closing is not None or plans is not None)
+    sections = _split_problems(sections, norm, raw_line, last_too=True)
     if plans is not None:
         sections.append(plans)
     if opening is not None:
@@ -403,7 +421,8 @@ def _split_closing(sections: list[Node], norm: MappedText, raw_line) -> Node | N
     cut = None
     for i in range(len(paras) - 1, first_movable - 1, -1):
         p = paras[i]
-        if _CLOSING_CUES.search(p) or _DATE_LINE.match(p):
+        if _CLOSING_CUES.search(p) or _DATE_LINE.match(p) or (
+                _RESOLVE.match(p) and len(p) <= RESOLVE_MAX and not _ENUMERATES.search(p)):
             cut = i
             continue
         # a signature line (unit name) right before a date
@@ -427,27 +446,29 @@ def _split_closing(sections: list[Node], norm: MappedText, raw_line) -> Node | N
 PROBLEMS_LEAD = re.compile(
     r"^(?:各位代表[！!，,]\s*)?.{0,24}?(?:同时|但|当然|然而|不过|在.{1,6}成绩的同时).{0,16}?"
     r"(?:清醒|深刻|客观|也)?(?:地)?(?:看到|认识到|意识到|看出|感到)"
+    r"|^(?:当前|目前|但|但是|同时|然而|不过)[，,].{0,30}?(?:仍然|仍|还|也)存在"
 )
 PROBLEMS_WORDS = re.compile(r"问题|不足|困难|挑战|短板|差距|薄弱|不够")
 
 
 def _split_plans(closing: Node, norm: MappedText, raw_line) -> Node | None:  # noqa: ANN001
     """The leading paragraphs of the closing that lay out the next period's work at length
-    (_NEXT_LEAD, at least NEXT_MIN characters, something after them): taken out of the
-    closing as a section of their own."""
+    (_NEXT_LEAD, at least NEXT_MIN characters): taken out of the closing as a section of their
+    own (all of it, when the report ends with its plans)."""
     paras = closing.paragraphs
     n = 0
-    while n < len(paras) - 1 and _NEXT_LEAD.match(paras[n]) and len(paras[n]) >= NEXT_MIN:
+    while n < len(paras) and _NEXT_LEAD.match(paras[n]) and len(paras[n]) >= NEXT_MIN:
         n += 1
     if n == 0:
         return None
     node = Node("section", 1, None, None, closing.line, start=closing.start, lead_part="next_steps")
     node.paragraphs = paras[:n]
     rest = paras[n:]
-    closing.paragraphs = rest
-    off = norm.text.find(rest[0], closing.start)
-    closing.start = max(off, 0)
-    closing.line = raw_line(closing.start)
+    closing.paragraphs = rest  # none left: the report ends with its plans
+    if rest:
+        off = norm.text.find(rest[0], closing.start)
+        closing.start = max(off, 0)
+        closing.line = raw_line(closing.start)
     return node
 
 
@@ -455,8 +476,8 @@ def _split_problems(sections: list[Node], norm: MappedText, raw_line, last_too: 
     """Move the trailing paragraphs of a top-level section that start with a problems lead
     (PROBLEMS_LEAD, problems named within its first 80 characters) into a section of their
     own after it, when another top-level section follows (the review part of a long report
-    ends with what is still wrong, then the plans part starts) — or, with ``last_too``, the
-    plans or the closing split off the end."""
+    ends with what is still wrong, then the plans part starts) — or, with ``last_too``, at the
+    end of the last section unless that section is itself about problems."""
     out: list[Node] = []
     for k, node in enumerate(sections):
         out.append(node)
@@ -467,6 +488,8 @@ def _split_problems(sections: list[Node], norm: MappedText, raw_line, last_too: 
         last = node
         while last.children:
             last = last.children[-1]
+        if k + 1 >= len(sections) and re.search(r"问题|不足|短板|差距|困难", last.heading or ""):
+            continue  # the report's own problems part, at its end: its paragraphs stay in it
         paras = last.paragraphs
         first_movable = 1 if (last is node or last.has_rest) else 0
         cut = next((i for i in range(first_movable, len(paras))
@@ -568,7 +591,9 @@ def sections(outline: Outline) -> list[Section]:
         generic = len(node.children) >= 2 and (bool(_CONTAINER.match(heading)) or
                                                (node.style == "part" and not _KEEP_WHOLE.search(heading)))
         broad = len(node.children) >= 3 and not _KEEP_WHOLE.search(heading)
-        if generic or broad:
+        # 存在问题及下步打算 with （一）存在问题 （二）下步打算: each item is what it says
+        combined = len(node.children) >= 2 and bool(re.search(r"问题|不足", heading)) and bool(_PART_PLANS.search(heading))
+        if generic or broad or combined:
             if node.own_text().strip():
                 add(node, node.children[0].start, node)
             for child in node.children:
@@ -601,7 +626,9 @@ def part_kind(heading: str | None, after_review: bool = False) -> str | None:
     h = (heading or "").strip("。：:")
     if not h:
         return None
-    if _PART_PROBLEMS.search(h):
+    if _PART_PROBLEMS.search(h) or re.search(r"问题|不足", h) and _PART_PLANS.search(h):
+        if _PART_PLANS.search(h):
+            return None  # 存在问题及下步打算: its items say which they are
         return "problems"
     if _PART_REVIEW.search(h):
         return "review"

@@ -293,3 +293,40 @@ def test_markdown_headings_in_a_txt_file_are_headings() -> None:
     assert [(s.heading, s.line) for s in o.sections if s.role == "section"] == [("加强组织领导", 5), ("广泛宣传发动", 9)]
     # one # line is not Markdown: it stays as written
     assert normalize("#1号楼已完成改造。\n全年完成xx户。\n", "txt").text.startswith("#1号楼")
+
+
+def test_messy_copies_wrapped_headings_web_chrome_and_combined_parts() -> None:
+    # written for this test: a report as copied from a county site — breadcrumb, 【】-wrapped and
+    # bold headings, lead phrases under a numbered part, 存在问题及下步打算 with its two items,
+    # a problems paragraph led by 当前，…还存在, the page's 【打印】【关闭】 and 主办单位 lines
+    from assistant.normalize import normalize
+
+    body = "组织干部深入村组开展工作，逐户登记造册，发现问题及时处置，确保各项措施落实落细、取得实效。"
+    text = ("首页 > 政务公开 > 工作动态\n关于2024年乡村振兴工作情况的汇报\n"
+            "今年以来，我镇认真落实上级部署，各项工作有序推进，现将有关情况汇报如下。\n"
+            f"【一、主要工作开展情况】\n抓实产业发展，夯实增收基础。\n{body}\n严把防返贫监测关。\n{body}\n"
+            f"**二、强化组织保障**\n{body}\n"
+            f"「三、存在问题及下步打算」\n（一）存在问题。产业链条短，带动能力弱。\n（二）下步打算。延伸产业链，培育新业态。\n"
+            f"当前，我镇乡村振兴工作还存在一些短板，部分村集体经济收入偏低，人才支撑不足。\n"
+            "【打印】　【关闭】\n扫一扫在手机打开当前页\n主办单位：某县人民政府办公室\n")
+    o = outline.parse(normalize(text, "txt"))
+    assert o.title == "关于2024年乡村振兴工作情况的汇报"
+    top = [(s.number, s.heading) for s in o.sections if s.role == "section"]
+    assert top[:3] == [("一、", "主要工作开展情况"), ("二、", "强化组织保障"), ("三、", "存在问题及下步打算")]
+    first = o.sections[1]
+    assert [c.heading for c in first.children] == ["抓实产业发展，夯实增收基础", "严把防返贫监测关"]
+    secs = outline.sections(o)
+    heads = [s.heading for s in secs if s.role == "section"]
+    # the combined part is read by its items; the trailing 当前，…还存在 paragraph is its own section
+    assert "存在问题" in heads and "下步打算" in heads and "存在问题及下步打算" not in heads
+    assert any(s.heading is None and s.text.startswith("当前，") for s in secs)
+    assert "打印" not in o.norm.text and "主办单位" not in o.norm.text and "首页" not in o.norm.text
+
+
+def test_a_report_that_ends_with_its_plans_has_them_as_a_section() -> None:
+    text = ("xx局信访工作情况汇报\n今年以来，我局扎实做好信访工作，现汇报如下。\n一、压实工作责任\n局党组专题研究信访工作。\n"
+            "二、抓好矛盾化解\n全年化解信访积案，群众满意度提升。\n"
+            "下一步，我局将进一步压实属地责任，深化矛盾纠纷排查化解，推动信访积案清仓见底，加强信访干部队伍建设，切实维护社会和谐稳定。\n")
+    o = parse(text)
+    assert [s.role for s in o.sections] == ["opening", "section", "section", "section"]
+    assert outline.sections(o)[-1].part == "next_steps"
