@@ -700,3 +700,20 @@ def test_county_draft_is_signed_by_its_government(cli, tmp_path: Path, name: str
     party = tmp_path / "p.txt"
     assert cli("draft", "--unit", "county", "--topic", "党建", "-o", str(party)).exit_code == 0
     assert party.read_text(encoding="utf-8").splitlines()[0].startswith("中共××县委员会关于")
+
+
+def test_like_of_a_year_summary_keeps_its_parts_and_one_plans_section(cli, tmp_path: Path) -> None:
+    # written for this test: a town's year summary whose plans part holds five numbered items
+    src = tmp_path / "summary.txt"
+    body = "全镇上下凝心聚力、真抓实干，各项工作取得新的进展，群众获得感、幸福感、安全感不断增强。"
+    plans = "".join(f"（{n}）聚焦重点工作，推动{w}提质增效。{body}\n" for n, w in zip("一二三四五", "项目 产业 民生 安全 作风".split()))
+    src.write_text("青山镇2024年工作总结和2025年工作安排\n2024年，在县委、县政府的坚强领导下，我镇各项工作稳步推进。\n"
+                   f"一、2024年工作回顾\n（一）项目建设扎实推进\n{body}\n（二）乡村振兴全面推进\n{body}\n"
+                   f"二、存在的问题\n一是产业结构单一；二是基础设施短板较多。\n三、2025年工作安排\n{plans}"
+                   "2025年，我们将在县委、县政府的坚强领导下，奋力谱写高质量发展新篇章。\n", encoding="utf-8")
+    r = cli("draft", "--unit", "town", "--like", str(src))
+    assert r.exit_code == 0, r.stderr
+    assert "年度工作总结" in r.stderr  # the title decides the topic
+    tops = [line for line in r.stdout.splitlines() if re.match(r"^[一二三四五六七八九十]+、", line)]
+    assert sum("下一步" in t or "打算" in t for t in tops) == 1, tops
+    assert len(tops) == len(set(tops)), tops

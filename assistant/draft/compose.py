@@ -431,8 +431,10 @@ def plan_from_like(sections: list[LikeSection], unit: "Unit", topic: Optional["T
             if not any(i.role == s.role for i in items):
                 items.append(PlanItem(s.role, s.role, s.role))
             continue
+        if s.kind in ENUMERATED and items and items[-1].core == s.kind and items[-1].role == "section":
+            continue  # 2025年工作安排's five items: one 下一步工作打算, written as its 一是 二是
         level = 1
-        if s.part:
+        if s.part and s.kind not in ENUMERATED:
             level = 2
             if s.part not in parts_seen:
                 parts_seen.add(s.part)
@@ -841,7 +843,7 @@ def _number(sections: list[DraftSection]) -> None:
 
 
 def choose_topic(conn: "CorpusIndex", topic: Optional[str], like_text: Optional[str] = None,
-                 data: Any = None) -> tuple[Optional["Topic"], str]:
+                 data: Any = None, like_title: Optional[str] = None) -> tuple[Optional["Topic"], str]:
     """The topic given, else the one the ``--like`` report or the data is about, else the
     topic the corpus holds most reports of; with where it came from (given, like, data,
     corpus or none)."""
@@ -850,7 +852,9 @@ def choose_topic(conn: "CorpusIndex", topic: Optional[str], like_text: Optional[
     if topic:
         return get_topic(topic), "given"
     if like_text:
-        name = guess_topic(like_text)
+        # a title that names one topic decides (青山镇2024年工作总结 is a year's summary, whatever
+        # its sections are about)
+        name = guess_topic(like_text, title=like_title or "")
         if name:
             return get_topic(name), "like"
     if data is not None:
@@ -902,7 +906,7 @@ def make_draft(unit_name: str, dirs: "list[Path] | object", *, data_path: Option
     try:
         if like is not None:
             like_title, like_text, like_sections = read_like(like, conn, unit.name, like_part)
-            chosen, topic_from = choose_topic(conn, topic, f"{like_title or ''}\n{like_text}", data)
+            chosen, topic_from = choose_topic(conn, topic, like_text, data, like_title=like_title)
             plan = plan_from_like(like_sections, unit, chosen)
         else:
             chosen, topic_from = choose_topic(conn, topic, None, data)
