@@ -115,6 +115,10 @@ def words_engine(ctx: Context, rule) -> list:
     return [(s, e, "", None, ()) for s, e in map(_span, rule.compiled.finditer(ctx.text))]
 
 
+_WITH = re.compile("[与和同跟]")
+_PARTNER_AFTER = re.compile(r"[^，。；\n]{0,12}?(?:沟通|协作|合作|联动|对接|会商|协调|配合|共建)")
+
+
 @engine("marks")
 def marks_engine(ctx: Context, rule) -> list:
     """``marks``: word → what it says about the word (the detail of its finding); every
@@ -143,6 +147,8 @@ def marks_engine(ctx: Context, rule) -> list:
             continue
         if partner is not None and partner.search(text[max(ls, s - 10):s]):
             continue  # another unit as a partner (邀请派出所民警, 联合村两委): the unit's own sentence
+        if _WITH.search(text[max(ls, s - 6):s]) and _PARTNER_AFTER.match(text, e):
+            continue  # 加强与交警、派出所的沟通协作: the same, said after the unit
         out.append((s, e, details[text[s:e]], None, ()))
     return out
 

@@ -7,9 +7,10 @@ A unit type (school, bank, village…) is mostly data, read from ``unit.toml`` o
     terms                                 its own words for shared concepts
                                           (people, self, whole, area, leaders…)
     vocabulary                            explicit word → its own word
-    keep                                  words that contain a mapped word but stay whole; and
-                                          words it uses though another unit type's reports use
-                                          them most (片区 of a town: check --unit passes them)
+    keep                                  words that contain a mapped word but stay whole
+    uses                                  words it uses though another unit type's reports use
+                                          them most (片区 of a town, 居民 of a 卫生院): check --unit
+                                          does not call them another unit's
     forbidden                             words that never belong in its reports
     outline, fields, kinds, rules         report structure, data fields, extra section
                                           kinds with a core parent, extra check rules
@@ -82,7 +83,7 @@ CONCEPTS = {
 SAFE_CONCEPTS = ("self",)
 
 UNIT_KEYS = {
-    "name", "label", "aliases", "cues", "terms", "vocabulary", "keep", "forbidden",
+    "name", "label", "aliases", "cues", "terms", "vocabulary", "keep", "uses", "forbidden",
     "outline", "fields", "kinds", "rules", "templates", "description", "marks", "name_mark", "family",
     "issuer",
 }
@@ -179,6 +180,7 @@ class Unit:
     templates: Path | None = None
     terms: dict[str, tuple[str, ...]] = _dc_field(default_factory=dict)
     keep: tuple[str, ...] = ()
+    uses: tuple[str, ...] = ()  # another unit type's marks this one uses too (its own check passes them)
     cues: tuple[str, ...] = ()
     description: str = ""
     plugin: str = ""  # the plugin that registered it
@@ -601,6 +603,7 @@ def unit_from_data(data: Mapping, base: Path | None = None, plugin: str = "",
     aliases = _strs(data, "aliases", where)
     cues = _strs(data, "cues", where)
     keep = _strs(data, "keep", where)
+    uses = _strs(data, "uses", where)
     forbidden = _strs(data, "forbidden", where)
 
     terms_raw = data.get("terms", {}) or {}
@@ -654,7 +657,7 @@ def unit_from_data(data: Mapping, base: Path | None = None, plugin: str = "",
     unit = Unit(
         name=name, label=label, aliases=aliases, vocabulary=dict(vocabulary), forbidden=forbidden,
         outline=outline, fields=fields, kinds=tuple(kinds), rules=tuple(rules),
-        templates=templates, terms=terms, keep=keep, cues=cues,
+        templates=templates, terms=terms, keep=keep, uses=uses, cues=cues,
         description=_str(data, "description", where, required=False), plugin=plugin,
         source=source, own_vocabulary=dict(vocabulary), marks=_strs(data, "marks", where),
         name_mark=_str(data, "name_mark", where, required=False), family=_strs(data, "family", where),
