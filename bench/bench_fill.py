@@ -60,6 +60,13 @@ def accuracy(dirs: list[Path], verbose: bool) -> dict[str, int]:
             except AssertionError as exc:  # expect.yaml does not list the placeholders found
                 print(f"{case.name[:34]:34} NOT JUDGED: {exc}")
                 continue
+            except Exception as exc:  # noqa: BLE001 - the data file refused (an InputError): every mark is a miss
+                from assistant.errors import InputError
+
+                if not isinstance(exc, InputError):
+                    raise
+                print(f"{case.name[:34]:34} REFUSED: {exc}")
+                continue
             rows_by_case[case.name] = rows
             t = tally({case.name: rows})
             print(f"{case.name[:34]:34} {t['right']:5} {t['wrong']:5} {t['left']:5} {t['open-ok']:5} "

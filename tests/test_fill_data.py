@@ -82,6 +82,30 @@ def test_json_mapping(tmp_path: Path) -> None:
     assert d.fields["排查户数"].text == "226" and d.fields["核查率"].unit == "%"
 
 
+def test_groups_of_fields_are_read_with_their_group(tmp_path: Path) -> None:
+    # 党员情况: {在职: 231}: a short field in a group takes the group's word; a long one stands alone
+    d = load_data(write(tmp_path, "d.yaml", "单位: 江城水务\n党员情况:\n  在职: 231\n  党员总数: 286\n"
+                                            "党务培训:\n  培训班(期): 2\n"))
+    assert d.fields["党员在职"].text == "231" and d.fields["党员总数"].text == "286"
+    assert d.fields["培训班(期)"].text == "2"  # 培训 is said already
+
+
+def test_tables_with_a_caption_row_or_columns_in_another_order(tmp_path: Path) -> None:
+    d = load_data(write(tmp_path, "d.json", '[{"指标": "参保人数", "单位": "人", "数值": 52300},'
+                                            ' {"指标": "基金支出", "单位": "万元", "数值": 1860}]'))
+    assert d.fields["参保人数"].text == "52300" and d.fields["基金支出"].text + d.fields["基金支出"].unit == "1860万元"
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["青山支行2024年主要指标", None, None])
+    ws.append(["各项存款(万元)", "各项贷款(万元)", "不良率"])
+    ws.append([286500, 198000, 0.0123])
+    wb.save(tmp_path / "d.xlsx")
+    d = load_data(tmp_path / "d.xlsx")
+    assert d.fields["各项存款(万元)"].text == "286500" and "不良率" in d.fields
+
+
 def test_a_list_of_records_is_the_two_column_table(tmp_path: Path) -> None:
     # [{项目, 数值, 单位}] as a clerk exports a 台账 to JSON; the unit goes with the value
     d = load_data(write(tmp_path, "d.json", '[{"项目": "扑火队员", "数值": 36, "单位": "人"},'
@@ -100,7 +124,7 @@ def test_a_list_of_records_is_the_two_column_table(tmp_path: Path) -> None:
     ("d.yaml", "排查户数: 1\n返乡人员: 2\n排查户数: 3\n", "出现了两次"),
     ("d.json", '{"排查户数": 1, "排查户数": 2}', "出现了两次"),
     ("d.yaml", "- 排查户数\n- 返乡人员\n", "映射"),
-    ("d.yaml", "排查:\n  户数: 1\n", "不能是列表或表格"),
+    ("d.yaml", "排查户数: [1, 2]\n", "不能是列表或表格"),
     ("d.yaml", "排查户数: [1\n", "不是有效的 YAML"),
     ("d.json", '{"排查户数": }', "不是有效的 JSON"),
     ("d.yaml", '"居家隔离xx人，解除隔离xx人": [13]\n', "2 处占位符"),

@@ -174,8 +174,8 @@ def parse_value(raw: Any) -> Value:
         mo, d = int(m.group(1)), int(m.group(2))
         return Value(raw, _date_text(None, mo, d), "date", month=mo, day=d)
     m = _RANGE.match(compact)
-    if m:  # 2024.09.28-2024.10.08, 4月10日至4月28日: a period
-        a, b = parse_value(m.group(1)), parse_value(m.group(2))
+    if m:  # 2024.09.28-2024.10.08, 4月10日至4月28日, 5/19-5/25: a period
+        a, b = _range_end(m.group(1)), _range_end(m.group(2))
         if a.kind == "date" and b.kind == "date" and a.day is not None and b.day is not None:
             if b.year is None and a.year is not None:
                 b = Value(b.raw, _date_text(a.year, b.month, b.day), "date", year=a.year, month=b.month, day=b.day)
@@ -192,6 +192,19 @@ def parse_value(raw: Any) -> Value:
     if len(text) <= 30 and not _SENTENCE_PUNCT.search(text) and "，" not in text:
         return Value(raw, text, "name")
     return Value(raw, text, "text")
+
+
+_MD_SLASH = re.compile(r"^(\d{1,2})\s*[/.]\s*(\d{1,2})$")
+
+
+def _range_end(text: str) -> Value:
+    """One end of a period: a date, or a month and day written 5/19 (only in a range: alone, 5.19 is
+    a number)."""
+    m = _MD_SLASH.match(text)
+    if m and 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31:
+        mo, d = int(m.group(1)), int(m.group(2))
+        return Value(text, _date_text(None, mo, d), "date", month=mo, day=d)
+    return parse_value(text)
 
 
 # ---------------------------------------------------------------- pins
@@ -385,11 +398,31 @@ def _from_mapping(data: FillData, obj: Any) -> FillData:
     if not isinstance(obj, dict):
         raise InputError(f"{_name(data)} 的内容应是“字段: 值”的映射，而不是{_kind_name(obj)}")
     seen: dict[str, str] = {}
-    for key, raw in obj.items():
+    for key, raw in _flat(obj):
         _add(data, key, raw, "", seen)
     if not data.fields and not data.pins:
         raise InputError(f"{_name(data)} 中没有数据")
     return data
+
+
+_GROUP_TAIL = re.compile(r"(?:基本)?(?:情况|建设|工作|数据|统计|指标|台账)$")
+
+
+def _flat(obj: dict, parent: str = "", depth: int = 0):  # noqa: ANN202
+    """(field, value) of a mapping whose values may be groups of fields (党员情况: {在职: 231}):
+    a short field in a group takes the group's words (党员在职), a long one stands alone."""
+    for key, raw in obj.items():
+        name = key
+        if parent and isinstance(key, str):
+            bare = re.sub(r"[（(][^）)]*[）)]", "", key).strip()
+            stem = _GROUP_TAIL.sub("", parent) or parent
+            shared = any(stem[i:i + 2] in bare for i in range(len(stem) - 1))
+            if len(bare) <= 3 and not shared:
+                name = stem + key
+        if isinstance(raw, dict) and raw and depth < 3 and isinstance(key, str) and pin_pieces(key) is None:
+            yield from _flat(raw, name, depth + 1)
+        else:
+            yield name, raw
 
 
 def _kind_name(obj: Any) -> str:
@@ -478,18 +511,26 @@ def _from_table(data: FillData, cells: list[list[Any]], numeric_strings: bool) -
     ncols = len(used)
     shape_hint = "表格应为两列（字段,值），或一行字段名加一行数值"
     seen: dict[str, str] = {}
+    # a caption row above the table (青山农商银行2024年指标完成情况, one merged cell): not a header
+    first = 0
+    while first < len(rows) - 2 and sum(c is not None and str(c).strip() != "" for c in rows[first]) == 1:
+        first += 1
+    if first:
+        rows = rows[first:]
     head = [_hdr(c) for c in rows[0]]
 
-    # two columns with a header (字段,值[,单位][,备注])
-    if ncols >= 2 and head[0] in KEY_HEADERS and head[1] in VALUE_HEADERS and \
-            all(h in UNIT_HEADERS | NOTE_HEADERS for h in head[2:]):
+    # the field and value columns with a header (字段,值[,单位][,备注], in any order: 指标,单位,数值)
+    key_col = next((j for j, h in enumerate(head) if h in KEY_HEADERS), None)
+    val_col = next((j for j, h in enumerate(head) if h in VALUE_HEADERS), None)
+    if ncols >= 2 and key_col is not None and val_col is not None and \
+            all(h in UNIT_HEADERS | NOTE_HEADERS for j, h in enumerate(head) if j not in (key_col, val_col)):
         data.shape, data.header = "rows", True
         unit_col = next((j for j, h in enumerate(head) if h in UNIT_HEADERS), None)
-        for i, r in enumerate(rows[1:], start=2):
-            value = r[1]
-            if unit_col is not None and r[unit_col] is not None and value is not None:
+        for i, r in enumerate(rows[1:], start=first + 2):
+            value = r[val_col]
+            if unit_col is not None and r[unit_col] is not None and str(r[unit_col]).strip() and value is not None:
                 value = f"{_cell_text(value)}{r[unit_col]}"
-            _add(data, r[0], value, f"第 {i} 行", seen)
+            _add(data, r[key_col], value, f"第 {i} 行", seen)
         return _nonempty(data)
 
     if ncols == 1:

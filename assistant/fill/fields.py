@@ -53,6 +53,8 @@ def parse_name(name: str) -> tuple[str, Optional[str], Optional[str], str, str]:
     if m:
         mag = m.group(1) or ""
         unit = m.group(2)
+        if "/" in unit or "／" in unit:
+            unit = re.split(r"[/／]", unit)[0]  # 小时/天: hours, counted per day
         n = n[: m.start()]
         if unit in lex.measure_class:
             measure = unit

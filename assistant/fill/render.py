@@ -81,6 +81,9 @@ def convert(text: str, from_mag: str, to_mag: str) -> tuple[Optional[str], Optio
     return None, exact
 
 
+_LEGAL_FORMS = ("有限公司", "有限责任公司", "股份有限公司", "股份公司", "集团有限公司", "总公司")
+
+
 def render(slot: Slot, cand: Candidate) -> Rendered:
     """The text that replaces the mark, or (None, why not)."""
     v = cand.value
@@ -116,6 +119,10 @@ def render(slot: Slot, cand: Candidate) -> Rendered:
         stripped = _strip_overlap(text, slot.after)
         if stripped != text and lex.unit_word_at(text[len(stripped):]):
             return Rendered(_strip_lead(stripped, slot.before))  # 新绛县第二中学 at ××中学 → 新绛县第二
+        cut = text.rfind(slot.unit_word) if len(slot.unit_word) >= 2 else -1
+        if cut > 0 and stripped == text and text[cut + len(slot.unit_word):] in _LEGAL_FORMS:
+            # 江城水务集团有限公司 at ××集团党委 → 江城水务 (the text keeps 集团; its legal form goes)
+            return Rendered(_strip_lead(text[:cut], slot.before))
         if ending and lex.same_family(ending, slot.unit_word):
             return Rendered(_strip_lead(text, slot.before), "", len(slot.unit_word))  # ××学校 → 城关镇第一小学
         place = text.find(slot.unit_word) if lex.unit_family.get(slot.unit_word) in ("town", "county", "village") else -1
@@ -196,7 +203,12 @@ def _render_number(slot: Slot, cand: Candidate) -> Rendered:
                                       f" 换算后是 {_plain(exact)}{slot.mag}，请确定保留几位小数后填写")
             text = conv
         else:  # 3.4 (万人) into xx人: keep the magnitude in the text
-            text = text + value_mag
+            whole, _exact = convert(text, value_mag, "")
+            if whole is not None and "." not in whole and re.fullmatch(r"[xX×*＊_ｘＸ]{3,}", slot.mark) \
+                    and len(whole) == len(slot.mark):
+                text = whole  # 0.86 (万人次) into ****人次: the four digits the marks ask for, 8600
+            else:
+                text = text + value_mag
     elif has_mag and not slot.mag:
         text = text + value_mag
     if v.unit == "%" and slot.measure in ("%", "％"):

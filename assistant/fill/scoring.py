@@ -206,6 +206,8 @@ def measure_fit(slot: Slot, cand: Candidate) -> Optional[float]:
     if cand.measure_class is None or sc is None:
         if cand.measure_class in _NONCOUNT and sc is None and slot.measure:
             return None
+        if sc is None and not slot.measure and cand.measure_class in _NONCOUNT and _people_before(slot):
+            return None  # 聘请校外专业人员xx参与…: a count of people, whatever follows, never hours or money
         return 0.5
     if cand.measure_class == sc:
         return 0.9
@@ -216,6 +218,12 @@ def measure_fit(slot: Slot, cand: Candidate) -> Optional[float]:
     if cand.measure_class == "generic" and sc not in _GENERIC_FORBIDDEN:
         return 0.6
     return None
+
+
+def _people_before(slot: Slot) -> bool:
+    """The mark follows a word for people (专业人员xx, 志愿者xx)."""
+    left = slot.before.rstrip()
+    return any(left.endswith(n) for n, c in lexicon().noun_classes if c == "person" and len(n) >= 2)
 
 
 # generic measures fit any countable thing except these classes
@@ -384,6 +392,12 @@ def score(slot: Slot, cand: Candidate, ctx_tokens: Optional[list[tuple[str, floa
         s *= 0.6
         out.notes.append(f"修饰词“{mod}”不一致")
         out.penalized = True
+    said = slot.near_left + slot.head_right
+    ks, kf = {k for k in _POP_KINDS if k in said}, {k for k in _POP_KINDS if k in cand.key}
+    if ks and kf and ks.isdisjoint(kf):  # 常住人口 at 全镇常住人口xx, never 户籍人口
+        s *= 0.5
+        out.notes.append("人口口径不同")
+        out.penalized = True
     if slot.part and cand.total and not slot.total:
         s *= 0.6
         out.notes.append("“其中”之后不应是总数")
@@ -499,6 +513,7 @@ def _lone_year(slot: Slot) -> bool:
         not re.match(r"年\s*(?:[xX×*＊_ｘＸ]+|\d{1,2})\s*月", slot.after)
 
 
+_POP_KINDS = ("常住", "户籍", "流动", "外来", "在校", "在册", "在职", "离退休")
 _YEAR_FIELD = re.compile(r"^(?:报告|统计|所属|汇报|工作)?(?:年度|年份|年)$")
 _WHOLE_SCOPE = re.compile(r"(?:全|我)(?:村|镇|乡|县|区|市|社区|校|院|行|公司|所|街道|厂|场)|辖区|本(?:村|社区|镇|乡)")
 _POPULATION = re.compile(r"人口|户籍|常住|总人数|总户数|总户|户数合计|人数合计|^户数$|^人数$")
@@ -521,6 +536,10 @@ def _whole_count(slot: Slot, cand: Candidate) -> float:
             return 0.0  # 全村共排查xx户: those searched, not all households
     if any(tg.startswith("v") for t, _w in cand.tokens for _x, tg in tag(t)):
         return 0.0
+    said = slot.near_left + slot.head_right
+    kinds = [k for k in _POP_KINDS if k in said]
+    if kinds:  # 全镇常住人口xx: 常住人口 fits, 户籍人口 does not
+        return 0.9 if all(k in cand.key for k in kinds) else 0.0
     return 0.8
 
 
