@@ -283,6 +283,12 @@ def _lead_lines(lines: list[tuple[int, str]]) -> tuple[set[int], str]:
     return found, "lead_sub"
 
 
+# the issuing unit's name on a line of its own, above the title
+_ISSUER_LINE = re.compile(r"^[\u4e00-\u9fff（）()·]{3,30}(?:局|政府|委员会|委|办公室|公司|集团|学校|小学|中学|学院|医院|卫生院|"
+                          r"中心|支行|分行|银行|派出所|法院|检察院|所|社区|村委会|街道办事处|办事处|党委|党组|总支|支部)$")
+_TITLE_WORDS = re.compile(r"总结|汇报|报告|情况的?$")
+
+
 def _is_title(line: str) -> bool:
     s = line.strip()
     return (0 < len(s) <= 60 and not s.endswith(("。", "；", "，", "：", ":"))
@@ -304,6 +310,10 @@ def parse(norm: MappedText, title_hint: str | None = None) -> Outline:
     elif lines and _is_title(lines[0][1]):
         title, title_line = lines[0][1].strip(), raw_line(lines[0][0])
         idx = 1
+    elif len(lines) > 1 and _ISSUER_LINE.match(lines[0][1].strip()) and _is_title(lines[1][1]):
+        # 临溪县人力资源和社会保障局 / 2023年…工作总结: the issuing unit's line above the title
+        title, title_line = lines[1][1].strip(), raw_line(lines[1][0])
+        idx = 2
     # A repeated title line (common in web copies) is not body text.
     while idx < len(lines) and title and lines[idx][1].strip() == title:
         idx += 1
@@ -317,7 +327,7 @@ def parse(norm: MappedText, title_hint: str | None = None) -> Outline:
     lead, lead_style = _lead_lines(lines[idx:])
     for off, line in lines[idx:]:
         h = match_heading(line)
-        if h is None and len(line) <= PART_MAX and PART_LINE.match(line.strip()):
+        if h is None and len(line) <= PART_MAX and PART_LINE.match(line.strip()) and not _TITLE_WORDS.search(line):
             h = Heading("part", "", None, line.strip(), "")
         elif h is None and off in lead:
             h = Heading(lead_style, "", None, line.strip().rstrip("。：:"), "")

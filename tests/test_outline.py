@@ -330,3 +330,17 @@ def test_a_report_that_ends_with_its_plans_has_them_as_a_section() -> None:
     o = parse(text)
     assert [s.role for s in o.sections] == ["opening", "section", "section", "section"]
     assert outline.sections(o)[-1].part == "next_steps"
+
+
+def test_the_issuing_units_line_above_the_title_and_a_title_that_names_next_years_work() -> None:
+    # written for this test: 单位 on the first line, then a title that holds 2024年工作思路 (no part heading)
+    text = ("临溪县人力资源和社会保障局\n2023年根治欠薪工作总结及2024年工作思路\n"
+            "2023年，我局坚持以人民为中心的发展思想，扎实推进根治欠薪各项工作，现总结如下。\n"
+            "一、2023年工作开展情况\n（一）健全工作机制。充分发挥联席会议作用，压实属地和行业监管责任。\n"
+            "（二）开展隐患排查。会同住建、交通等部门开展在建项目欠薪隐患排查。\n"
+            "二、存在的问题\n个别建设单位资金不到位。\n三、2024年工作思路\n持续压实责任，加强源头治理。\n")
+    o = parse(text)
+    assert o.title == "2023年根治欠薪工作总结及2024年工作思路" and o.title_line == 2
+    top = [s.heading for s in o.sections if s.role == "section"]
+    assert top == ["2023年工作开展情况", "存在的问题", "2024年工作思路"]
+    assert o.sections[0].role == "opening" and o.sections[0].line == 3
