@@ -308,7 +308,7 @@ def test_messy_copies_wrapped_headings_web_chrome_and_combined_parts() -> None:
             f"**二、强化组织保障**\n{body}\n"
             f"「三、存在问题及下步打算」\n（一）存在问题。产业链条短，带动能力弱。\n（二）下步打算。延伸产业链，培育新业态。\n"
             f"当前，我镇乡村振兴工作还存在一些短板，部分村集体经济收入偏低，人才支撑不足。\n"
-            "【打印】　【关闭】\n扫一扫在手机打开当前页\n主办单位：某县人民政府办公室\n")
+            "【打印】　【关闭】\n扫一扫在手机打开当前页\n主办单位：某县人民政府办公室　技术支持：某县信息中心\n")
     o = outline.parse(normalize(text, "txt"))
     assert o.title == "关于2024年乡村振兴工作情况的汇报"
     top = [(s.number, s.heading) for s in o.sections if s.role == "section"]

@@ -282,7 +282,7 @@ def _sums(text: str, s0: int, figs: list[Figure], vocab: Vocabulary, out: list[I
             # 全年受理信访件64件，其中…: a figure that 其中 follows is a total too (unless it ends a
             # list: 引入企业11家、公司1家，其中… speaks of the whole list)
             if k + 1 < len(counts) and re.match(r"[^，,；;。]{0,4}[，,]\s*其中", text[total.end:counts[k + 1].start]) \
-                    and text[cs - 1:cs] != "、" and not re.search(r"[\d%][^，,；;。]{0,3}[，,]\s*$", text[s0:cs]):
+                    and text[cs - 1:cs] != "、" and not re.search(r"[\d%](?![年月日号时])[^，,；;。]{0,3}[，,]\s*$", text[s0:cs]):
                 _sub_parts(text, total, counts[k + 1:], vocab, out)
             continue
         # parts listed before: the clauses just before, one figure each in the same measure
@@ -436,6 +436,9 @@ def _rates(text: str, s0: int, s1: int, figs: list[Figure], vocab: Vocabulary, o
                 break
         if base is None or base.value == 0:
             continue
+        if re.search(r"新增|新纳入|新识别", text[_clause_start(text, s0, base.start):base.start]) and \
+                not re.search(r"新增|新纳入|新识别", text[_clause_start(text, s0, part.start):part.start]):
+            continue  # 新增监测对象7147人、消除风险3688人: the rate may be of all, not of the new ones
         computed = part.value / base.value * 100 * SCALE
         unit = SCALE / 10 ** rate.decimals
         if abs(computed - stated) > unit + SCALE * 0.05:
