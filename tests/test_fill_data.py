@@ -238,3 +238,51 @@ def test_yaml_keys_1_and_true_are_two_keys(tmp_path) -> None:
     with pytest.raises(InputError) as exc:
         load_data(p)
     assert "字段「true」出现了两次（第 1 行和第 2 行）" in str(exc.value)
+
+
+def test_more_layouts_of_a_clerks_table(tmp_path: Path) -> None:
+    # written for this test: the shapes staff keep their 台账 in
+    import openpyxl
+
+    # 序号 column and a caption; a second sheet of field, value, unit rows without a header
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2024年春季学期安全台账", None, None, None, None])
+    ws.append(["序号", "项目", "数量", "单位", "备注"])
+    ws.append([1, "教学班", 36, "个", None])
+    ws.append([2, "在校学生", 1642, "人", "含住校生"])
+    more = wb.create_sheet("其他")
+    more.append(["应急演练", 4, "次"])
+    more.append(["疏散用时", 158, "秒"])
+    wb.save(tmp_path / "a.xlsx")
+    d = load_data(tmp_path / "a.xlsx")
+    assert d.fields["在校学生"].text == "1642" and d.fields["应急演练"].text == "4" and "序号" not in d.fields
+    # columns of periods: the latest one is the report's
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["指标", "单位", "2023年1-6月", "2024年1-6月"])
+    ws.append(["门急诊人次", "人次", 198420, 213600])
+    wb.save(tmp_path / "b.xlsx")
+    assert load_data(tmp_path / "b.xlsx").fields["门急诊人次"].text == "213600"
+    # rows of periods under a header: the latest row
+    d = load_data(write(tmp_path, "c.csv", "统计期,税收收入(万元),走访企业(户)\n2023年1-6月,53200,70\n2024年1-6月,57600,85\n"))
+    assert d.fields["税收收入(万元)"].text == "57600" and d.fields["走访企业(户)"].text == "85"
+    # field, value, unit without a header
+    d = load_data(write(tmp_path, "d.csv", "村名,杏花村,\n户籍人口,2386,人\n村民小组,11,个\n"))
+    assert d.fields["户籍人口"].text == "2386" and d.fields["户籍人口"].unit == "人"
+    # a record list under a key, and a table kept as 表头 + 数据
+    d = load_data(write(tmp_path, "e.json", '{"社区": "桂园社区", "台账": [{"项目": "80岁及以上老年人", "数量": 412, "单位": "人"}]}'))
+    assert d.fields["社区"].text == "桂园社区" and d.fields["80岁及以上老年人"].text == "412"
+    d = load_data(write(tmp_path, "f.json", '{"表名": "执行工作主要指标", "表头": ["指标", "本期", "上年同期", "计量单位"],'
+                                            ' "数据": [["执结案件", 3955, 3540, "件"], ["执行到位金额", 25600, 21300, "万元"]]}'))
+    assert d.fields["执结案件"].text == "3955" and d.fields["执行到位金额"].text + d.fields["执行到位金额"].unit == "25600万元"
+
+
+def test_a_length_in_another_unit_is_converted_exactly_or_left_to_the_writer(tmp_path: Path) -> None:
+    from assistant.fill.apply import fill_text
+
+    text = "全年新建和改造灌排渠道xx公里，修建机耕路xx公里。\n"
+    out = fill_text(text, load_data(write(tmp_path, "g.yaml", "灌排渠道: 86400米\n机耕路: 12345米\n")))
+    got = [p.text for p in out.placements]
+    assert got[0] == "86.4"
+    assert got[1] is None and "换算" in out.placements[1].reason  # 12.345 公里: the writer decides

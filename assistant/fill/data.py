@@ -41,6 +41,11 @@ KEY_HEADERS = {"字段", "字段名", "字段名称", "项目", "项目名称", 
                "field", "name", "key", "item"}
 VALUE_HEADERS = {"值", "数值", "数量", "数据", "数", "内容", "填写", "填报", "填报值", "取值", "value", "values"}
 UNIT_HEADERS = {"单位", "计量单位", "量词", "unit"}
+SEQ_HEADERS = {"序号", "编号", "序", "no", "no.", "#"}
+# a column or row of one period: 2024年, 2024年1-6月, 2024年上半年, 本期, 本年
+_PERIOD_HEAD = re.compile(r"^(?:(?:19|20)\d{2}(?:年度?)?(?:\d{1,2}(?:[-—~至]\d{1,2})?月|[上下]半年|[一二三四]季度|第?[一二三四1-4]季度)?(?:累计)?"
+                          r"|本期|本年|本年度|今年|本年累计|上年同期|去年同期|同期|上年|去年)$")
+_PERIOD_KEY = re.compile(r"^(?:统计期|统计期间|期间|时期|年度|年份|时间|月份|统计时段|周期)$")
 NOTE_HEADERS = {"备注", "说明", "注释", "note", "notes", "remark", "comment"}
 
 # A placeholder mark inside a pin key (a subset of shared/spec/placeholders.md).
@@ -397,12 +402,32 @@ def _from_mapping(data: FillData, obj: Any) -> FillData:
         obj = merged
     if not isinstance(obj, dict):
         raise InputError(f"{_name(data)} 的内容应是“字段: 值”的映射，而不是{_kind_name(obj)}")
+    table = _header_rows(obj)
+    if table is not None:  # {表头: [指标, 本期, 上年同期, 单位], 数据: [[…], …]}
+        return _from_table(data, table, False)
     seen: dict[str, str] = {}
     for key, raw in _flat(obj):
+        if isinstance(raw, list) and raw and all(isinstance(x, dict) for x in raw):
+            sub = _from_mapping(FillData(data.path, fmt=data.fmt, shape="mapping"), raw)  # 养老服务台账: [{项目, 数量, 单位}]
+            for k, v in sub.fields.items():
+                if re.sub(r"\s+", "", k) not in seen:
+                    seen[re.sub(r"\s+", "", k)] = ""
+                    data.fields[k] = v
+            continue
         _add(data, key, raw, "", seen)
     if not data.fields and not data.pins:
         raise InputError(f"{_name(data)} 中没有数据")
     return data
+
+
+def _header_rows(obj: dict) -> Optional[list[list[Any]]]:
+    """A table kept as a header list and a list of rows, or None."""
+    head = next((v for v in obj.values() if isinstance(v, list) and v and all(isinstance(x, str) for x in v)
+                 and any(_hdr(x) in KEY_HEADERS for x in v)), None)
+    rows = next((v for v in obj.values() if isinstance(v, list) and v and all(isinstance(x, list) for x in v)), None)
+    if head is None or rows is None or any(len(r) != len(head) for r in rows):
+        return None
+    return [list(head)] + [list(r) for r in rows]
 
 
 _GROUP_TAIL = re.compile(r"(?:基本)?(?:情况|建设|工作|数据|统计|指标|台账)$")
@@ -464,26 +489,39 @@ def load_xlsx(raw: bytes, path: Optional[Path] = None) -> FillData:
         import openpyxl  # lazy: only for Excel data
 
         wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-        ws = wb.worksheets[0]
-        cells = []
-        for row in ws.iter_rows():
-            out = []
-            for c in row:
-                v = getattr(c, "value", None)
-                if isinstance(v, str):
-                    v = v.strip() or None
-                elif isinstance(v, (int, float)) and not isinstance(v, bool):
-                    fmt = getattr(c, "number_format", "") or ""
-                    if fmt.endswith("%"):
-                        v = _fmt_number(round(v * 100, 6)) + "%"
-                out.append(v)
-            cells.append(out)
+        sheets = []
+        for ws in wb.worksheets:
+            cells = []
+            for row in ws.iter_rows():
+                out = []
+                for c in row:
+                    v = getattr(c, "value", None)
+                    if isinstance(v, str):
+                        v = v.strip() or None
+                    elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                        fmt = getattr(c, "number_format", "") or ""
+                        if fmt.endswith("%"):
+                            v = _fmt_number(round(v * 100, 6)) + "%"
+                    out.append(v)
+                cells.append(out)
+            sheets.append(cells)
         wb.close()
     except InputError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for broken files
         raise InputError(f"{_name(data)} 无法作为 .xlsx 读取：{type(exc).__name__}") from None
-    return _from_table(data, cells, numeric_strings=False)
+    # the first sheet must read; further sheets add the fields they hold (a sheet that is no
+    # table of fields, a chart's data, is passed over)
+    _from_table(data, sheets[0], numeric_strings=False)
+    for more in sheets[1:]:
+        extra = FillData(path, fmt="xlsx")
+        try:
+            _from_table(extra, more, numeric_strings=False)
+        except InputError:
+            continue
+        for k, v in extra.fields.items():
+            data.fields.setdefault(k, v)
+    return data
 
 
 def _is_numberish(cell: Any) -> bool:
@@ -518,10 +556,26 @@ def _from_table(data: FillData, cells: list[list[Any]], numeric_strings: bool) -
     if first:
         rows = rows[first:]
     head = [_hdr(c) for c in rows[0]]
+    # a 序号 column numbers the rows: no field of the report
+    seq = [j for j, h in enumerate(head) if h in SEQ_HEADERS]
+    if seq and ncols - len(seq) >= 2:
+        rows = [[c for j, c in enumerate(r) if j not in seq] for r in rows]
+        head = [h for j, h in enumerate(head) if j not in seq]
+        ncols -= len(seq)
 
-    # the field and value columns with a header (字段,值[,单位][,备注], in any order: 指标,单位,数值)
+    # the field and value columns with a header (字段,值[,单位][,备注], in any order: 指标,单位,数值);
+    # columns of periods (2023年1-6月, 2024年1-6月; 本期, 上年同期): the latest is the report's
     key_col = next((j for j, h in enumerate(head) if h in KEY_HEADERS), None)
     val_col = next((j for j, h in enumerate(head) if h in VALUE_HEADERS), None)
+    periods = [j for j, h in enumerate(head) if _PERIOD_HEAD.match(h)]
+    if key_col is not None and val_col is None and periods:
+        val_col = max(periods, key=lambda j: _period_rank(head[j]))
+        head = [h if j in (key_col, val_col) or j not in periods else "备注" for j, h in enumerate(head)]
+    if key_col is None and len(rows) >= 3 and _PERIOD_KEY.match(head[0] or "") and \
+            all(_PERIOD_HEAD.match(_hdr(r[0])) for r in rows[1:] if r[0] is not None):
+        # one row per period (统计期: 2023年1-6月, 2024年1-6月): the latest row under the header
+        latest = max(rows[1:], key=lambda r: _period_rank(_hdr(r[0])))
+        rows = [rows[0], latest]
     if ncols >= 2 and key_col is not None and val_col is not None and \
             all(h in UNIT_HEADERS | NOTE_HEADERS for j, h in enumerate(head) if j not in (key_col, val_col)):
         data.shape, data.header = "rows", True
@@ -535,6 +589,16 @@ def _from_table(data: FillData, cells: list[list[Any]], numeric_strings: bool) -
 
     if ncols == 1:
         raise InputError(f"{_name(data)} 只有一列：{shape_hint}")
+    if ncols == 3 and not any(_is_numberish(r[0]) for r in rows) and \
+            all(r[2] is None or (isinstance(r[2], str) and len(r[2]) <= 6 and not _is_numberish(r[2])) for r in rows):
+        # no header: field, value, unit (户籍人口,2386,人)
+        data.shape, data.header = "rows", False
+        for i, r in enumerate(rows, start=first + 1):
+            value = r[1]
+            if r[2] and value is not None:
+                value = f"{_cell_text(value)}{r[2]}"
+            _add(data, r[0], value, f"第 {i} 行", seen)
+        return _nonempty(data)
     if ncols == 2 and len(rows) != 2 or ncols == 2 and not any(_is_numberish(r[0]) for r in rows):
         # two columns, no header: every first cell is a field name
         if any(_is_numberish(r[0]) for r in rows):
@@ -552,6 +616,14 @@ def _from_table(data: FillData, cells: list[list[Any]], numeric_strings: bool) -
             _add(data, rows[0][j], rows[1][j], f"第 {j + 1} 列", seen)
         return _nonempty(data)
     raise InputError(f"{_name(data)} 有 {len(rows)} 行 {ncols} 列：{shape_hint}")
+
+
+def _period_rank(h: str) -> tuple:
+    """Later periods rank higher: 2024年1-6月 over 2023年1-6月, 本期 over 上年同期."""
+    m = re.match(r"(19|20)(\d{2})", h)
+    if m:
+        return (1, int(m.group(1) + m.group(2)), h)
+    return (2 if h in ("本期", "本年", "本年度", "今年", "本年累计") else 0, 0, h)
 
 
 def _cell_text(v: Any) -> str:

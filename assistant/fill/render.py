@@ -16,9 +16,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Optional
 
+from assistant.fill.data import Value
 from assistant.fill.fields import Candidate
 from assistant.fill.lexicon import lexicon
 from assistant.fill.slots import Slot
@@ -81,6 +83,15 @@ def convert(text: str, from_mag: str, to_mag: str) -> tuple[Optional[str], Optio
     return None, exact
 
 
+# measures of one class that convert exactly (a count of 人 never becomes 人次: those are classes apart)
+_CONVERTIBLE = {"length", "weight", "area"}
+_FACTORS = {(a, b): Decimal(f) for a, b, f in (
+    ("米", "公里", "0.001"), ("米", "千米", "0.001"), ("公里", "米", "1000"), ("千米", "米", "1000"),
+    ("公里", "千米", "1"), ("千米", "公里", "1"), ("克", "公斤", "0.001"), ("克", "千克", "0.001"),
+    ("公斤", "克", "1000"), ("千克", "克", "1000"), ("公斤", "吨", "0.001"), ("千克", "吨", "0.001"),
+    ("吨", "公斤", "1000"), ("吨", "千克", "1000"), ("公斤", "千克", "1"), ("千克", "公斤", "1"),
+    ("平方米", "公顷", "0.0001"), ("公顷", "平方米", "10000"), ("公顷", "亩", "15"),
+    ("平方公里", "公顷", "100"), ("公顷", "平方公里", "0.01"))}
 _LEGAL_FORMS = ("有限公司", "有限责任公司", "股份有限公司", "股份公司", "集团有限公司", "总公司")
 
 
@@ -185,6 +196,22 @@ def _render_number(slot: Slot, cand: Candidate) -> Rendered:
         if lex.measure_class.get(unit_rest or v.unit) != lex.measure_class.get(slot.measure) \
                 and unit_rest not in ("件套", "台套"):
             return Rendered(None, f"字段「{cand.name}」的单位“{v.unit}”与报告中的“{slot.measure}”不符")
+        unit = unit_rest or v.unit
+        if unit != slot.measure and lex.measure_class.get(unit) in _CONVERTIBLE:
+            # 86400 米 at xx公里: 86.4, where the two units convert exactly; else the writer's call
+            factor = _FACTORS.get((unit, slot.measure))
+            d = _decimal(re.sub(r"(余|多)$", "", text))
+            if factor is None or d is None:
+                return Rendered(None, f"字段「{cand.name}」的单位是“{unit}”，报告中是“{slot.measure}”，请换算后填写")
+            if unit_mag:
+                d *= Decimal(lex.magnitudes[unit_mag])
+            exact = d * factor
+            if exact != exact.quantize(Decimal("0.01")):
+                return Rendered(None, f"字段「{cand.name}」的值 {v.text} 换算成“{slot.measure}”是 {_plain(exact)}，"
+                                      f"请确定保留几位小数后填写")
+            text = _plain(exact)
+            v = Value(v.raw, text, "number")
+            cand = replace(cand, value=v, mag="")
     has_mag = re.search(r"(万|亿|千|百)余?多?$", text)
     value_mag = has_mag.group(1) if has_mag else cand.mag
     if has_mag:
@@ -205,12 +232,17 @@ def _render_number(slot: Slot, cand: Candidate) -> Rendered:
         else:  # 3.4 (万人) into xx人: keep the magnitude in the text
             whole, _exact = convert(text, value_mag, "")
             if whole is not None and "." not in whole and re.fullmatch(r"[xX×*＊_ｘＸ]{3,}", slot.mark) \
-                    and len(whole) == len(slot.mark):
+                    and abs(len(whole) - len(slot.mark)) <= 1:
                 text = whole  # 0.86 (万人次) into ****人次: the four digits the marks ask for, 8600
             else:
                 text = text + value_mag
     elif has_mag and not slot.mag:
-        text = text + value_mag
+        whole, _exact = convert(text, value_mag, "")
+        if whole is not None and "." not in whole and re.fullmatch(r"[xX×*＊_ｘＸ]{3,}", slot.mark) \
+                and abs(len(whole) - len(slot.mark)) <= 1:
+            text = whole  # 1.36万 into xxxx人次: 13600
+        else:
+            text = text + value_mag
     if v.unit == "%" and slot.measure in ("%", "％"):
         text = text.rstrip("%％")
     elif slot.measure in ("%", "％") and v.unit != "%":

@@ -431,6 +431,12 @@ def score(slot: Slot, cand: Candidate, ctx_tokens: Optional[list[tuple[str, floa
         s *= 0.6
         out.notes.append("计数的是做了“" + "".join(acts) + "”的人或事")
         out.penalized = True
+    around = slot.near_left + slot.near_right + slot.far_left + slot.list_head + slot.sentence + slot.para_left
+    done = [w for w in _DONE_WORDS if w in cand.name and w not in around]
+    if done:  # 项目总投资xx万元 is not 已完成投资: the part done is no total
+        s *= 0.6
+        out.notes.append(f"字段只计“{done[0]}”的部分")
+        out.penalized = True
     clash = _other_action(slot, cand)
     if clash:  # 共排查矛盾纠纷xx起 is not 矛盾纠纷化解数
         s *= 0.6
@@ -513,6 +519,7 @@ def _lone_year(slot: Slot) -> bool:
         not re.match(r"年\s*(?:[xX×*＊_ｘＸ]+|\d{1,2})\s*月", slot.after)
 
 
+_DONE_WORDS = ("完成", "到位", "拨付", "兑现")
 _POP_KINDS = ("常住", "户籍", "流动", "外来", "在校", "在册", "在职", "离退休")
 _YEAR_FIELD = re.compile(r"^(?:报告|统计|所属|汇报|工作)?(?:年度|年份|年)$")
 _WHOLE_SCOPE = re.compile(r"(?:全|我)(?:村|镇|乡|县|区|市|社区|校|院|行|公司|所|街道|厂|场)|辖区|本(?:村|社区|镇|乡)")
@@ -649,6 +656,9 @@ def name_suffix_fit(slot: Slot, cand: Candidate) -> Optional[float]:
                 slot.after.startswith(value_suffix):
             return 1.0
         return None
+    if slot.unit_word and not cand.unit_family and not lex.unit_word_ending(v.text) and \
+            (len(v.text) > 8 or re.search(r"行动|活动|工作|工程|项目|会议|方案|制度|机制", v.text)):
+        return None  # 夏季治安打击整治百日行动 is no name of a 派出所
     return 0.0
 
 
