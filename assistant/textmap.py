@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Callable, Iterable, Pattern, Sequence, Union
+TYPE_CHECKING = False  # (not typing.TYPE_CHECKING: importing typing is the cost avoided)
 
-Replacement = Union[str, Callable[[re.Match], str]]
+if TYPE_CHECKING:  # annotations only (typing costs start-up time)
+    from typing import Callable, Iterable, Pattern, Sequence, Union
+
+Replacement = "str | Callable[[re.Match], str]"  # (a string alias: nothing is imported for it)
 
 
 class MappedText:
