@@ -35,16 +35,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-REPORT = """{town}镇第{n}期防汛工作情况汇报
-入汛以来，{town}镇按照县防指的统一部署，把防汛工作作为头等大事来抓，现将第{n}期工作情况汇报如下：
-一、压实防汛责任
-镇党委召开专题会议{n}次，调整充实防汛抗旱指挥部，落实镇村干部包片包点责任，签订责任书{n}份。
-二、加强巡查值守
-对辖区{n}座山塘水库和{n}处地质灾害隐患点开展拉网式排查，实行二十四小时值班和领导带班制度。
-三、做好物资准备
-储备编织袋{n}千条、救生衣{n}百件，组建应急抢险队伍{n}支，开展转移避险演练{n}次。
-"""
-TOWNS = ["青石", "柳溪", "桂岭", "松坪"]
+sys.path.insert(0, str(ROOT / "tests"))
+from test_postgres import _write_reports  # noqa: E402 - the team test's reports: one text, one place
 
 
 def _with_db(url: str, name: str) -> str:
@@ -139,11 +131,7 @@ def main() -> None:
         # four people import 50 reports each at the same time (reports of our own making)
         groups = []
         for k in range(4):
-            d = tmp / f"team{k}"
-            d.mkdir()
-            for j in range(50):
-                (d / f"r{k}-{j:02d}.txt").write_text(REPORT.format(n=k * 100 + j + 1, town=TOWNS[k]), encoding="utf-8")
-            groups.append(sorted(d.glob("*.txt")))
+            groups.append(sorted(_write_reports(tmp / f"team{k}", k, 50)))
         before = len(pg.source().refs(print))
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         t = time.perf_counter()

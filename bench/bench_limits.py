@@ -31,6 +31,8 @@ import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+from test_index import _alive, _children  # noqa: E402 - the kill test's view of /proc, one copy
 
 
 def run(cmd: list[str], env: dict, cwd: Path) -> tuple[float, float, int, str]:
@@ -109,28 +111,6 @@ def bench_template(work: Path, env: dict, assist: str) -> None:
         print(f"  {label:<32} {wall:6.2f} s  exit {code}  {rss:5.0f} MB   {line}")
 
 
-def _children(pid: int) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
-                    fields = fh.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] != "Z":
-                out.append(int(entry))
-    return out
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
 def bench_kill(work: Path, env: dict, assist: str) -> None:
     sys.path.insert(0, str(REPO))
     from assistant import paths
@@ -157,11 +137,18 @@ def bench_kill(work: Path, env: dict, assist: str) -> None:
     while time.time() < deadline and len(workers) < 2 and proc.poll() is None:
         workers = _children(proc.pid)
         time.sleep(0.01)
-    time.sleep(0.3)
-    if proc.poll() is not None or len(workers) < 2:
-        print("  the build ended before it could be killed (a faster machine): not measured")
+    time.sleep(0.05)  # the workers at work, not yet done with their share
+    workers = [w for w in workers if _alive(w)]  # a worker may finish its share before the kill
+    if proc.poll() is not None or not workers:
+        print("  the build or its workers ended before they could be killed (a faster machine): not measured")
         return
-    rss = sum(int(open(f"/proc/{w}/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE") for w in workers)
+    rss = 0
+    for w in workers:
+        try:
+            with open(f"/proc/{w}/statm") as fh:
+                rss += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except OSError:
+            continue
     proc.send_signal(signal.SIGKILL)
     killed = time.perf_counter()
     proc.wait()

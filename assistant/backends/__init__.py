@@ -237,6 +237,22 @@ class Corpus(ABC):
         return self.label
 
 
+
+def schema_blocks_of(path: Path) -> dict[str, str]:
+    """The blocks of a backend's schema.sql by name (``-- @name`` starts one)."""
+    import re
+
+    out: dict[str, list[str]] = {}
+    cur: Optional[list[str]] = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"-- @(\w+)", line)
+        if m:
+            cur = out.setdefault(m.group(1), [])
+        elif cur is not None:
+            cur.append(line)
+    return {k: "\n".join(v) + "\n" for k, v in out.items()}
+
+
 def is_url(locator: object) -> bool:
     return isinstance(locator, str) and "://" in locator
 

@@ -33,16 +33,10 @@ SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 
 @lru_cache(maxsize=1)
 def schema_blocks() -> dict[str, str]:
-    """The blocks of schema.sql by name (``-- @name``)."""
-    out: dict[str, list[str]] = {}
-    cur: Optional[list[str]] = None
-    for line in SCHEMA_FILE.read_text(encoding="utf-8").splitlines():
-        m = re.match(r"-- @(\w+)", line)
-        if m:
-            cur = out.setdefault(m.group(1), [])
-        elif cur is not None:
-            cur.append(line)
-    return {k: "\n".join(v) + "\n" for k, v in out.items()}
+    """The blocks of this backend's schema.sql by name."""
+    from assistant.backends import schema_blocks_of
+
+    return schema_blocks_of(SCHEMA_FILE)
 
 
 def insert_rows(conn: sqlite3.Connection, table: str, width: int, rows: Iterable[Sequence]) -> None:
