@@ -6,10 +6,21 @@ from __future__ import annotations
 
 import os
 import sys
+
 TYPE_CHECKING = False  # (not typing.TYPE_CHECKING: importing typing is the cost avoided)
 
 if TYPE_CHECKING:  # typing's names cost the check command's start-up 2 ms: annotations only
     from typing import Callable
+
+
+def value_of(eq: str, value: str, args: list[str], i: int) -> tuple[str | None, int]:
+    """An option's value and the index of the next argument: what follows ``=`` (``eq`` is
+    "="), else the next argument; None when the command line ends there."""
+    if eq:
+        return value, i
+    if i >= len(args):
+        return None, i
+    return args[i], i + 1
 
 
 def guarded(run: Callable[[], int]) -> int:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import sys
 
+from assistant.fastpath import value_of
+
 _CHOICES = {"--format": ("text", "json"), "--fail-level": ("error", "warning", "info")}
 
 
@@ -39,11 +41,9 @@ def parse(argv) -> dict | None:
             name, eq, value = arg.partition("=")
             if name not in keys:
                 return None
-            if not eq:
-                if i >= len(args):
-                    return None
-                value = args[i]
-                i += 1
+            value, i = value_of(eq, value, args, i)
+            if value is None:
+                return None
             if name in _CHOICES and value not in _CHOICES[name]:
                 return None
             if not value:

@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Optional
 
+from assistant.fastpath import value_of
+
 _OUTPUT_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".docx")
 
 
@@ -29,11 +31,9 @@ def parse(argv) -> Optional[dict]:
         i += 1
         name, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
         if name in ("--data", "-d", "-o", "--output", "--format"):
-            if not eq:
-                if i >= len(args):
-                    return None
-                value = args[i]
-                i += 1
+            value, i = value_of(eq, value, args, i)
+            if value is None:
+                return None
             key = {"--data": "data", "-d": "data", "-o": "output", "--output": "output", "--format": "fmt"}[name]
             if opts[key] not in (None, "text") or not value or key == "fmt" and value not in ("text", "json"):
                 return None

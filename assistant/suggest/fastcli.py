@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from typing import Optional
 
+from assistant.fastpath import value_of
+
 _KEYS = {"-k": "kind", "--kind": "kind", "-u": "unit", "--unit": "unit", "--topic": "topic", "-n": "n",
          "--number": "n", "--corpus": "corpus", "--format": "fmt"}
 
@@ -33,11 +35,9 @@ def parse(argv) -> Optional[dict]:
             key = _KEYS.get(name)
             if key is None or key in given:
                 return None
-            if not eq:
-                if i >= len(args):
-                    return None
-                value = args[i]
-                i += 1
+            value, i = value_of(eq, value, args, i)
+            if value is None:
+                return None
             if not value:
                 return None
             given.add(key)
