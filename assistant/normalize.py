@@ -519,8 +519,8 @@ def _split_headings(mt: MappedText, r: _Rules) -> list[MappedText]:
 _ZHU = re.compile("著")
 _MD_HIDDEN = re.compile(r"(?<!\*)\*\*(?!\*)|<!--.{0,2000}?-->", re.S)
 _WRAPPED_HEADING = re.compile(
-    r"^(?P<lead>[ \t\u3000]*)(?:【|「|〖|\*\*)(?P<inner>[ \t]*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]"
-    r"|\d{1,2}[、.．]|第[一二三四五六七八九十]{1,3}[，、：:．.]|[一二三四五六七八九十]{1,3}是)[^\n*【】「」〖〗]*?)"
+    r"^(?P<lead>[ \t\u3000]*)(?:【|「|〖|\*\*)"
+    rf"(?P<inner>[ \t]*(?:{MARK_BIG}|{MARK_PAREN_CN}|{MARK_NUM}|{MARK_PAREN_NUM}|{MARK_ORD}|{MARK_SHI})[^\n*【】「」〖〗]*?)"
     r"(?:】|」|〗|\*\*)(?P<tail>[：:。]?)[ \t\u3000]*$", re.M)
 _MD_HEADINGS = re.compile(r"^[ \t]*#{1,6}[ \t]+(?=[^\s#])", re.M)
 _MD_MARKS = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]*|[-+*][ \t]+(?=\S))", re.M)

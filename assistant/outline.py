@@ -256,16 +256,16 @@ _ADDRESSEE = re.compile(r"(各位|同志们|领导|代表|委员|主任|书记)[
 _LEAD_LINE = re.compile(r"^[\u4e00-\u9fff“][^。；;！？!?\d]{3,28}[。：:]?$")
 
 
-def _lead_lines(lines: list[tuple[int, str]]) -> tuple[set[int], str]:
+def _lead_lines(lines: list[tuple[int, str]], heads: list[Heading | None]) -> tuple[set[int], str]:
     """Offsets of the lines that are unnumbered lead-phrase headings (see _LEAD_LINE), and the
     style they take: ``lead`` (top level) in a report without numbered headings; ``lead_sub``
     (items under the numbered heading they stand in, 一、工作开展情况 → 抓实产业发展，夯实增收基础。)
-    in a numbered one, where a part holds at least two of them."""
+    in a numbered one, where a part holds at least two of them. ``heads``: match_heading of
+    each line."""
     blocks: dict[int, set[int]] = {}
     block = 0
     numbered = False
-    for k, (off, line) in enumerate(lines):
-        h = match_heading(line)
+    for k, ((off, line), h) in enumerate(zip(lines, heads)):
         if h is not None and h.style != "shi":
             numbered = True
             block += 1
@@ -273,7 +273,7 @@ def _lead_lines(lines: list[tuple[int, str]]) -> tuple[set[int], str]:
         t = line.strip()
         if h is None and k + 1 < len(lines) and _LEAD_LINE.match(t) and t.count("，") <= 2 and \
                 not _ADDRESSEE.search(t) and not t.endswith(("汇报", "报告", "总结")) and \
-                getattr(match_heading(lines[k + 1][1]), "style", "shi") == "shi":
+                getattr(heads[k + 1], "style", "shi") == "shi":
             nxt = lines[k + 1][1].strip()
             if len(nxt) >= max(40, 2 * len(t)):
                 blocks.setdefault(block, set()).add(off)
@@ -325,9 +325,10 @@ def parse(norm: MappedText, title_hint: str | None = None) -> Outline:
     opening: Node | None = None
     end_text = len(norm.text)
 
-    lead, lead_style = _lead_lines(lines[idx:])
-    for off, line in lines[idx:]:
-        h = match_heading(line)
+    body = lines[idx:]
+    heads = [match_heading(line) for _, line in body]  # each line's numbered heading, matched once
+    lead, lead_style = _lead_lines(body, heads)
+    for (off, line), h in zip(body, heads):
         if h is None and len(line) <= PART_MAX and PART_LINE.match(line.strip()) and not _TITLE_WORDS.search(line):
             h = Heading("part", "", None, line.strip(), "")
         elif h is None and off in lead:
@@ -370,7 +371,7 @@ def parse(norm: MappedText, title_hint: str | None = None) -> Outline:
     plans = _split_plans(closing, norm, raw_line) if closing is not None and not has_plans else None
     if closing is not None and not closing.paragraphs:
         closing = None
-    sections = _split_problems(sections, norm, raw_line, last_too=True)
+    sections = _split_problems(sections, norm, raw_line)
     if plans is not None:
         sections.append(plans)
     if opening is not None:
@@ -483,18 +484,18 @@ def _split_plans(closing: Node, norm: MappedText, raw_line) -> Node | None:  # n
     return node
 
 
-def _split_problems(sections: list[Node], norm: MappedText, raw_line, last_too: bool = False) -> list[Node]:  # noqa: ANN001
+def _split_problems(sections: list[Node], norm: MappedText, raw_line) -> list[Node]:  # noqa: ANN001
     """Move the trailing paragraphs of a top-level section that start with a problems lead
     (PROBLEMS_LEAD, problems named within its first 80 characters) into a section of their
     own after it, when another top-level section follows (the review part of a long report
-    ends with what is still wrong, then the plans part starts) — or, with ``last_too``, at the
-    end of the last section unless that section is itself about problems."""
+    ends with what is still wrong, then the plans part starts), or at the end of the last
+    section unless that section is itself about problems."""
     out: list[Node] = []
     for k, node in enumerate(sections):
         out.append(node)
         if node.role != "section":
             continue
-        if k + 1 >= len(sections) and not last_too or k + 1 < len(sections) and sections[k + 1].role != "section":
+        if k + 1 < len(sections) and sections[k + 1].role != "section":
             continue
         last = node
         while last.children:

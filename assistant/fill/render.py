@@ -182,6 +182,17 @@ def _year_tail(slot: Slot, cand: Candidate, year: str) -> Rendered:
     return Rendered(year)
 
 
+def _as_marked(text: str, mag: str, slot: Slot) -> str:
+    """A figure with a magnitude (1.36 and 万) written where the report has no magnitude: as the
+    whole number when the marks ask for about that many digits (xxxx人次 → 13600), else with
+    its magnitude (xx人 → 3.4万)."""
+    whole, _exact = convert(text, mag, "")
+    if whole is not None and "." not in whole and re.fullmatch(r"[xX×*＊_ｘＸ]{3,}", slot.mark) \
+            and abs(len(whole) - len(slot.mark)) <= 1:
+        return whole
+    return text + mag
+
+
 def _render_number(slot: Slot, cand: Candidate) -> Rendered:
     v = cand.value
     lex = lexicon()
@@ -229,20 +240,10 @@ def _render_number(slot: Slot, cand: Candidate) -> Rendered:
                 return Rendered(None, f"报告中是“{slot.mag}{slot.measure}”，字段「{cand.name}」的值 {v.text}"
                                       f" 换算后是 {_plain(exact)}{slot.mag}，请确定保留几位小数后填写")
             text = conv
-        else:  # 3.4 (万人) into xx人: keep the magnitude in the text
-            whole, _exact = convert(text, value_mag, "")
-            if whole is not None and "." not in whole and re.fullmatch(r"[xX×*＊_ｘＸ]{3,}", slot.mark) \
-                    and abs(len(whole) - len(slot.mark)) <= 1:
-                text = whole  # 0.86 (万人次) into ****人次: the four digits the marks ask for, 8600
-            else:
-                text = text + value_mag
+        else:  # 3.4 (万人) into xx人: keep the magnitude in the text, unless the marks ask for digits
+            text = _as_marked(text, value_mag, slot)
     elif has_mag and not slot.mag:
-        whole, _exact = convert(text, value_mag, "")
-        if whole is not None and "." not in whole and re.fullmatch(r"[xX×*＊_ｘＸ]{3,}", slot.mark) \
-                and abs(len(whole) - len(slot.mark)) <= 1:
-            text = whole  # 1.36万 into xxxx人次: 13600
-        else:
-            text = text + value_mag
+        text = _as_marked(text, value_mag, slot)
     if v.unit == "%" and slot.measure in ("%", "％"):
         text = text.rstrip("%％")
     elif slot.measure in ("%", "％") and v.unit != "%":

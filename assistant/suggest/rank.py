@@ -87,9 +87,9 @@ _QUERY_KINDS = (("next_steps", re.compile(r"^(下一步|下步|今后|明年|下
 _PART_HEADING = re.compile(r"^(存在的?(主要)?问题|(下一步|下步|明年|今后)(的)?(工作)?(打算|计划|安排|措施|思路)|主要(工作|做法|成效)|"
                            r"工作(开展)?情况|主要工作开展情况|取得的成效)[。.：:]?$")
 # words of when and how much, never what a query is about (明年重点抓队伍建设 is about 队伍建设)
-_WHEN_WORDS = frozenset("明年 今年 去年 下一步 下步 下半年 上半年 全年 年底 年初 今后 以后 接下来 重点 主要 一直 已经 "
-                        "还有 有的 有些 个别 老是 总是".split())
-_WHEN_RX = re.compile(r"明年|今年|去年|新的一年|全年|下一步|下步|下半年|上半年|年底|年初")
+_TIME_WORDS = "明年 今年 去年 新的一年 全年 下一步 下步 下半年 上半年 年底 年初".split()
+_WHEN_WORDS = frozenset(_TIME_WORDS + "今后 以后 接下来 重点 主要 一直 已经 还有 有的 有些 个别 老是 总是".split())
+_WHEN_RX = re.compile("|".join(_TIME_WORDS))  # the time words, never a sign of a query's topic
 HARD_INTENTS = ("problems", "next_steps")  # a query's intent that keeps only phrasings of its kind
 UNIT_BONUS = 0.1  # … from reports of the unit type asked for
 
