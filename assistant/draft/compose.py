@@ -446,9 +446,10 @@ def plan_from_like(sections: list[LikeSection], unit: "Unit", topic: Optional["T
                 break
         if s.kind in ENUMERATED:
             heading = DEFAULT_HEADINGS[s.kind]
-        if not heading and _kind_label(kind, unit, topic) in used:
-            continue  # a third 管控 section of the source: one section of that name is enough
+        generic = not heading
         heading = heading or _kind_label(kind, unit, topic)
+        if generic and heading in used:
+            continue  # a third 管控 section of the source: one section of that name is enough
         used.add(heading)
         items.append(PlanItem(kind, s.kind, "section", heading, level))
     if not any(i.role == "section" for i in items):
