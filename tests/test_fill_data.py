@@ -34,7 +34,7 @@ def xlsx(tmp_path: Path, rows: list[tuple], name: str = "台账.xlsx") -> Path:
     (3.0, "number", "3", ""),
     (13.5359, "number", "13.5359", ""),
     ("120", "number", "120", ""),
-    ("1,200", "number", "1,200", ""),
+    ("1,200", "number", "1200", ""),  # thousands separators: the digits
     ("120户", "number", "120", "户"),
     ("1.2万", "number", "1.2万", ""),
     ("96%", "number", "96%", "%"),

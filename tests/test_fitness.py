@@ -95,3 +95,20 @@ def test_serves_and_fits():
     assert table.serves("组织村民和师生开展活动。") == ","  # no unit type uses both
     assert table.serves("组织村民和师生开展活动。", ["school"]) == ",school,"  # native to its report
     assert fits(",town,village,", "town") and not fits(",town,village,", "school") and fits(ALL, "bank")
+
+
+@pytest.mark.parametrize("unit, text, flagged", [
+    # a word other units name too (mentions, people, area), as an object: the unit's own sentence
+    ("bank", "为各村农户提供上门开卡、整村授信等金融服务。", False),
+    ("police", "提醒群众不要轻信所谓高收益理财，不向陌生账户转账。", False),
+    ("school", "联系村委会在危险水域设置警示牌和救生圈。", False),
+    ("town", "督促物业企业对小区内燃气管道开展排查。", False),
+    # the same kind of word as the subject of its clause: another unit's own doing
+    ("health", "网格员逐户排查辖区居民家中燃气隐患。", True),
+    ("school", "社区网格员逐楼栋排查独居老人。", True),
+    # two such words together, or one word that only its own unit uses
+    ("bank", "组织全体班主任开展暑期家访。", True),
+    ("village", "支行开辟绿色通道，为复工企业发放贷款xx万元。", True),
+])
+def test_a_word_others_name_too_needs_a_second_mark_or_the_subject(rules_of, unit, text, flagged):
+    assert bool(_flagged(text, rules_of(unit))) is flagged

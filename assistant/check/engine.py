@@ -30,7 +30,7 @@ _COMMON_KEYS = {"id", "severity", "message", "engine", "exceptions", "examples"}
 _ENGINE_KEYS = {
     "regex": {"pattern", "fix"},
     "words": {"words"},
-    "marks": {"marks", "partners"},
+    "marks": {"marks", "partners", "weak"},
     "duplicate-sentence": {"min_chars"},
 }
 

@@ -128,9 +128,9 @@ def marks_engine(ctx: Context, rule) -> list:
     details = rule.options["marks"]
     partner = rule.options.get("_partner")
     text = ctx.text
-    hits = [m.span() for m in rule.compiled.finditer(text)]
-    if not hits:
+    if rule.compiled.search(text) is None:
         return []
+    hits = _all_marks(rule, text)
     # a mark counts where it is a word (业主 is none in 企业主要负责人): the lines that hold
     # one are segmented, and only those (the segmenter loads on the first such line)
     from assistant.units.fitness import token_cuts
@@ -150,7 +150,67 @@ def marks_engine(ctx: Context, rule) -> list:
         if _WITH.search(text[max(ls, s - 6):s]) and _PARTNER_AFTER.match(text, e):
             continue  # 加强与交警、派出所的沟通协作: the same, said after the unit
         out.append((s, e, details[text[s:e]], None, ()))
+    if len(out) > 1:  # a mark inside a longer one that is a word there too (局机关 in 局机关干部)
+        out = [h for h in out if not any(o[0] <= h[0] and h[1] <= o[1] and (o[1] - o[0]) > (h[1] - h[0])
+                                         for o in out)]
+    weak = rule.options.get("weak")
+    if weak and out:
+        out = _weak_alone_dropped(text, out, frozenset(weak))
     return out
+
+
+def _all_marks(rule, text: str) -> list[tuple[int, int]]:
+    """Every occurrence of every mark, overlapping ones too (发放贷款 holds 放贷 and 贷款: the
+    segmenter decides which is a word), left to right; an Aho-Corasick automaton made once
+    per rule, or the trie pattern's matches at each position without pyahocorasick."""
+    a = rule.options.get("_automaton")
+    if a is None:
+        try:
+            import ahocorasick
+        except ImportError:
+            a = False
+        else:
+            a = ahocorasick.Automaton()
+            for w in rule.options["marks"]:
+                a.add_word(w, len(w))
+            a.make_automaton()
+        rule.options["_automaton"] = a
+    if a is False:
+        return [m.span() for m in rule.compiled.finditer(text)]
+    return sorted((e + 1 - n, e + 1) for e, n in a.iter(text))
+
+
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]")
+
+
+def _weak_alone_dropped(text: str, hits: list, weak: frozenset) -> list:
+    """The hits without the weak marks that stand alone in their sentence: a word other
+    units' reports name too (学生, 小区, 银行卡) says a sentence is another unit's only beside
+    a second, different mark."""
+    ends = [m.start() for m in _SENTENCE_END.finditer(text)]
+    by_sentence: dict[int, set[str]] = {}
+    keys = []
+    for s, e, *_ in hits:
+        k = bisect.bisect_left(ends, s)
+        keys.append(k)
+        by_sentence.setdefault(k, set()).add(text[s:e])
+    return [h for h, k in zip(hits, keys) if text[h[0]:h[1]] not in weak or len(by_sentence[k]) >= 2
+            or _subject(text, h[0])]
+
+
+_CLAUSE_START = re.compile(r"[。！？；!?;\n，,：:]")
+_LIST_MARK = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[）)、.．]|[一二三四五六七八九十]是|第[一二三四五六七八九十]+[，,、]?)")
+# what comes before a word that is no subject: a preposition, a verb that takes it as its object
+_NOT_SUBJECT = re.compile(r"[为向对给在与和及跟同把被让由从经]|组织|联合|邀请|配合|协助|督促|指导|要求|动员|发动|依托|通过|会同|"
+                          r"联系|协调|带领|指挥|部署|安排|引导|帮助|服务|面向|覆盖|走访|慰问|培训")
+
+
+def _subject(text: str, s: int) -> bool:
+    """Whether the word at ``s`` opens its clause (a subject: 网格员逐户排查…, 社区网格员…,
+    本所全体民警…), after at most a few words that name whose it is."""
+    k = max((m.end() for m in _CLAUSE_START.finditer(text, max(0, s - 30), s)), default=max(0, s - 30))
+    prefix = _LIST_MARK.sub("", text[k:s].strip(" \t\u3000"))
+    return len(prefix) <= 4 and not _NOT_SUBJECT.search(prefix)
 
 
 # --- placeholders -------------------------------------------------------------
@@ -519,6 +579,7 @@ def _marker(level: int, n: int, sep: str) -> str:
 @engine("numbering")
 def numbering_engine(ctx: Context, rule) -> Iterator[tuple]:
     last: dict[int, int | None] = {1: None, 2: None, 3: None, 4: None}
+    repeated: dict[int, bool] = {}  # the level's last heading repeated the number before it
     group_sep: str | None = None
     first_at: dict[int, tuple[int, int]] = {}
     heading_offsets: list[int] = []
@@ -541,7 +602,9 @@ def numbering_engine(ctx: Context, rule) -> Iterator[tuple]:
             heading_offsets.append(offset)
         first_at.setdefault(level, (s, e))
         prev = last[level]
-        if prev is not None and n != 1 and n != prev + 1:
+        was_repeat, repeated[level] = repeated.get(level, False), prev is not None and n == prev
+        if prev is not None and n != 1 and n != prev + 1 and not (was_repeat and n == prev + 2):
+            # (一)(二)(二)(四): the second (二) is the slip, found once; (四) follows (三) as meant
             here, before = _marker(level, n, sep), _marker(level, prev, sep)
             if n > prev + 1:
                 missing = "、".join(f"“{_marker(level, k, sep)}”" for k in range(prev + 1, n))
@@ -558,12 +621,16 @@ def numbering_engine(ctx: Context, rule) -> Iterator[tuple]:
         last[level] = n
         for deeper in range(level + 1, 5):
             last[deeper] = None
+            repeated[deeper] = False
         if level < 3:
             group_sep = None
     if 1 in first_at and 2 in first_at and first_at[2][0] < first_at[1][0]:
         s, e = first_at[2]
         yield Hit(s, e, "“（一）”级标题出现在任何“一、”级标题之前（层级颠倒或缺少一级标题）")
     yield from _enumerations(ctx, heading_offsets)
+
+
+_DUPLICATE_MIN = 12  # the duplicate-sentence rule's min_chars (rules.yaml): shorter repeats are numbering's
 
 
 def _enumerations(ctx: Context, heading_offsets: list[int]) -> Iterator[tuple]:
@@ -597,6 +664,8 @@ def _enumerations(ctx: Context, heading_offsets: list[int]) -> Iterator[tuple]:
                 if n == 1 or crossed:
                     yield from close(group)
                     group = []
+                elif n == prev_n and s - prev_s >= _DUPLICATE_MIN and text.startswith(text[prev_s:s], s):
+                    pass  # the item pasted twice: the duplicate-sentence rule names it
                 elif n != prev_n + 1:
                     if n > prev_n + 1:
                         missing = "、".join(f"“{_cn_str(k)}{verb}”" for k in range(prev_n + 1, n))

@@ -196,7 +196,7 @@ def _clause_start(text: str, sent_start: int, pos: int) -> int:
     return max(max(text.rfind(c, lo, pos) for c in "，,、：:") + 1, lo)
 
 
-_TRIGGER = _rx(r"共计|合计|总计|总共|一共|共有|其中|率|占比|比例|已|共(?![享同建治青产性识赢创谋商筑护抓管用])")
+_TRIGGER = _rx(r"共计|合计|总计|总共|一共|共有|其中|分别为|分别是|率|占比|比例|已|共(?![享同建治青产性识赢创谋商筑护抓管用])")
 # 征求意见32条，已采纳35条: what was done to the things just counted cannot outnumber them
 _DONE_PART = _rx(r"已(?:经|全部)?(?:完成|全部)?(?P<verb>整改|办结|化解|采纳|销号|答复|回复|办复|结案|处置|解决|修复|清理|改造|落实|调解)")
 _ENDS = "。；;！？!?\n"
@@ -268,8 +268,44 @@ def inconsistencies(text: str, options: Optional[Mapping] = None) -> list[Incons
                 f.start += s
                 f.end += s
             _repeats(text, s0, figs, vocab, seen, out, bisect.bisect_right(sections, s0))
+    # 3. a change said with both figures (8600人次，较上年同期的7200人次增长25.6%): the rate must be theirs
+    if "较" in text or "比" in text:
+        for m in _GROWTH.finditer(text):
+            _growth(text, m, vocab, out)
     out.sort(key=lambda f: f.start)
     return out
+
+
+# 较上年（同期）的B增长P%: the earlier figure, the direction and the rate said of the change
+_GROWTH = _rx(r"(?:较|比|同比)(?:上年|去年|上一年|前一年|上期|上季度|上月|上半年)(?:同期)?的?\s*(?P<b>\d+(?:\.\d+)?)"
+              r"[^，,。；;！？\d]{1,4}?[，,]?\s*(?P<dir>增长|增加|上升|提高|下降|减少|降低)了?\s*(?P<p>\d+(?:\.\d+)?)\s*[%％]")
+
+
+def _growth(text: str, m: "re.Match[str]", vocab: Vocabulary, out: list[Inconsistency]) -> None:
+    """The rate of 「A，较上年的B增长P%」 when A and B are figures of one measure before it in its
+    sentence: P must be (A − B) / B, as rounded to the decimals it is written with."""
+    s0, _ = _sentence(text, m.start())
+    figs = all_figures(text[s0:m.end("p")], vocab)
+    b = next((f for f in figs if f.start + s0 == m.start("b")), None)
+    if b is None or b.approx or not b.value:
+        return
+    a = next((f for f in reversed(figs) if f.end + s0 <= m.start() and f.measure == b.measure), None)
+    if a is None or a.approx:
+        return
+    between = text[a.end + s0:m.start()]
+    if re.search(r"[。；;]|其中|分别", between) or len(between) > 12:
+        return  # not the figure the change is of
+    change = (a.value - b.value) / b.value * 100
+    if m.group("dir") in ("下降", "减少", "降低"):
+        change = -change
+    p = m.group("p")
+    decimals = len(p) - p.index(".") - 1 if "." in p else 0
+    if change < 0 or abs(change - float(p)) <= 0.5 * 10 ** -decimals + 0.06:
+        return  # (a change the other way round is another sentence's business)
+    ps, pe = m.start("p"), m.end("p")
+    out.append(Inconsistency("growth", ps, pe, [(a.start + s0, a.end + s0), (b.start + s0, b.end + s0), (ps, pe)],
+                             f"由 {_plain(a.value)}{a.measure} 和 {_plain(b.value)}{b.measure} 算得"
+                             f"{m.group('dir')} {change:.1f}%，文中写的是 {p}%"))
 
 
 def _sums(text: str, s0: int, figs: list[Figure], vocab: Vocabulary, out: list[Inconsistency]) -> None:
@@ -278,6 +314,10 @@ def _sums(text: str, s0: int, figs: list[Figure], vocab: Vocabulary, out: list[I
         cs = _clause_start(text, s0, total.start)
         lead = text[cs:total.start]
         said_total = bool(vocab.total_rx.match(lead.lstrip()))
+        if k + 1 < len(counts) and _RESPECTIVELY.match(text, total.end, counts[k + 1].start):
+            # 转移群众1850人，分别为6月中旬520人、6月下旬730人…: the parts are the whole of it
+            _listed_parts(text, total, counts[k + 1:], out)
+            continue
         if not said_total:
             # 全年受理信访件64件，其中…: a figure that 其中 follows is a total too (unless it ends a
             # list: 引入企业11家、公司1家，其中… speaks of the whole list)
@@ -316,6 +356,36 @@ def _sums(text: str, s0: int, figs: list[Figure], vocab: Vocabulary, out: list[I
         if not rest or "其中" not in after or re.search(r"[。；;]", after):
             continue
         _sub_parts(text, total, rest, vocab, out)
+
+
+_RESPECTIVELY = _rx(r"[^，,；;。\d]{0,4}[，,：:]?\s*(?:其中)?分别(?:为|是)[：:]?")
+
+
+def _listed_parts(text: str, total: Figure, rest: list[Figure], out: list[Inconsistency]) -> None:
+    """A figure and the parts 分别为 lists after it (one list, 、 between, one measure): their sum
+    is the figure."""
+    subs: list[Figure] = []
+    prev_end = None
+    for f in rest:
+        if f.measure != total.measure:
+            break
+        if subs and re.sub(r"[^、，,；;。]", "", text[subs[-1].end:f.start]) != "、":
+            break
+        label = text[prev_end:f.start] if prev_end is not None else text[total.end:f.start]
+        if not re.search(r"[\u4e00-\u9fff]", re.sub(r"分别(?:为|是)|^[余多]?" + re.escape(f.measure), "", label)):
+            return  # 分别为A、B…32.3亿元、15.5亿元: figures of things named before, not parts with names
+        subs.append(f)
+        prev_end = f.end
+    if len(subs) < 2 or total.approx or any(p.approx for p in subs):
+        return
+    tail = text[subs[-1].end:subs[-1].end + len(total.measure) + 3].lstrip()
+    if not re.match(r"[余多]?" + re.escape(total.measure) + r"\s*(?:$|[。；;！!\n])", tail):
+        return  # the list goes on after it (，其他200份): not the whole of it
+    sub = sum(p.value for p in subs)
+    if sub != total.value:
+        out.append(Inconsistency(
+            "sum", total.start, total.end, [(total.start, total.end)] + [(p.start, p.end) for p in subs],
+            f"“分别为”各项相加是 {_plain(sub)}{total.measure}，与总数 {_plain(total.value)}{total.measure} 不符"))
 
 
 def _done_parts(text: str, figs: list[Figure], out: list[Inconsistency]) -> None:

@@ -56,7 +56,7 @@ _WORD_CHARS = frozenset("".join(
 # One scan finds every candidate; Python then judges each one in context. The
 # leading look-ahead (every possible first character) makes the scan ~5x faster.
 _CANDIDATES = _rx(
-    r"(?=[xXｘＸ×*＊_＿\-－○〇◯□某（(【〔《〈\[])"
+    r"(?=[xXｘＸ×*＊_＿\-－○〇◯□某（(【〔《〈\[［])"
     r"(?:(?P<x>[xXｘＸ]+)"
     r"|(?P<times>×+)"
     r"|(?P<star>[*＊]+)"
@@ -65,7 +65,11 @@ _CANDIDATES = _rx(
     r"|(?P<circle>[○〇◯□]+)"
     r"|(?P<mou>某+)"
     r"|(?P<bracket>[（(【〔《〈\[][ \t\u3000]*[)）】〕》〉\]])"
-    f"|(?P<label>[（(][ \\t\\u3000]*[{_HAN}]{{1,8}}[ \\t\\u3000]*[:：][ \\t\\u3000]*[)）]))"
+    f"|(?P<label>[（(][ \\t\\u3000]*[{_HAN}]{{1,8}}[ \\t\\u3000]*[:：][ \\t\\u3000]*[)）])"
+    # a template's named blank: 【单位名称】 [填写日期] 【请填写负责人姓名】
+    r"|(?P<field>[【\[［〔][ \t\u3000]*(?:请?(?:填写|填入|输入|补充))?(?:本?(?:单位|部门|学校|公司|企业|村|社区|镇|乡|街道|"
+    r"银行|支行|医院|机构|项目|活动|会议|文件|负责人|联系人|责任人|党支部|支部))?(?:名称|全称|简称|姓名|名字|日期|时间|年份|月份|年度|"
+    r"数字|数量|人数|户数|金额|数额|地点|地址|电话|联系方式|职务)[ \t\u3000]*[】\]］〕]))"
 )
 
 # URLs, e-mail addresses and domain names are never report text. Rather than
@@ -307,7 +311,7 @@ def _judge_bracket(text: str, start: int, end: int, fmt: str) -> list[tuple[int,
 _JUDGES = {
     "x": _judge_x, "times": _judge_times, "star": _judge_star, "under": _judge_under,
     "dash": _judge_dash, "circle": _judge_circle, "mou": _judge_mou,
-    "bracket": _judge_bracket, "label": _judge_bracket,
+    "bracket": _judge_bracket, "label": _judge_bracket, "field": _judge_bracket,
 }
 
 
@@ -316,6 +320,12 @@ _JUDGES = {
 def _kind(text: str, start: int, end: int, group: str) -> str:
     mark = text[start:end]
     if group == "mou":
+        return "name"
+    if group == "field":  # 【单位名称】: the words say what goes there
+        if re.search(r"日期|时间|年份|月份|年度", mark):
+            return "date"
+        if re.search(r"数字|数量|人数|户数|金额|数额|电话", mark):
+            return "number"
         return "name"
     if group in ("bracket", "label"):
         if mark[0] == "〔":

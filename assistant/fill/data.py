@@ -41,7 +41,7 @@ KEY_HEADERS = {"字段", "字段名", "字段名称", "项目", "项目名称", 
                "field", "name", "key", "item"}
 VALUE_HEADERS = {"值", "数值", "数量", "数据", "数", "内容", "填写", "填报", "填报值", "取值", "value", "values"}
 UNIT_HEADERS = {"单位", "计量单位", "量词", "unit"}
-SEQ_HEADERS = {"序号", "编号", "序", "no", "no.", "#"}
+SEQ_HEADERS = {"序号", "编号", "序", "no", "no.", "#", "code", "代码", "编码", "行次"}
 # a column or row of one period: 2024年, 2024年1-6月, 2024年上半年, 本期, 本年
 _PERIOD_HEAD = re.compile(r"^(?:(?:19|20)\d{2}(?:年度?)?(?:\d{1,2}(?:[-—~至]\d{1,2})?月|[上下]半年|[一二三四]季度|第?[一二三四1-4]季度)?(?:累计)?"
                           r"|本期|本年|本年度|今年|本年累计|上年同期|去年同期|同期|上年|去年)$")
@@ -54,6 +54,8 @@ PIN_MARK = re.compile(
     r"|(?<=[\u4e00-\u9fff\d])[xX*＊](?=[\u4e00-\u9fff])|^[xX*＊](?=[年月日号时])"
 )
 
+_THOUSANDS = re.compile(r"^(?:约|近|超过|超|逾)?[+-]?\d{1,3}(?:[,，]\d{3})+(?!\d)")
+_THOUSANDS_SEP = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
 _NUM = re.compile(
     r"^(?P<pre>约|近|超过|超|逾)?(?P<num>[+-]?\d[\d,，]*(?:\.\d+)?)(?P<mag>万|亿|千|百)?(?P<more>余|多)?"
     r"(?P<unit>[^\d\s]{0,3})$"
@@ -114,6 +116,9 @@ class FillData:
     header: bool = False  # rows shape: a header row is present
     encoding: str = "utf-8"
     delimiter: str = ","
+    captions: list[str] = field(default_factory=list)  # a table's caption rows (not fields)
+    # fields the data contradicts itself on (a group's 合计 that its parts do not add up to) → why
+    conflicts: dict[str, str] = field(default_factory=dict)
 
     def get(self, name: str) -> Optional[Value]:
         return self.fields.get(name)
@@ -174,6 +179,10 @@ def parse_value(raw: Any) -> Value:
     if m and ("年" in compact or "-" in compact or "/" in compact) and 1 <= int(m.group(2)) <= 12:
         y, mo = int(m.group(1)), int(m.group(2))
         return Value(raw, _date_text(y, mo, None), "date", year=y, month=mo)
+    m = _PERIOD_YM.match(compact)
+    if m and 1 <= int(m.group(2)) <= int(m.group(3)) <= 12:
+        # 2024年1-6月 (a statistics period): its year, and the month it runs to
+        return Value(raw, compact, "date", year=int(m.group(1)), month=int(m.group(3)))
     m = _DATE_MD.match(compact)
     if m and 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31:
         mo, d = int(m.group(1)), int(m.group(2))
@@ -191,6 +200,8 @@ def parse_value(raw: Any) -> Value:
     m = _NUM.match(compact)
     if m and (not m.group("unit") or re.fullmatch(r"[\u4e00-\u9fff%％]{1,3}", m.group("unit"))):
         unit = m.group("unit") or ""
+        if _THOUSANDS.search(compact):
+            compact = _THOUSANDS_SEP.sub("", compact)  # 1,468 / 31,250人: the digits as a number
         if unit in {"%", "％"}:
             return Value(raw, compact, "number", unit="%")
         return Value(raw, compact[: len(compact) - len(unit)] if unit else compact, "number", unit=unit)
@@ -199,6 +210,7 @@ def parse_value(raw: Any) -> Value:
     return Value(raw, text, "text")
 
 
+_PERIOD_YM = re.compile(r"^((?:19|20)\d{2})年(\d{1,2})(?:月)?[-—–~～至到](\d{1,2})月份?(?:累计)?$")
 _MD_SLASH = re.compile(r"^(\d{1,2})\s*[/.]\s*(\d{1,2})$")
 
 
@@ -301,6 +313,66 @@ def load_data(path: str | Path) -> FillData:
     return load_yaml(text, p)
 
 
+UNIT_NAME_KEYS = ("单位名称", "单位", "报告单位", "落款单位", "单位全称", "填报单位", "汇报单位")
+_CAPTION_KEYS = ("表名", "标题", "表格名称", "报表名称", "表头", "title", "名称")
+
+
+_MONEY_UNIT_KEYS = ("金额单位", "货币单位", "金额计量单位", "单位（金额）", "单位(金额)")
+_MONEY_NAME = re.compile(r"金额|余额|总额|资金|投资|收入|支出|贷款|存款|授信|用信|经费|费用|成本|利润|税款|价款|资产|负债|产值|营收|营业额|补贴|补助|奖金|工资|报酬")
+_NOT_MONEY = re.compile(r"笔数|户数|人数|次数|件数|个数|数量|率|占比|比例|增幅|增速|同比|环比|笔$|户$|人$|次$|个$|项$")
+
+
+def _finish(data: FillData) -> FillData:
+    """What a whole file says beside its fields: a money unit said once, a caption's unit name."""
+    return _with_caption_year(_with_caption_name(_with_money_unit(data)))
+
+
+def _with_money_unit(data: FillData) -> FillData:
+    """「金额单位：万元」 said once for the whole file: the bare figures of money fields
+    (余额, 授信总额, 投资…) are in it."""
+    unit = next((data.fields[k].text for k in _MONEY_UNIT_KEYS if k in data.fields), "")
+    if unit not in ("元", "万元", "亿元", "千元", "百万元"):
+        return data
+    for name, v in list(data.fields.items()):
+        if v.kind == "number" and not v.unit and _MONEY_NAME.search(name) and not _NOT_MONEY.search(name):
+            data.fields[name] = parse_value(f"{v.text}{unit}")
+    return data
+
+
+def _with_caption_year(data: FillData) -> FillData:
+    """The year a caption names (白沙中学2024年防溺水工作台账) as 年度, where no field gives
+    the year the figures are of."""
+    if any(re.fullmatch(r"(?:报告|统计|所属|汇报|工作)?(?:年度|年份|年)|统计期", re.sub(r"\s+", "", k)) for k in data.fields):
+        return data
+    if any(v.kind in ("date", "range") and not re.search(r"报送|填报|上报|报出|打印|制表|填表|导出", k)
+           for k, v in data.fields.items()):
+        return data  # a date of the figures (数据日期, 统计时段) says the year better
+    for t in data.captions:
+        m = re.search(r"(?<!\d)((?:19|20)\d{2})\s*年", t)
+        if m:
+            data.fields["年度"] = parse_value(int(m.group(1)))
+            break
+    return data
+
+
+def _with_caption_name(data: FillData) -> FillData:
+    """A data file that names its unit only in a caption (江源县人民医院主要业务指标（上半年）,
+    a 表名 field) gets that name as 单位名称, unless a field already names the unit."""
+    from assistant.fill.lexicon import lexicon
+
+    named = set(UNIT_NAME_KEYS) | set(lexicon().unit_name_fields)
+    if any(re.sub(r"\s+", "", k) in named for k in data.fields):
+        return data
+    texts = list(data.captions) + [v.text for k, v in data.fields.items()
+                                   if k.strip().lower() in _CAPTION_KEYS and v.kind in ("name", "text")]
+    for t in texts:
+        name = name_from_caption(t)
+        if name:
+            data.fields["单位名称"] = parse_value(name)
+            break
+    return data
+
+
 def _decode(raw: bytes, p: Path) -> str:
     from assistant.reader import decode_bytes
 
@@ -349,7 +421,7 @@ def load_yaml(text: str, path: Optional[Path] = None) -> FillData:
         raise InputError(f"{_name(data)} 不是有效的 YAML{('（' + where + '）') if where else ''}") from None
     except (RecursionError, ValueError, OverflowError, MemoryError) as exc:
         raise InputError(f"{_name(data)} 无法读取：{_limit_reason(exc)}") from None
-    return _from_mapping(data, obj)
+    return _finish(_from_mapping(data, obj))
 
 
 def load_json(text: str, path: Optional[Path] = None) -> FillData:
@@ -369,7 +441,7 @@ def load_json(text: str, path: Optional[Path] = None) -> FillData:
         raise InputError(f"{_name(data)} 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）") from None
     except (RecursionError, ValueError, OverflowError, MemoryError) as exc:
         raise InputError(f"{_name(data)} 无法读取：{_limit_reason(exc)}") from None
-    return _from_mapping(data, obj)
+    return _finish(_from_mapping(data, obj))
 
 
 def _limit_reason(exc: BaseException) -> str:
@@ -390,7 +462,9 @@ def _from_mapping(data: FillData, obj: Any) -> FillData:
         # a list of records: [{项目: 扑火队员, 数值: 36, 单位: 人}, …] is the two-column table;
         # [{排查户数: 120}, {整改数: 96}] is one mapping
         heads = list(dict.fromkeys(_hdr(k) for x in obj for k in x))
-        if any(h in KEY_HEADERS for h in heads) and any(h in VALUE_HEADERS for h in heads):
+        same = len(obj) >= 2 and all(set(x) == set(obj[0]) for x in obj) and len(obj[0]) >= 2
+        if (any(h in KEY_HEADERS for h in heads) and any(h in VALUE_HEADERS for h in heads)) or same:
+            # a table kept as records ({序号, 指标名称, 本年完成, 累计完成}…)
             keys = list(dict.fromkeys(k for x in obj for k in x))
             return _from_table(data, [keys] + [[x.get(k) for k in keys] for x in obj], False)
         merged: dict = {}
@@ -403,10 +477,15 @@ def _from_mapping(data: FillData, obj: Any) -> FillData:
     if not isinstance(obj, dict):
         raise InputError(f"{_name(data)} 的内容应是“字段: 值”的映射，而不是{_kind_name(obj)}")
     table = _header_rows(obj)
-    if table is not None:  # {表头: [指标, 本期, 上年同期, 单位], 数据: [[…], …]}
-        return _from_table(data, table, False)
     seen: dict[str, str] = {}
-    for key, raw in _flat(obj):
+    if table is not None:  # {表头: [指标, 本期, 上年同期, 单位], 数据: [[…], …]}
+        _from_table(data, table, False)
+        # and the rest of the mapping beside the table (表名, 统计区间, a group of its own)
+        seen.update({re.sub(r"\s+", "", k): "" for k in data.fields})
+        obj = {k: v for k, v in obj.items() if not (isinstance(v, list) and v and
+                                                    (all(isinstance(x, str) for x in v) or
+                                                     all(isinstance(x, list) for x in v)))}
+    for key, raw in _flat(obj, conflicts=data.conflicts):
         if isinstance(raw, list) and raw and all(isinstance(x, dict) for x in raw):
             sub = _from_mapping(FillData(data.path, fmt=data.fmt, shape="mapping"), raw)  # 养老服务台账: [{项目, 数量, 单位}]
             for k, v in sub.fields.items():
@@ -414,6 +493,8 @@ def _from_mapping(data: FillData, obj: Any) -> FillData:
                     seen[re.sub(r"\s+", "", k)] = ""
                     data.fields[k] = v
             continue
+        if re.sub(r"\s+", "", str(key)) in seen and table is not None:
+            continue  # a field of the table given again beside it: the table's
         _add(data, key, raw, "", seen)
     if not data.fields and not data.pins:
         raise InputError(f"{_name(data)} 中没有数据")
@@ -433,21 +514,52 @@ def _header_rows(obj: dict) -> Optional[list[list[Any]]]:
 _GROUP_TAIL = re.compile(r"(?:基本)?(?:情况|建设|工作|数据|统计|指标|台账)$")
 
 
-def _flat(obj: dict, parent: str = "", depth: int = 0):  # noqa: ANN202
+def _flat(obj: dict, parent: str = "", depth: int = 0, conflicts: Optional[dict] = None):  # noqa: ANN202
     """(field, value) of a mapping whose values may be groups of fields (党员情况: {在职: 231}):
-    a short field in a group takes the group's words (党员在职), a long one stands alone."""
+    a short field in a group takes the group's words (党员在职), a long one stands alone.
+    ``conflicts``: filled with the group totals (合计) that their parts do not add up to."""
+    total_name, why = None, ""
+    if conflicts is not None and parent:
+        why = _total_mismatch(obj)
     for key, raw in obj.items():
         name = key
         if parent and isinstance(key, str):
             bare = re.sub(r"[（(][^）)]*[）)]", "", key).strip()
             stem = _GROUP_TAIL.sub("", parent) or parent
             shared = any(stem[i:i + 2] in bare for i in range(len(stem) - 1))
-            if len(bare) <= 3 and not shared:
-                name = stem + key
+            if (len(bare) <= 3 or bare.startswith("其中")) and not shared:
+                # 其中高龄独居老人家庭 under 加装燃气报警器（台）: a part of the group's, in its measure
+                m = re.fullmatch(r"(.+?)\s*([（(][^（()）]{1,6}[）)])", stem)
+                name = m.group(1) + key + m.group(2) if m and not re.search(r"[（(]", key) else stem + key
+        if why and isinstance(key, str) and key.strip() in _TOTAL_ROW:
+            total_name = name
         if isinstance(raw, dict) and raw and depth < 3 and isinstance(key, str) and pin_pieces(key) is None:
-            yield from _flat(raw, name, depth + 1)
+            yield from _flat(raw, name, depth + 1, conflicts)
         else:
             yield name, raw
+    if total_name is not None and conflicts is not None:
+        conflicts[total_name] = why
+
+
+def _total_mismatch(group: dict) -> str:
+    """Why a group's 合计 is not the sum of its other figures ('' when it is, or when the group is
+    no total and its parts: a 其中 part, a figure that is no number)."""
+    total_key = next((k for k in group if isinstance(k, str) and k.strip() in _TOTAL_ROW), None)
+    if total_key is None:
+        return ""
+    parts = [(k, v) for k, v in group.items() if k != total_key]
+    if len(parts) < 2 or any(not isinstance(k, str) or k.strip().startswith("其中") for k, _ in parts):
+        return ""
+    total, values = parse_value(group[total_key]), [parse_value(v) for _, v in parts]
+    if total.kind != "number" or any(v.kind != "number" or v.unit != total.unit for v in values):
+        return ""
+    try:
+        t, s = float(total.text), sum(float(v.text) for v in values)
+    except ValueError:
+        return ""
+    if abs(t - s) < 1e-6:
+        return ""
+    return f"合计 {total.text} 与各项之和 {_fmt_number(s)} 不符"
 
 
 def _kind_name(obj: Any) -> str:
@@ -473,7 +585,7 @@ def load_csv(raw: bytes, path: Optional[Path] = None) -> FillData:
     except csv.Error as exc:
         raise InputError(f"{_name(data)} 不是有效的 CSV：{exc}") from None
     cells = [[c.strip() if c.strip() else None for c in row] for row in rows]
-    return _from_table(data, cells, numeric_strings=True)
+    return _finish(_from_table(data, cells, numeric_strings=True))
 
 
 def load_xlsx(raw: bytes, path: Optional[Path] = None) -> FillData:
@@ -521,7 +633,8 @@ def load_xlsx(raw: bytes, path: Optional[Path] = None) -> FillData:
             continue
         for k, v in extra.fields.items():
             data.fields.setdefault(k, v)
-    return data
+        data.captions += extra.captions
+    return _finish(data)
 
 
 def _is_numberish(cell: Any) -> bool:
@@ -549,12 +662,24 @@ def _from_table(data: FillData, cells: list[list[Any]], numeric_strings: bool) -
     ncols = len(used)
     shape_hint = "表格应为两列（字段,值），或一行字段名加一行数值"
     seen: dict[str, str] = {}
+    # rows of 「字段：值」 cells only (填报单位：红星中学（盖章） 填报日期：2024年6月28日, a table's
+    # footer or note): each cell is a field of its own
+    labelled = [_note_pairs(r) for r in rows]
+    if any(labelled) and not all(labelled):
+        for i, pairs in enumerate(labelled, start=1):
+            for k, v in pairs or ():
+                if re.sub(r"\s+", "", k) not in seen:
+                    _add(data, k, v, f"第 {i} 行", seen)
+        rows = [r for r, lab in zip(rows, labelled) if not lab]
     # a caption row above the table (青山农商银行2024年指标完成情况, one merged cell): not a header
     first = 0
     while first < len(rows) - 2 and sum(c is not None and str(c).strip() != "" for c in rows[first]) == 1:
         first += 1
     if first:
+        captions = [str(c) for r in rows[:first] for c in r if c is not None and str(c).strip()]
         rows = rows[first:]
+        data.captions.extend(captions)
+    full_rows = rows  # as they are, 序号 column and all (for _from_grid)
     head = [_hdr(c) for c in rows[0]]
     # a 序号 column numbers the rows: no field of the report
     seq = [j for j, h in enumerate(head) if h in SEQ_HEADERS]
@@ -568,8 +693,10 @@ def _from_table(data: FillData, cells: list[list[Any]], numeric_strings: bool) -
     key_col = next((j for j, h in enumerate(head) if h in KEY_HEADERS), None)
     val_col = next((j for j, h in enumerate(head) if h in VALUE_HEADERS), None)
     periods = [j for j, h in enumerate(head) if _PERIOD_HEAD.match(h)]
+    period_label = None
     if key_col is not None and val_col is None and periods:
         val_col = max(periods, key=lambda j: _period_rank(head[j]))
+        period_label = rows[0][val_col]  # 2024年1-6月: the period the report speaks of
         head = [h if j in (key_col, val_col) or j not in periods else "备注" for j, h in enumerate(head)]
     if key_col is None and len(rows) >= 3 and _PERIOD_KEY.match(head[0] or "") and \
             all(_PERIOD_HEAD.match(_hdr(r[0])) for r in rows[1:] if r[0] is not None):
@@ -585,6 +712,8 @@ def _from_table(data: FillData, cells: list[list[Any]], numeric_strings: bool) -
             if unit_col is not None and r[unit_col] is not None and str(r[unit_col]).strip() and value is not None:
                 value = f"{_cell_text(value)}{r[unit_col]}"
             _add(data, r[key_col], value, f"第 {i} 行", seen)
+        if period_label is not None and parse_value(period_label).kind in ("date", "range") and "统计期" not in seen:
+            _add(data, "统计期", period_label, "表头", seen)
         return _nonempty(data)
 
     if ncols == 1:
@@ -615,7 +744,146 @@ def _from_table(data: FillData, cells: list[list[Any]], numeric_strings: bool) -
         for j in range(ncols):
             _add(data, rows[0][j], rows[1][j], f"第 {j + 1} 列", seen)
         return _nonempty(data)
+    if _from_grid(data, full_rows, seen):
+        data.shape, data.header = "rows", True
+        return _nonempty(data)
     raise InputError(f"{_name(data)} 有 {len(rows)} 行 {ncols} 列：{shape_hint}")
+
+
+def _note_pairs(row: list[Any]) -> Optional[list[tuple[str, str]]]:
+    """The (field, value) pairs of a row of notes (填报单位：红星中学（盖章）  填报日期：…;
+    辖区行政村：14个    常住人口：31,250人 in one cell), or None when it is no such row (a
+    number of its own, a cell that is neither a pair nor a date)."""
+    pairs: list[tuple[str, str]] = []
+    for c in row:
+        if c is None or (isinstance(c, str) and not c.strip()):
+            continue
+        if not isinstance(c, str):
+            if isinstance(c, (_dt.date, _dt.datetime)):
+                continue
+            return None
+        for part in re.split(r"[ \t\u3000]{2,}", c.strip()):
+            m = _LABELLED.match(part)
+            if m:
+                pairs.append((m.group(1), _SEAL.sub("", m.group(2)).strip()))
+            elif parse_value(part).kind != "date":
+                return None
+    return pairs or None
+
+
+_TOTAL_ROW = frozenset({"合计", "总计", "合计数", "总数", "全部", "汇总"})
+# columns that hold the figure of the whole period: one of them is the field's own value
+_MAIN_HEADS = ("全年", "本年", "本年完成", "本年数", "本期完成", "当年", "本年累计", "年度合计", "合计", "总计", "本期", "今年", "本年度")
+_PRIOR_HEAD = re.compile(r"上年|去年|同期|上期|前年")
+_RATIO_HEAD = re.compile(r"率|比|增减|增幅|增速|百分|占比")
+_REL_PERIOD = re.compile(r"^\d{1,2}\s*[-—~至]\s*\d{1,2}\s*月(?:累计|份)?$|^[一二三四1-4]季度$|^[上下]半年$")
+
+
+def _from_grid(data: FillData, rows: list[list[Any]], seen: dict[str, str]) -> bool:
+    """A 台账 of several columns: a header row, a column of names (the first mostly-text column,
+    or 指标/项目…), and columns of figures. The column of the whole period (全年, 2024年1-9月,
+    1-10月, 数量) holds each row's own value; every other column adds a field named by the row
+    and the column (宣传活动一季度, 生产安全事故同比增减, 户用卫生厕所改造累计完成). A 合计 row
+    under rows of entities (projects, villages) gives each column's total, named by the column.
+    False when no such table is found."""
+    hi = next((i for i, r in enumerate(rows) if sum(isinstance(c, str) and c.strip() != "" and not _is_numberish(c)
+                                                     for c in r) >= 2), None)
+    if hi is None or hi + 1 >= len(rows):
+        return False
+    names = [str(c).strip() if c is not None else "" for c in rows[hi]]
+    head = [_hdr(c) for c in rows[hi]]
+    body = rows[hi + 1:]
+    n = len(head)
+    seq = {j for j, h in enumerate(head) if h in SEQ_HEADERS}
+    notes = {j for j, h in enumerate(head) if h in NOTE_HEADERS}
+    unit_col = next((j for j, h in enumerate(head) if h in UNIT_HEADERS), None)
+    skip = seq | notes | ({unit_col} if unit_col is not None else set())
+
+    def texty(j: int) -> bool:
+        vals = [r[j] for r in body if r[j] is not None and str(r[j]).strip()]
+        return bool(vals) and sum(isinstance(v, str) and not _is_numberish(v) for v in vals) >= 0.6 * len(vals)
+
+    key_col = next((j for j, h in enumerate(head) if h in KEY_HEADERS and j not in skip), None)
+    if key_col is None:
+        key_col = next((j for j in range(n) if j not in skip and head[j] and texty(j)), None)
+    if key_col is None:
+        return False
+    values = [j for j in range(n) if j not in skip and j != key_col and head[j]]
+    if not values:
+        return False
+    main = next((j for j in values if head[j] in VALUE_HEADERS), None)
+    if main is None:
+        main = next((j for h in _MAIN_HEADS for j in values if head[j] == h), None)
+    if main is None:
+        dated = [j for j in values if _PERIOD_HEAD.match(head[j]) and not _PRIOR_HEAD.search(head[j])]
+        if dated:
+            main = max(dated, key=lambda j: _period_rank(head[j]))
+    if main is None:
+        rel = [j for j in values if _REL_PERIOD.match(head[j])]
+        if len(rel) == 1:
+            main = rel[0]
+    totals = [r for r in body if any(_hdr(r[j]) in _TOTAL_ROW for j in range(n) if r[j] is not None)]
+    if main is None and len(values) >= 2 and totals:
+        # rows of entities and a 合计 row: the totals, a field for each column
+        t = totals[-1]
+        for j in values:
+            if t[j] is not None and re.sub(r"\s+", "", names[j]) not in seen:
+                _add(data, names[j], t[j], "合计行", seen)
+        return True
+    added = False
+    for i, r in enumerate(body, start=hi + 2):
+        key = r[key_col]
+        if key is None or not str(key).strip() or _is_numberish(key):
+            continue
+        key = str(key).strip()
+        unit = str(r[unit_col]).strip() if unit_col is not None and r[unit_col] is not None else ""
+        for j in values:
+            v = r[j]
+            if v is None or (isinstance(v, str) and not v.strip()):
+                continue
+            name = key if j == main else key + names[j]
+            if re.sub(r"\s+", "", name) in seen:
+                continue
+            if unit and not _RATIO_HEAD.search(head[j]) and not isinstance(v, (_dt.date, _dt.datetime)) \
+                    and _is_numberish(v) and not str(v).strip().endswith(("%", "％")):
+                v = f"{_cell_text(v)}{unit}"
+            _add(data, name, v, f"第 {i} 行", seen)
+            added = True
+    if added and main is not None and (_PERIOD_HEAD.match(head[main]) or _REL_PERIOD.match(head[main])) \
+            and "统计期" not in seen and parse_value(names[main]).kind in ("date", "range"):
+        _add(data, "统计期", names[main], "表头", seen)
+    return added
+
+
+# A cell that is a field and its value at once: 填报单位：红星中学（盖章）
+_LABELLED = re.compile(r"^\s*([^\d\s：:（(][^：:]{0,11}?)\s*[：:]\s*(\S.*?)\s*$", re.S)
+_SEAL = re.compile(r"[（(]\s*(盖章|公章|章|签章|签字|签名)\s*[）)]")
+# Where a caption's leading unit name ends (江源县人民医院|主要业务指标, 青山农商银行|2024年…)
+_CAPTION_REST = re.compile(r"关于|主要|各项|\d|[（(【《“]|工作|业务|指标|情况|统计|台账|基本|年度|上半年|下半年|季度|月份|"
+                           r"项目|数据|报表|汇总|明细|一览")
+
+
+_ONE_CHAR_ENDS = frozenset("镇乡村县区市旗州校")  # a one-character ending that ends a name (执行 is no bank)
+
+
+def name_from_caption(caption: str) -> Optional[str]:
+    """The writing unit's name a table's caption opens with (江源县人民医院主要业务指标 →
+    江源县人民医院), or None: the caption up to its first word of what the table holds, cut
+    back to the end of a unit's word (医院, 支行, 中学, 法院 …)."""
+    from assistant.fill.lexicon import lexicon
+
+    t = re.sub(r"\s+", "", caption)
+    m = _CAPTION_REST.search(t)
+    head = t[:m.start()] if m else t
+    lex = lexicon()
+    for i in range(len(head), 2, -1):
+        word = lex.unit_word_ending(head[:i])
+        if word and (len(word) > 1 or word in _ONE_CHAR_ENDS):
+            name = head[:i]
+            if name[0] in "全我本各该" or len(name) > 20:
+                return None
+            return name
+    return None
 
 
 def _period_rank(h: str) -> tuple:

@@ -68,12 +68,23 @@ class Lexicon:
             for inst, fam in self.institutions:  # 中心卫生院 / 司法所 straight after the mark
                 if after.startswith(inst):
                     return inst, fam
+            # a name's own words before its unit's word: ××化工有限公司, ××实验小学, ××第一中学
+            m = _NAME_WORDS.match(after)
+            for k in range(1, len(m.group(0)) + 1 if m else 0):
+                w = self.unit_word_at(after[k:])
+                if len(w) >= 2 and self.unit_family.get(w) not in (None, "county", "bureau"):
+                    return after[:k] + w, self.unit_family[w]
             return "", ""
         return word, self.unit_family.get(word, "")
 
     def unit_word_ending(self, text: str) -> str:
         """The unit ending of a full name (城关镇第一小学 → 小学), or ''."""
         return next((w for w in self.unit_words if text.endswith(w) and len(text) > len(w)), "")
+
+
+# What may stand between a name mark and its unit's word (化工, 实验, 第一): up to four CJK
+# characters, none of them a word that ends a name (在 的 和 …)
+_NAME_WORDS = re.compile(r"[^\W\d_a-zA-Z在的和与及对于是为将把向从等]{1,4}")
 
 
 def _words(value) -> list[str]:

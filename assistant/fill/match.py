@@ -147,6 +147,10 @@ def match(text: str, data: FillData, *, fmt: str = "txt", unit: object = None,
                                                   via="match", runner_up=st.runner_up)
 
     ordered = [decisions[s.index] for s in slots]
+    for d in ordered:
+        why = data.conflicts.get(d.field) if d.filled and d.field and d.via == "match" else None
+        if why:  # the data contradicts itself on this figure: the writer decides
+            d.reason, d.text, d.consume = f"数据本身对不上：{why}（未填，请核对数据）", None, 0
     _split_names(text, ordered)
     if check_arithmetic:
         _check_arithmetic(text, ordered)

@@ -193,12 +193,18 @@ def _as_marked(text: str, mag: str, slot: Slot) -> str:
     return text + mag
 
 
+# A fall the report words itself (下降xx%, 减少xx人): a table's negative change fills it unsigned.
+_FALL_BEFORE = re.compile(r"(下降|减少|降低|回落|下滑|缩减|压降|减|降)(了|约|近|达)?\s*$")
+
+
 def _render_number(slot: Slot, cand: Candidate) -> Rendered:
     v = cand.value
     lex = lexicon()
     if v.kind != "number":
         return Rendered(None, f"字段「{cand.name}」的值不是数字")
     text = v.text
+    if text.startswith("-") and _FALL_BEFORE.search(slot.before):
+        text = text[1:]  # 同比下降xx% from -19.5%: the report says which way, the figure is how much
     if text.startswith("-"):
         return Rendered(None, f"字段「{cand.name}」的值是负数（{text}），报告中的这个数不能为负，请核对")
     if v.unit and v.unit != "%" and slot.measure and v.unit != slot.measure:

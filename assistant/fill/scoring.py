@@ -346,6 +346,14 @@ def score(slot: Slot, cand: Candidate, ctx_tokens: Optional[list[tuple[str, floa
         out.total = out.recall = 0.8  # 20xx年 with 年度 = 2024
         out.notes.append("年度")
         return out
+    if _lone_year(slot) and cand.value.kind == "date" and _SUBMITTED.search(cand.name):
+        out.total = 0.0  # a report on 2024 is sent in January 2025: its date is no year of it
+        out.notes.append("报送日期不是报告所说的年份")
+        return out
+    if _lone_year(slot) and _PERIOD_FIELD.search(cand.name) and _year_of(cand.value) is not None:
+        out.total = out.recall = 0.75  # 20xx年上半年 with 统计期 = 2024年1-6月
+        out.notes.append("统计期的年份")
+        return out
     whole = _whole_count(slot, cand)
     if whole:  # 全村xx户xx人 with 总户数 and 户籍人口
         out.total = out.recall = whole
@@ -451,6 +459,16 @@ def score(slot: Slot, cand: Candidate, ctx_tokens: Optional[list[tuple[str, floa
         s *= 0.5
         out.notes.append(f"值 {cand.value.text} 已写在这句话里")
         out.penalized = True
+    act = _stock_acted(slot, cand)
+    if act:  # 约谈燃气经营企业x家 is not 辖区燃气经营企业: what was acted on is a part of the stock
+        s *= 0.5
+        out.notes.append(f"这里说的是“{act}”的，字段是辖区现有的总数")
+        out.penalized = True
+    other = _other_figure(slot, cand)
+    if other:  # 其中80周岁以上高龄老人xxx名 is not 60岁及以上老年人
+        s *= 0.5
+        out.notes.append(f"字段说的是“{other}”，这里不是")
+        out.penalized = True
     # 有x位正式员工的家属: what is counted comes after 的
     if "的" in slot.head_right:
         modifier, head = slot.head_right.rsplit("的", 1)
@@ -462,6 +480,35 @@ def score(slot: Slot, cand: Candidate, ctx_tokens: Optional[list[tuple[str, floa
             out.penalized = True
     out.total = s
     return out
+
+
+_STOCK = re.compile(r"^(?:辖区|全县|全市|全区|全镇|全乡|全村|全街道|现有|在册|登记在册|共有)")
+_ACTED = ("约谈", "检查", "排查", "查处", "处罚", "走访", "培训", "关停", "取缔", "督办", "通报", "约见", "告诫",
+          "处置", "拆除", "劝离", "劝导", "救助", "帮扶", "慰问", "表彰", "考核", "整治", "清理", "抽检", "抽查")
+
+
+def _stock_acted(slot: Slot, cand: Candidate) -> str:
+    """A stock field (辖区燃气经营企业, 现有村民) at a figure of those acted on (约谈…企业x家):
+    the act, or ''."""
+    if not _STOCK.match(cand.name):
+        return ""
+    clause = re.split(r"[，,；;。！？!?：:\n]", slot.near_left)[-1]
+    return next((a for a in _ACTED if a in clause and a not in cand.name), "")
+
+
+_FIGURE_IN_NAME = re.compile(r"(\d+(?:\.\d+)?)\s*(周岁|岁|级|小时|分钟|公里|千米|米|吨|亩|万|千|年|个月|天|日|人|户)")
+
+
+def _other_figure(slot: Slot, cand: Candidate) -> str:
+    """A figure the field's name holds (60岁及以上老年人) where the report says another one of
+    the same kind (80周岁以上): the figure of the name, or ''."""
+    said = (slot.near_left + slot.head_right).replace("周岁", "岁")
+    for m in _FIGURE_IN_NAME.finditer(cand.name.replace("周岁", "岁")):
+        figure, what = m.group(1), m.group(2)
+        there = re.findall(r"(?<![\d.])(\d+(?:\.\d+)?)\s*" + re.escape(what), said)
+        if there and figure not in there:
+            return figure + what
+    return ""
 
 
 _COORD = re.compile(r"([\u4e00-\u9fff]{1,3})、([\u4e00-\u9fff]{1,3})$")
@@ -484,6 +531,9 @@ def _date_score(slot: Slot, cand: Candidate, out: Score) -> Score:
     elif period:
         out.total = 0.0
         out.notes.append("这里只要一个日期")
+    elif _ASOF_FIELD.search(cand.name) and _ASOF_BEFORE.search(slot.near_left) and slot.shape in ("month", "day", "date"):
+        out.total = max(0.75, 0.3 + 0.55 * r)  # 截至x月末 with 报表日期: the date the figures stand at
+        out.notes.append("数据截至的日期")
     elif r < 0.4:
         out.total = 0.5 * r
         out.notes.append("字段名的词在上下文中找不全")
@@ -491,6 +541,11 @@ def _date_score(slot: Slot, cand: Candidate, out: Score) -> Score:
         since = cand.range_part == "start" and re.match(r"\s*[日号]?\s*(以来|起|开始)", slot.near_right)
         out.total = 0.3 + 0.55 * r + (0.1 if since else 0.0)
     return out
+
+
+# A date the table's figures stand at, and a place that asks for it (截至x月末, 截止到x月x日)
+_ASOF_FIELD = re.compile(r"^(?:报表|数据|统计)日期$|^(?:数据|统计)?(?:截至|截止)(?:日期|时间)?$|^(?:数据|统计)时点$")
+_ASOF_BEFORE = re.compile(r"(?:截至|截止|截止到)\s*(?:(?:19|20)\d\d年|今年|本年)?\s*$")
 
 
 def _coordinated(slot: Slot, cand: Candidate) -> str:
@@ -521,6 +576,19 @@ def _lone_year(slot: Slot) -> bool:
 
 _DONE_WORDS = ("完成", "到位", "拨付", "兑现")
 _POP_KINDS = ("常住", "户籍", "流动", "外来", "在校", "在册", "在职", "离退休")
+_SUBMITTED = re.compile(r"(?:报送|填报|上报|报出|打印|制表|填表|导出)(?:日期|时间)")
+_PERIOD_FIELD = re.compile(r"^(?:统计|报告|所属|报表|数据)?(?:期|期间|区间|时段|时期|周期)$|^统计(?:年月|月份)$")
+
+
+def _year_of(v) -> Optional[int]:  # noqa: ANN001
+    """The year of a date or of a period's start (2024年1-6月, 2024-01-01至2024-08-31)."""
+    if v.kind == "date" and v.year:
+        return v.year
+    if v.kind == "range" and v.start is not None and v.start.year:
+        return v.start.year
+    return None
+
+
 _YEAR_FIELD = re.compile(r"^(?:报告|统计|所属|汇报|工作)?(?:年度|年份|年)$")
 _WHOLE_SCOPE = re.compile(r"(?:全|我)(?:村|镇|乡|县|区|市|社区|校|院|行|公司|所|街道|厂|场)|辖区|本(?:村|社区|镇|乡)")
 _POPULATION = re.compile(r"人口|户籍|常住|总人数|总户数|总户|户数合计|人数合计|^户数$|^人数$")
@@ -748,6 +816,8 @@ def agree(a: frozenset[str], b: frozenset[str]) -> bool:
 def same_quantity(a: Slot, b: Slot) -> bool:
     """Two places that say the same thing (the same figure written twice): the same shape and
     measure, and the same words around them (generic words aside)."""
+    if a.own_unit and b.own_unit and a.extra and a.extra == b.extra and a.unit_word == b.unit_word:
+        return True  # the writing unit's name, in the title and again in the text (name or other)
     if a.shape != b.shape or a.measure_class != b.measure_class:
         return False
     if _lone_year(a) and _lone_year(b):

@@ -501,6 +501,10 @@ def foreign_rule(unit, table: MarkTable) -> dict | None:  # noqa: ANN001 - a Uni
                 marks.setdefault(w, u.short_label)
     if not marks:
         return None
+    # a mark every unit type that declares it calls weak (its mentions, its people, its whole):
+    # flagged only beside another foreign mark in the same sentence
+    weak_of = {u.name: u.weak_marks() for u in units}
+    weak = sorted(w for w in marks if w in declared and all(w in weak_of.get(t, ()) for t in declared[w]))
     shield = [k for k in (*table.keep, *own) if any(m in k and m != k for m in marks)]
     sample = sorted(marks, key=lambda w: (-len(w), w))[:2]
     mine = sorted(own, key=lambda w: (-len(w), w))[:2] or [unit.label]
@@ -512,6 +516,7 @@ def foreign_rule(unit, table: MarkTable) -> dict | None:  # noqa: ANN001 - a Uni
         "message": f"“{{match}}”是{{detail}}的用语：这句话像是别的单位的报告，不像{unit.short_label}的",
         "exceptions": shield,
         "partners": list(PARTNERS),
+        "weak": weak,
         "examples": {"flag": [f"组织{w}开展工作。" for w in sample],
                      "pass": [f"组织{w}开展工作。" for w in mine if not any(m in w for m in marks)]
                      or ["组织开展工作。"]},

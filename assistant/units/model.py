@@ -11,6 +11,10 @@ A unit type (school, bank, village…) is mostly data, read from ``unit.toml`` o
     uses                                  words it uses though another unit type's reports use
                                           them most (片区 of a town, 居民 of a 卫生院): check --unit
                                           does not call them another unit's
+    mentions                              those of its marks that other units' reports name
+                                          too (学生 in a police report on campus safety, 银行卡
+                                          in one on fraud): check --unit calls a sentence another
+                                          unit's for one of them only beside a second mark
     forbidden                             words that never belong in its reports
     outline, fields, kinds, rules         report structure, data fields, extra section
                                           kinds with a core parent, extra check rules
@@ -81,11 +85,14 @@ CONCEPTS = {
 # what a sentence says: who speaks (我镇 → 我校). The whole of it is not (全村xx户 → 全校xx户
 # says something no school would): 全镇 marks a town's sentence.
 SAFE_CONCEPTS = ("self",)
+# concepts whose words other units' reports name as well (the people a unit serves, its whole,
+# its area, its parts): weak marks (``Unit.weak_marks``)
+WEAK_CONCEPTS = ("people", "whole", "area")
 
 UNIT_KEYS = {
     "name", "label", "aliases", "cues", "terms", "vocabulary", "keep", "uses", "forbidden",
     "outline", "fields", "kinds", "rules", "templates", "description", "marks", "name_mark", "family",
-    "issuer",
+    "issuer", "mentions",
 }
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,59}$")  # kind ids
@@ -189,6 +196,8 @@ class Unit:
     # words that name this unit type's own institutions, roles, people, places or business
     # (校长, 教职工, 班主任, 课堂…): a sentence holding one is not another unit type's to use
     marks: tuple[str, ...] = ()
+    # those of its marks (and terms) that other units' reports name too: weak evidence alone
+    mentions: tuple[str, ...] = ()
     name_mark: str = ""  # the unit's name as a placeholder (××镇, ××学校); "" → ×× + label
     # kinds of unit whose material can stand in for its own where it has none (government,
     # grassroots, institution, business…): a draft takes another unit type's passages only
@@ -218,6 +227,12 @@ class Unit:
         if not template or re.search(r"(?:政府|委员会|党委|党组|[县市区镇乡]委|支部|总支)$", name):
             return name
         return template.format(name=name)
+
+    def weak_marks(self) -> set[str]:
+        """Its marks that other units' reports name too: its ``mentions`` and its words for
+        the people it serves, its whole, its area and its parts (居民, 全镇, 小区, 各村)."""
+        words = {w for concept in WEAK_CONCEPTS for w in self.terms.get(concept, ())}
+        return words | set(self.mentions)
 
     def mark_words(self) -> set[str]:
         """Words that mark a text as this unit type's own: its ``marks`` and its terms for
@@ -661,7 +676,7 @@ def unit_from_data(data: Mapping, base: Path | None = None, plugin: str = "",
         description=_str(data, "description", where, required=False), plugin=plugin,
         source=source, own_vocabulary=dict(vocabulary), marks=_strs(data, "marks", where),
         name_mark=_str(data, "name_mark", where, required=False), family=_strs(data, "family", where),
-        issuer=issuer,
+        issuer=issuer, mentions=_strs(data, "mentions", where),
     )
     _check_consistency(unit)
     return unit

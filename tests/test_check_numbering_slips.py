@@ -1,0 +1,33 @@
+"""One slip in a numbered list is one finding: the heading after a repeated number, and the
+item pasted twice, are not findings of their own."""
+
+from __future__ import annotations
+
+from assistant.check import check_text
+
+
+def _numbering(text: str) -> list[str]:
+    return [f.text for f in check_text(text, "txt") if f.rule == "numbering"]
+
+
+def test_a_repeated_number_is_the_slip_and_the_next_one_follows_it() -> None:
+    text = "（一）健全制度。\n（二）开展辨识。\n（二）配齐装备。\n（四）强化演练。\n"
+    assert _numbering(text) == ["（二）"]
+    # a real skip is still a skip
+    assert _numbering("（一）甲项工作。\n（二）乙项工作。\n（四）丙项工作。\n") == ["（四）"]
+
+
+def test_an_item_pasted_twice_is_left_to_the_duplicate_rule() -> None:
+    text = "一是人员流动大，随访难以按时完成。二是群众对服务项目的知晓率还不高。二是群众对服务项目的知晓率还不高。三是经费不足。\n"
+    found = check_text(text, "txt")
+    assert [f.rule for f in found if f.rule in ("numbering", "duplicate-sentence")] == ["duplicate-sentence"]
+    # a number said twice over different items is a numbering slip, and so is a short item
+    # pasted twice (too short for the duplicate rule)
+    assert _numbering("一是人员流动大。二是宣传不够深入。二是经费不足。\n") == ["二是"]
+    assert _numbering("一是人员流动大。二是宣传不够。二是宣传不够。三是经费不足。\n") == ["二是"]
+
+
+def test_pinyin_of_a_whole_word_is_a_gloss() -> None:
+    found = [f.text for f in check_text("统筹（tǒng chóu）推进，防止压疮（yā chuāng），歌舞厅(KTV)。\n", "txt")
+             if f.rule == "pinyin-gloss"]
+    assert found == ["（tǒng chóu）", "（yā chuāng）"]
