@@ -64,12 +64,12 @@ class Classifier:
 
 def subkind_for(kind: str, heading: str | None, body: str, unit: str | None = None,
                 topic: str | None = None) -> str | None:
-    """A plugin kind under ``kind`` (the unit's, the topic's; every plugin's when neither is
-    given) whose cue words occur in the heading (or body), if any."""
+    """A plugin kind under ``kind`` (the unit's, the topic's — every topic's when none is given;
+    every plugin's when neither is given) whose cue words occur in the heading (or body), if any."""
     from assistant.units import all_topics, all_units, get_topic, get_unit
 
-    owners = ([get_unit(unit)] if unit else []) + ([get_topic(topic)] if topic else [])
-    if not owners:
+    owners = ([get_unit(unit)] if unit else []) + ([get_topic(topic)] if topic else list(all_topics()))
+    if not unit and not topic:
         owners = [*all_units(), *all_topics()]
     best, best_score = None, 0
     for k in (k for u in owners for k in u.kinds):

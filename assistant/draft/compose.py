@@ -61,7 +61,7 @@ ENUMERATED = ("problems", "next_steps")
 DEFAULT_HEADINGS = {"problems": "存在的问题", "next_steps": "下一步工作打算"}
 GENERIC_PART = "主要工作开展情况"
 # a body section nothing in the corpus fits: the writer's to write (×× is a mark check lists)
-NO_MATERIAL = "（本节语料中暂无适合本单位的材料，请结合实际填写：××。）"
+NO_MATERIAL = "（请结合本单位实际写明本节情况：××。）"
 
 _CN_ORD = "一二三四五六七八九十"
 # the sentence that hands over to the body: 现将……汇报如下： / 下面，我就……作简要汇报：
@@ -417,13 +417,16 @@ def plan_from_like(sections: list[LikeSection], unit: "Unit", topic: Optional["T
 
     outline = list(topic.outline_for(unit.name) if topic is not None else ()) or list(unit.outline)
     by_core: dict[str, list[tuple[str, str]]] = {}
+    by_kind: dict[str, list[tuple[str, str]]] = {}
     for o in outline:
         core = core_of(o.kind, unit, topic)
         if o.heading:
             by_core.setdefault(core, []).append((o.kind, o.heading))
+            by_kind.setdefault(o.kind, []).append((o.kind, o.heading))
     items: list[PlanItem] = []
     parts_seen: set[str] = set()
     used: set[str] = set()
+    used_kinds: set[str] = set()
     for s in sections:
         if s.debris and s.role != "closing":
             continue
@@ -439,8 +442,9 @@ def plan_from_like(sections: list[LikeSection], unit: "Unit", topic: Optional["T
             if s.part not in parts_seen:
                 parts_seen.add(s.part)
                 items.append(PlanItem("part", "part", "part", _part_heading(s.part, unit)))
-        kind, heading = s.kind, ""
-        for k, h in by_core.get(s.kind, []):
+        # the unit's heading for the topic's kind of it (信访事项办理), else for its core kind
+        kind, heading = (s.subkind or s.kind), ""
+        for k, h in by_kind.get(s.subkind or "", []) + by_core.get(s.kind, []):
             if h not in used:
                 kind, heading = k, h
                 break
@@ -448,9 +452,12 @@ def plan_from_like(sections: list[LikeSection], unit: "Unit", topic: Optional["T
             heading = DEFAULT_HEADINGS[s.kind]
         generic = not heading
         heading = heading or _kind_label(kind, unit, topic)
-        if generic and heading in used:
-            continue  # a third 管控 section of the source: one section of that name is enough
+        if generic and (heading in used or kind in used_kinds):
+            # a third 管控 section of the source, a second 组织领导 after the unit's own heading
+            # for it: one section of that kind is enough
+            continue
         used.add(heading)
+        used_kinds.add(kind)
         items.append(PlanItem(kind, s.kind, "section", heading, level))
     if not any(i.role == "section" for i in items):
         raise InputError("参照的报告中没有找到分节结构（一、二、……），无法套用")
