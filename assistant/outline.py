@@ -78,6 +78,13 @@ _CLOSING_CUES = re.compile(
 _RESOLVE = re.compile(r"^.{0,40}在.{0,40}(?:坚强|正确|统一)领导下")
 _ENUMERATES = re.compile(r"[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d][）)]|(?:^|[。；])\s*\d[、.．]")
 RESOLVE_MAX = 150
+# Or a short paragraph of resolve without a leader named (新的一年，县人民法院将以更加昂扬的精神
+#状态，奋力推进……；社区将以这次专项整治为契机，……常抓不懈): someone will, in words of resolve
+# rather than of work to do
+_WILL = re.compile(r"(?:^|[。！!；;])\s*(?:(?:新的一年|下半年|明年|来年|今后|当前|目前|\d{4}年|20[xX×]{2}年)[，,])?"
+                   r"[^。；;：:]{0,40}?将")
+_RESOLVE_WORDS = re.compile(r"一如既往|始终|坚定不移|奋力|再上新台阶|新台阶|新贡献|更大贡献|新的更大|坚强保证|坚强保障|"
+                            r"底线|常抓不懈|久久为功|持之以恒|锲而不舍|毫不松懈|只有起点|没有终点|为.{2,30}(?:作出|提供|贡献)")
 # A closing that opens with the plans for the next period at length (下一步，我们将……一是……):
 # that paragraph is the report's 下步打算 section, what follows it the closing.
 _NEXT_LEAD = re.compile(r"^(?:(?:下一步|下步|今后)(?:工作中)?[，,]|(?:下一步|下步|今后|下半年|明年|\d{4}年|20[xX×]{2}年)[，,]?"
@@ -434,7 +441,8 @@ def _split_closing(sections: list[Node], norm: MappedText, raw_line) -> Node | N
     for i in range(len(paras) - 1, first_movable - 1, -1):
         p = paras[i]
         if _CLOSING_CUES.search(p) or _DATE_LINE.match(p) or (
-                _RESOLVE.match(p) and len(p) <= RESOLVE_MAX and not _ENUMERATES.search(p)):
+                (_RESOLVE.match(p) or (_WILL.search(p) and _RESOLVE_WORDS.search(p)))
+                and len(p) <= RESOLVE_MAX and not _ENUMERATES.search(p)):
             cut = i
             continue
         # a signature line (unit name) right before a date
@@ -459,6 +467,7 @@ PROBLEMS_LEAD = re.compile(
     r"^(?:各位代表[！!，,]\s*)?.{0,24}?(?:同时|但|当然|然而|不过|在.{1,6}成绩的同时).{0,16}?"
     r"(?:清醒|深刻|客观|也)?(?:地)?(?:看到|认识到|意识到|看出|感到)"
     r"|^(?:当前|目前|但|但是|同时|然而|不过)[，,].{0,30}?(?:仍然|仍|还|也)存在"
+    r"|^.{0,30}?虽然.{0,30}?但.{0,30}?(?:还有|仍有|还存在|仍存在|存在)(?:不少|一些|较大的?|明显)?(?:差距|不足|问题|短板)"
 )
 PROBLEMS_WORDS = re.compile(r"问题|不足|困难|挑战|短板|差距|薄弱|不够")
 

@@ -344,3 +344,34 @@ def test_the_issuing_units_line_above_the_title_and_a_title_that_names_next_year
     top = [s.heading for s in o.sections if s.role == "section"]
     assert top == ["2023年工作开展情况", "存在的问题", "2024年工作思路"]
     assert o.sections[0].role == "opening" and o.sections[0].line == 3
+
+
+@pytest.mark.parametrize("last, closing", [
+    # a short paragraph of resolve after the last plan item is the closing …
+    ("当前，我镇已进入主汛期，我们将始终绷紧防汛这根弦，坚决守住安全底线，全力确保安全度汛。", True),
+    ("新的一年，县人民法院将以更加昂扬的精神状态，奋力推进各项工作再上新台阶。", True),
+    ("食品安全工作只有起点、没有终点。我们将一如既往地抓紧抓实，让家长放心、让学生满意。", True),
+    # … a paragraph of the item's own work is not, nor one that lists what will be done
+    ("汛期结束后，对全镇山塘水库逐座开展安全鉴定，年底前完成病险山塘除险加固。", False),
+    ("下半年，我们将始终抓好三件事：一是加固堤防；二是疏浚河道；三是储备物资。", False),
+])
+def test_a_short_paragraph_of_resolve_after_the_plans_is_the_closing(last: str, closing: bool) -> None:
+    text = ("××镇20xx年防汛工作情况汇报\n今年以来，我镇扎实做好防汛各项工作。现将有关情况汇报如下：\n"
+            "一、主要做法\n（一）压实责任。镇村干部全部到岗到位，逐级签订防汛责任书。\n"
+            "二、下一步打算\n（一）加强监测预警。密切关注雨情水情，及时发布预警信息。\n"
+            "（二）做好转移准备。提前制定转移方案，明确转移路线和安置点。\n" + last + "\n")
+    tree = parse(text)
+    secs = outline.sections(tree)
+    assert (secs[-1].role == "closing" and last[:10] in secs[-1].text) is closing
+
+
+def test_a_closing_paragraph_that_admits_shortfalls_holds_the_problems() -> None:
+    text = ("××村20xx年上半年乡村振兴工作情况汇报\n今年以来，我村围绕乡村振兴抓好各项工作。\n"
+            "一是发展特色产业。新建大棚xx个。\n二是整治人居环境。清理垃圾xx吨。\n"
+            "上半年我村的工作虽然取得了一些进展，但对照乡村振兴的要求还有不少差距：一方面集体经济来源单一；"
+            "另一方面群众参与不够主动。下半年，我们将针对这些问题补齐短板。\n")
+    secs = outline.sections(parse(text))
+    # a section of its own, not the tail of the last item (nor the closing)
+    assert [(s.role, s.heading) for s in secs][-1] == ("section", None)
+    assert secs[-1].text.startswith("上半年我村的工作虽然")
+    assert "差距" not in secs[-2].text
