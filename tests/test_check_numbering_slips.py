@@ -31,3 +31,14 @@ def test_pinyin_of_a_whole_word_is_a_gloss() -> None:
     found = [f.text for f in check_text("统筹（tǒng chóu）推进，防止压疮（yā chuāng），歌舞厅(KTV)。\n", "txt")
              if f.rule == "pinyin-gloss"]
     assert found == ["（tǒng chóu）", "（yā chuāng）"]
+
+
+def test_wrapped_headings_are_numbered_too() -> None:
+    """**一、…** in Markdown, 【二、…】: the number inside counts, and (一) under it is in place."""
+    text = "**一、工作回顾**\n（一）经济运行平稳。\n**二、下步打算**\n（一）稳增长。\n**四、结语**\n"
+    found = check_text(text, "md")
+    assert [(f.rule, f.text) for f in found if f.rule == "numbering"] == [("numbering", "四、")]
+
+
+def test_a_year_after_an_item_number_is_no_decimal() -> None:
+    assert _numbering("32.五线五箱：电信、移动线缆。\n33.2025年建设的3座水库。\n34.飞地园区：合作共建。\n") == []

@@ -518,11 +518,14 @@ _SP = "[ \\t\\u3000]*"
 _LEVELS = (
     (1, _rx(f"^{_SP}([{_CN_NUM}]{{1,3}})([、．.])")),
     (2, _rx(f"^{_SP}([（(])([{_CN_NUM}]{{1,3}})[）)]")),
-    (3, _rx(f"^{_SP}(\\d{{1,2}})([、．.])(?![\\d.．])")),
+    (3, _rx(f"^{_SP}(\\d{{1,2}})([、．.])(?:(?![\\d.．])|(?=(?:19|20)\\d{{2}}年))")),  # 33.2025年…: a year after it
     (4, _rx(f"^{_SP}[（(](\\d{{1,2}})[）)]|^{_SP}(\\d{{1,2}})[)）]")),
 )
 _HEADING_START = _rx(f"^{_SP}[{_CN_NUM}（(0-9]", re.M)  # lines that may start with a number
 _HEADING_FIRST = frozenset(f" \t\u3000{_CN_NUM}（(0123456789")
+# what may wrap a heading line: Markdown emphasis or a heading mark, 【】 (no number of its own)
+_WRAP = _rx(r"(?:#{1,6}[ \t]+|\*\*|__|【|〖)[ \t\u3000]*")
+_WRAP_FIRST = frozenset("#*_【〖")
 # 一是, 二要 …: ([一-十])([是要])(?![是要]), one pattern for each verb (a pattern that
 # starts with one character is searched many times faster); the number is the
 # character before the match.
@@ -587,8 +590,16 @@ def numbering_engine(ctx: Context, rule) -> Iterator[tuple]:
     match = _HEADING_START.match
     size = len(text)
     for offset in ctx.line_starts:
+        if offset < size and text[offset] in _WRAP_FIRST:
+            # **一、2024年工作回顾**, ## 二、…, 【三、…】: the number inside the wrapping
+            w = _WRAP.match(text, offset)
+            if w is not None and w.end() < size and text[w.end()] in _HEADING_FIRST:
+                offset = w.end()
+                end = text.find("\n", offset)
+                if _heading(text[offset:end if end >= 0 else len(text)]) is None:
+                    continue
         # = the matches of _HEADING_START.finditer(text): at most one a line, at its start
-        if offset >= size or text[offset] not in _HEADING_FIRST or match(text, offset) is None:
+        elif offset >= size or text[offset] not in _HEADING_FIRST or match(text, offset) is None:
             continue
         end = text.find("\n", offset)
         line = text[offset:end if end >= 0 else len(text)].rstrip("\r")

@@ -109,7 +109,9 @@ _KNOWN_WORDS = {
     "suv", "atm", "pos", "wifi", "kn95", "n95", "ai", "it", "5g", "4g", "ip", "id",
 }
 # After a single X these are real words: X光, X射线, X线, X轴, X染色体.
-_X_REAL_AFTER = ("光", "射线", "射線", "线", "線", "轴", "軸", "染色体", "染色體")
+_X_REAL_AFTER = ("光", "射线", "射線", "线", "線", "轴", "軸", "染色体", "染色體", "波段")
+# “X”即…: a letter named in a policy's formula (1+N+X), then defined
+_X_DEFINED = ("即", "为", "為", "指", "是", "代表")
 
 _DATE_NEXT = set("年月日号號时時")
 _NUMBER_NEXT = set(
@@ -200,12 +202,18 @@ def _judge_x(text: str, start: int, end: int, fmt: str) -> list[tuple[int, int]]
     if ws == start and we == end:  # the word is nothing but x's
         if end - start == 1 and (text.startswith(_X_REAL_AFTER, end)
                                  or _between_digits(text, start, end)
-                                 or _in_formula(text, start, end)):
+                                 or _in_formula(text, start, end)
+                                 or (text[end:end + 1] == "-" and _ascii_letter_at(text, end + 1))  # X-Flash
+                                 or (text[start - 1:start] in "“\"‘「" and text[end:end + 1] in _CLOSE_QUOTES
+                                     and text.startswith(_X_DEFINED, end + 1))):  # “X”即……
             return []
         return [(start, end)]
     before, after = text[ws:start], text[end:we]
     # "20xx年": digits then x's at the end of the word.
     if before.isdigit() and not after and before.isascii():
+        if end - start == 1 and len(before) >= 3 and not before.startswith(("19", "20")) \
+                and text[end:end + 1] not in _DATE_NEXT:
+            return []  # “415X”, “453X”: a programme's code, not a blank
         return [(start, end)]
     # "ktvx家": a known acronym glued to the x-run (or "xxKTV").
     if not after and before.lower() in _KNOWN_WORDS:
@@ -267,7 +275,19 @@ def _judge_dash(text: str, start: int, end: int, fmt: str) -> list[tuple[int, in
     nxt = _next_visible(text, end)
     if prev.isdigit() and nxt.isdigit():
         return []  # 5--7天 (a range)
+    if end - start == 2 and _is_han(text[start - 1:start]) and _is_han(text[end:end + 1]) \
+            and text[end] not in _NUMBER_NEXT and text[end] not in _NAME_NEXT1 \
+            and not text.startswith(_NAME_NEXT_MULTI, end):
+        return []  # 宁莞高速--潮州东联络线: a dash between two names
     return [(start, end)]
+
+
+def _is_han(ch: str) -> bool:
+    return bool(ch) and "\u4e00" <= ch <= "\u9fff"
+
+
+def _ascii_letter_at(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and text[i].isascii() and text[i].isalpha()
 
 
 def _judge_circle(text: str, start: int, end: int, fmt: str) -> list[tuple[int, int]]:
