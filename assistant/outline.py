@@ -36,7 +36,7 @@ STYLES: dict[str, tuple[int, re.Pattern[str]]] = {
     "cn": (1, re.compile(rf"^(?P<num>{_CN})\s*[、.．]\s*(?!\d(?![\dxX×]{{3}}\s*年)|{_CN}[、月季]|{_CN}(?:是|要|则|来|方面))")),
     "paren_cn": (2, re.compile(rf"^[（(]\s*(?P<num>{_CN})\s*[）)]\s*[、.．]?")),
     "ordinal": (2, re.compile(rf"^第(?P<num>{_CN})(?:部分|[，,、：:．.]|是)\s*")),
-    "arabic": (3, re.compile(r"^(?P<num>\d{1,2})\s*(?:[、．]|\.(?!\d))\s*(?![%％])")),
+    "arabic": (3, re.compile(r"^(?P<num>\d{1,2})\s*(?:[、．]|\.(?!\d)|\.(?=(?:19|20)\d{2}年))\s*(?![%％])")),
     "paren_arabic": (4, re.compile(r"^[（(]\s*(?P<num>\d{1,2})\s*[）)]\s*[、.．]?")),
     "shi": (5, re.compile(rf"^(?P<num>{_CN})是\s*[，,：:]?")),
     "circled": (6, re.compile(r"^(?P<num>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")),
