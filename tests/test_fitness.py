@@ -112,3 +112,12 @@ def test_serves_and_fits():
 ])
 def test_a_word_others_name_too_needs_a_second_mark_or_the_subject(rules_of, unit, text, flagged):
     assert bool(_flagged(text, rules_of(unit))) is flagged
+
+
+def test_a_general_government_speaks_of_every_unit_but_not_as_one(rules_of):
+    """A county's report talks of schools, hospitals, banks and companies: none of that is
+    foreign to it; another unit speaking as itself still is."""
+    for text in ("全县新增贷款xx亿元，规上工业产值增长xx%。", "推进县域医共体建设，落实双减政策。",
+                 "督促各校长、园长落实校园安全主体责任。"):
+        assert not _flagged(text, rules_of("county")), text
+    assert _flagged("我院全年完成门急诊xx万人次。", rules_of("county"))

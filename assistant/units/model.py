@@ -11,6 +11,9 @@ A unit type (school, bank, village…) is mostly data, read from ``unit.toml`` o
     uses                                  words it uses though another unit type's reports use
                                           them most (片区 of a town, 居民 of a 卫生院): check --unit
                                           does not call them another unit's
+    governs_all                           true for a general government (县, 市) whose reports speak
+                                          of every kind of unit: only another unit's own voice
+                                          (我校, 我行) is foreign to it
     mentions                              those of its marks that other units' reports name
                                           too (学生 in a police report on campus safety, 银行卡
                                           in one on fraud): check --unit calls a sentence another
@@ -92,7 +95,7 @@ WEAK_CONCEPTS = ("people", "whole", "area")
 UNIT_KEYS = {
     "name", "label", "aliases", "cues", "terms", "vocabulary", "keep", "uses", "forbidden",
     "outline", "fields", "kinds", "rules", "templates", "description", "marks", "name_mark", "family",
-    "issuer", "mentions",
+    "issuer", "mentions", "governs_all",
 }
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,59}$")  # kind ids
@@ -198,6 +201,9 @@ class Unit:
     marks: tuple[str, ...] = ()
     # those of its marks (and terms) that other units' reports name too: weak evidence alone
     mentions: tuple[str, ...] = ()
+    # a general government (县, 市) whose reports speak of every kind of unit it governs: check
+    # --unit calls a sentence another unit's only when that unit speaks as itself (我校, 我行)
+    governs_all: bool = False
     name_mark: str = ""  # the unit's name as a placeholder (××镇, ××学校); "" → ×× + label
     # kinds of unit whose material can stand in for its own where it has none (government,
     # grassroots, institution, business…): a draft takes another unit type's passages only
@@ -473,6 +479,13 @@ def load_unit_file(path: Path, plugin: str = "") -> Unit:
     return unit_from_data(read_data_file(path), base=path.parent, plugin=plugin, source=path)
 
 
+def _bool(data: dict, key: str, where: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise UnitDataError(f"{where}{key} 应是 true 或 false")
+    return value
+
+
 def _strs(data: Mapping, key: str, where: str) -> tuple[str, ...]:
     value = data.get(key, ())
     if isinstance(value, str):
@@ -676,7 +689,7 @@ def unit_from_data(data: Mapping, base: Path | None = None, plugin: str = "",
         description=_str(data, "description", where, required=False), plugin=plugin,
         source=source, own_vocabulary=dict(vocabulary), marks=_strs(data, "marks", where),
         name_mark=_str(data, "name_mark", where, required=False), family=_strs(data, "family", where),
-        issuer=issuer, mentions=_strs(data, "mentions", where),
+        issuer=issuer, mentions=_strs(data, "mentions", where), governs_all=_bool(data, "governs_all", where),
     )
     _check_consistency(unit)
     return unit
