@@ -569,11 +569,27 @@ def _apply_repairs(mt: MappedText, r: _Rules) -> MappedText:
     return MappedText(mt.raw, "".join(texts), origin)
 
 
+# Characters of the 通用规范汉字表 that OpenCC still maps (乾安县, 於 a surname, 蒜薹, 昇腾, 濛溪河,
+# 礐石): in a simplified text they are names and stay; in a traditional one they are converted
+# with the rest (乾淨 → 干净). The check's traditional rule passes them (rules.yaml) for the same reason.
+KEEP_IN_SIMPLIFIED = frozenset("乾於薹昇濛喆堃淼礐")
+_TRADITIONAL_TEXT = 20  # other characters changed: from this many on the text is traditional
+
+
 def _convert(mt: MappedText) -> MappedText:
     conv = to_simplified(mt.text)
     if conv == mt.text:
         return mt
     if len(conv) == len(mt.text):
+        changed = [i for i, (a, b) in enumerate(zip(mt.text, conv)) if a != b]
+        kept = [i for i in changed if mt.text[i] in KEEP_IN_SIMPLIFIED]
+        if kept and len(changed) - len(kept) < _TRADITIONAL_TEXT:
+            chars = list(conv)
+            for i in kept:
+                chars[i] = mt.text[i]
+            conv = "".join(chars)
+            if conv == mt.text:
+                return mt
         return MappedText(mt.raw, conv, mt.origin)
     return mt.convert(to_simplified)  # a phrase changed length: map line by line
 

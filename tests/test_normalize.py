@@ -304,3 +304,12 @@ def test_gov_reports_have_almost_no_site_boilerplate() -> None:
     dropped = [line for p in files[::8] for line in p.read_text(encoding="utf-8").splitlines()
                if len(line) > 40 and r.noise.search(line) and len(line) <= 400]
     assert len(dropped) <= 3, dropped[:5]
+
+
+def test_names_in_standard_characters_opencc_maps_stay_in_a_simplified_text() -> None:
+    from assistant.normalize import normalize
+
+    assert normalize("支持乾安县建设，市长及永乾，新获批九华红菜薹。").text == "支持乾安县建设，市长及永乾，新获批九华红菜薹。"
+    # in a traditional text they are converted with the rest
+    trad = "鄉鎮環境乾淨整潔，黨委政府高度重視，全體幹部群眾積極參與，確保實現目標任務，這是我們的責任。"
+    assert "干净" in normalize(trad).text

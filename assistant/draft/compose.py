@@ -364,11 +364,13 @@ def read_like(path: str, conn: "CorpusIndex", unit: Optional[str] = None,
     from assistant.normalize import normalize
     from assistant.reader import read_document
 
+    from assistant.corpus.importer import front_matter
+
     doc = read_document(path)
     norm = normalize(doc.text, doc.fmt)
     pieces = split_reports(norm)
     reports = [p for p in pieces if p.type == "report"] or pieces
-    title = None
+    title = front_matter(doc.text).get("title") or None  # a Markdown file's front matter names it
     if part is not None:
         if not 1 <= part <= len(reports):
             raise InputError(f"{path} 中只有 {len(reports)} 篇报告，没有第 {part} 篇")
@@ -442,9 +444,12 @@ def plan_from_like(sections: list[LikeSection], unit: "Unit", topic: Optional["T
             if s.part not in parts_seen:
                 parts_seen.add(s.part)
                 items.append(PlanItem("part", "part", "part", _part_heading(s.part, unit)))
-        # the unit's heading for the topic's kind of it (信访事项办理), else for its core kind
-        kind, heading = (s.subkind or s.kind), ""
-        for k, h in by_kind.get(s.subkind or "", []) + by_core.get(s.kind, []):
+        # the unit's heading for the topic's kind of it (信访事项办理), else for its core kind; a
+        # kind of another topic (a 政府工作报告's 民生实事 in a 防汛 draft) is its core kind here
+        sub = s.subkind if s.subkind and any(o is not None and o.kind(s.subkind) is not None
+                                             for o in (unit, topic)) else None
+        kind, heading = (sub or s.kind), ""
+        for k, h in by_kind.get(sub or "", []) + by_core.get(s.kind, []):
             if h not in used:
                 kind, heading = k, h
                 break
@@ -461,6 +466,7 @@ def plan_from_like(sections: list[LikeSection], unit: "Unit", topic: Optional["T
         items.append(PlanItem(kind, s.kind, "section", heading, level))
     if not any(i.role == "section" for i in items):
         raise InputError("参照的报告中没有找到分节结构（一、二、……），无法套用")
+    items = _body_first(items)
     # what the source lacks: an opening, 存在问题, 下步打算, a closing
     if not any(i.role == "opening" for i in items):
         items.insert(0, PlanItem("opening", "opening", "opening"))
@@ -469,6 +475,32 @@ def plan_from_like(sections: list[LikeSection], unit: "Unit", topic: Optional["T
     _add_missing_parts(items)
     items.append(closing[0] if closing else PlanItem("closing", "closing", "closing"))
     return items
+
+
+def _body_first(items: list[PlanItem]) -> list[PlanItem]:
+    """Body sections the source has after its problems or plans (a 政府工作报告's 加强政府自身
+    建设 after 2025年工作安排) go before them: a work report tells what was done, then what is
+    wrong, then what comes next. A part they stood under that an earlier part already names
+    is not repeated."""
+    tail_at = next((k for k, i in enumerate(items) if i.core in ENUMERATED), None)
+    if tail_at is None:
+        return items
+    head, tail = items[:tail_at], items[tail_at:]
+    moved = [i for i in tail if i.role == "part" or (i.role == "section" and i.core not in ENUMERATED)]
+    if not any(i.role == "section" for i in moved):
+        return items
+    kept = [i for i in tail if i not in moved]
+    parts = {i.heading for i in head if i.role == "part"}
+    out = list(head)
+    for i in moved:
+        if i.role == "part":
+            if i.heading in parts:
+                continue
+            parts.add(i.heading)
+        out.append(i)
+    if not parts:
+        out = [PlanItem(i.kind, i.core, i.role, i.heading, 1) if i.role == "section" else i for i in out]
+    return out + kept
 
 
 def _part_heading(heading: str, unit: "Unit") -> str:
