@@ -38,3 +38,29 @@ def test_body_after_the_plans_moves_before_them_and_headings_are_words(cli, tmp_
     assert plans_at == len(tops) - 1, tops
     # no kind id for a heading
     assert not any(re.search(r"[a-z_]{4,}", h) for h in heads), heads
+
+
+COMMUNITY_LIKE = """××社区2026年上半年信访维稳工作情况汇报
+今年以来，社区坚持和发展新时代“枫桥经验”，信访维稳形势总体平稳。现将有关情况汇报如下：
+一、工作开展情况
+（一）健全工作机制。社区成立信访维稳工作领导小组，书记任组长，每月召开一次研判会。
+（二）扎实开展排查化解。网格员每周入户走访，排查矛盾纠纷，逐件登记、限时化解。
+（三）及时处理群众诉求。对居民来访和12345工单实行登记、办理、回访闭环管理，做到件件有回音。
+二、存在的问题
+调解员专业能力不足，部分物业纠纷反复出现。
+三、下一步工作打算
+深化网格化服务管理，推动矛盾纠纷就地化解。
+"""
+
+
+def test_a_section_without_material_keeps_the_source_heading(cli, tmp_path: Path) -> None:
+    like = tmp_path / "社区.txt"
+    like.write_text(COMMUNITY_LIKE, encoding="utf-8")
+    r = cli("draft", "--unit", "community", "--like", str(like), "-o", "-", "--format", "json")
+    assert r.exit_code == 0, r.output
+    import json
+
+    sections = json.loads(r.stdout)["sections"]
+    empty = [s for s in sections if s.get("tier") == "none" and s.get("role") == "section"]
+    for s in empty:  # the source's words, not the name of a kind (业务运行, 信访事项办理)
+        assert s["heading"] in COMMUNITY_LIKE, s

@@ -82,6 +82,9 @@ class PlanItem:
     role: str
     heading: str = ""
     level: int = 1
+    # --like: the source's own heading of the section, for a section the unit has no material
+    # for (its heading says what to write better than the kind's name: 强化医疗质量控制, not 业务运行)
+    source_heading: str = ""
 
 
 @dataclass
@@ -463,7 +466,8 @@ def plan_from_like(sections: list[LikeSection], unit: "Unit", topic: Optional["T
             continue
         used.add(heading)
         used_kinds.add(kind)
-        items.append(PlanItem(kind, s.kind, "section", heading, level))
+        items.append(PlanItem(kind, s.kind, "section", heading, level,
+                              _like_heading(s.heading) if generic and s.kind not in ENUMERATED else ""))
     if not any(i.role == "section" for i in items):
         raise InputError("参照的报告中没有找到分节结构（一、二、……），无法套用")
     items = _body_first(items)
@@ -475,6 +479,22 @@ def plan_from_like(sections: list[LikeSection], unit: "Unit", topic: Optional["T
     _add_missing_parts(items)
     items.append(closing[0] if closing else PlanItem("closing", "closing", "closing"))
     return items
+
+
+def _like_heading(heading: Optional[str]) -> str:
+    """A heading of the ``--like`` report as a draft may reuse it: its words without the
+    number or the closing full stop, when it is a heading's length and names no figure, place
+    holder or proper name of its own (数字, ××, 《》)."""
+    from assistant.check import find_placeholders
+    from assistant.suggest.phrases import strip_marker
+
+    if not heading:
+        return ""
+    h = _TRAIL.sub("", strip_marker(heading.strip("*【】〖〗 \u3000")))
+    h = re.split(r"[。；;：:]", h)[0]
+    if not 4 <= len(h) <= 24 or re.search(r"\d|[《》“”]", h) or find_placeholders(h):
+        return ""
+    return h
 
 
 def _body_first(items: list[PlanItem]) -> list[PlanItem]:
@@ -499,7 +519,8 @@ def _body_first(items: list[PlanItem]) -> list[PlanItem]:
             parts.add(i.heading)
         out.append(i)
     if not parts:
-        out = [PlanItem(i.kind, i.core, i.role, i.heading, 1) if i.role == "section" else i for i in out]
+        out = [PlanItem(i.kind, i.core, i.role, i.heading, 1, i.source_heading) if i.role == "section" else i
+               for i in out]
     return out + kept
 
 
@@ -635,6 +656,10 @@ class Composer:
         if item.role == "section" and not sec.sentences:
             sec.tail = self._fallback(item.core)
             sec.tier = "none"
+            if item.source_heading:
+                from assistant.units.adapt import speak_as
+
+                sec.heading_text = speak_as(item.source_heading, self.unit)
         if item.role == "opening" and not sec.sentences:
             sec.tail = self._fallback("opening")
         elif item.role == "opening" and not any(_INTRO.search(s.text) for s in sec.sentences[-1:]):
