@@ -62,6 +62,8 @@ DEFAULT_HEADINGS = {"problems": "存在的问题", "next_steps": "下一步工�
 GENERIC_PART = "主要工作开展情况"
 # a body section nothing in the corpus fits: the writer's to write (×× is a mark check lists)
 NO_MATERIAL = "（请结合本单位实际写明本节情况：××。）"
+# the same, naming the section (several such sections are not one sentence said again)
+NO_MATERIAL_FOR = "（请结合本单位实际写明“{heading}”的情况：××。）"
 
 _CN_ORD = "一二三四五六七八九十"
 # the sentence that hands over to the body: 现将……汇报如下： / 下面，我就……作简要汇报：
@@ -660,6 +662,9 @@ class Composer:
                 from assistant.units.adapt import speak_as
 
                 sec.heading_text = speak_as(item.source_heading, self.unit)
+            if sec.tail == NO_MATERIAL and (sec.heading_text or item.heading):
+                named = _TRAIL.sub("", sec.heading_text or item.heading).replace("“", "‘").replace("”", "’")
+                sec.tail = NO_MATERIAL_FOR.format(heading=named)
         if item.role == "opening" and not sec.sentences:
             sec.tail = self._fallback("opening")
         elif item.role == "opening" and not any(_INTRO.search(s.text) for s in sec.sentences[-1:]):
@@ -687,7 +692,7 @@ class Composer:
             return f"下一步，{who}将针对存在的问题，重点抓好以下工作：一是××；二是××；三是××。"
         if role != "closing":
             return NO_MATERIAL
-        return f"下一步，{who}将认真查找不足，持续改进工作，全力抓好{work}各项任务落实。"
+        return f"{who}将认真查找不足，持续改进工作，全力抓好{work}各项任务落实。"  # (not 下一步，…: the plans say that)
 
     def _sentence(self, x: Line, p: Passage, para: int) -> Sentence:
         from assistant.units.adapt import speak_as
