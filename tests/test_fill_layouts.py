@@ -118,3 +118,10 @@ def test_an_as_of_date_and_a_money_unit_said_once() -> None:
     data = load_yaml("报表日期: 2025-09-30\n金额单位: 万元\n普惠小微贷款余额: 41600\n普惠小微贷款户数: 530\n")
     report = "截至x月末，我行普惠小微贷款余额xx亿元，贷款户数xxx户。\n"
     assert fill(report, data) == ["9", "4.16", "530"]
+
+
+def test_a_coverage_over_a_hundred_is_left_to_the_writer() -> None:
+    """check lets a real report say 覆盖率129.7% (its base a target); fill does not write one."""
+    data = load_yaml("安责险投保覆盖率: 104.3%\n")
+    assert fill("全县高危行业企业安全生产责任保险投保覆盖率达到xx%。\n", data) == [None]
+    assert fill("全县高危行业企业安全生产责任保险投保覆盖率达到xx%。\n", load_yaml("安责险投保覆盖率: 96.3%\n")) == ["96.3"]

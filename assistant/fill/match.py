@@ -222,8 +222,15 @@ def _numbers_options() -> dict:
     if not _OPTIONS:
         from assistant.check.numbers import builtin_options
 
-        _OPTIONS.append(builtin_options())
+        options = builtin_options()
+        # a figure fill would write must be sure: a 覆盖率 or 接种率 over 100% (a real report may
+        # state one, its base a target) is left to the writer
+        options["bounded_rates"] = f"{options.get('bounded_rates', '')} {FILL_BOUNDED}"
+        _OPTIONS.append(options)
     return _OPTIONS[0]
+
+
+FILL_BOUNDED = "覆盖率 接种率"
 
 
 def _apply(text: str, spans: list[tuple[int, int, str]]) -> tuple[str, list[tuple[int, int]]]:
