@@ -125,3 +125,14 @@ def test_a_coverage_over_a_hundred_is_left_to_the_writer() -> None:
     data = load_yaml("安责险投保覆盖率: 104.3%\n")
     assert fill("全县高危行业企业安全生产责任保险投保覆盖率达到xx%。\n", data) == [None]
     assert fill("全县高危行业企业安全生产责任保险投保覆盖率达到xx%。\n", load_yaml("安责险投保覆盖率: 96.3%\n")) == ["96.3"]
+
+
+def test_a_period_column_without_a_year_gives_its_month_and_the_caption_the_year(tmp_path: Path) -> None:
+    p = _xlsx(tmp_path / "指标.xlsx", [
+        ("南屏县2025年安全生产主要指标统计表", None, None, None),
+        ("指标", "单位", "1-9月", "上年同期"),
+        ("生产安全事故", "起", 14, 19),
+    ])
+    data = load_data(p)
+    result = fill_text("20xx年1—x月，全县发生生产安全事故xx起。\n", data)
+    assert result.filled == "2025年1—9月，全县发生生产安全事故14起。\n"

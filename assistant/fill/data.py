@@ -183,6 +183,9 @@ def parse_value(raw: Any) -> Value:
     if m and 1 <= int(m.group(2)) <= int(m.group(3)) <= 12:
         # 2024年1-6月 (a statistics period): its year, and the month it runs to
         return Value(raw, compact, "date", year=int(m.group(1)), month=int(m.group(3)))
+    m = _PERIOD_M.match(compact)
+    if m and 1 <= int(m.group(1)) < int(m.group(2)) <= 12:
+        return Value(raw, compact, "date", month=int(m.group(2)))  # 1-10月: the month it runs to
     m = _DATE_MD.match(compact)
     if m and 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31:
         mo, d = int(m.group(1)), int(m.group(2))
@@ -210,6 +213,7 @@ def parse_value(raw: Any) -> Value:
     return Value(raw, text, "text")
 
 
+_PERIOD_M = re.compile(r"^(\d{1,2})(?:月)?[-—–~～至到](\d{1,2})月份?(?:累计)?$")
 _PERIOD_YM = re.compile(r"^((?:19|20)\d{2})年(\d{1,2})(?:月)?[-—–~～至到](\d{1,2})月份?(?:累计)?$")
 _MD_SLASH = re.compile(r"^(\d{1,2})\s*[/.]\s*(\d{1,2})$")
 
@@ -342,10 +346,11 @@ def _with_money_unit(data: FillData) -> FillData:
 def _with_caption_year(data: FillData) -> FillData:
     """The year a caption names (白沙中学2024年防溺水工作台账) as 年度, where no field gives
     the year the figures are of."""
-    if any(re.fullmatch(r"(?:报告|统计|所属|汇报|工作)?(?:年度|年份|年)|统计期", re.sub(r"\s+", "", k)) for k in data.fields):
+    if any(re.fullmatch(r"(?:报告|统计|所属|汇报|工作)?(?:年度|年份|年)|统计期", re.sub(r"\s+", "", k))
+           and (v.kind != "date" or v.year) for k, v in data.fields.items()):
         return data
-    if any(v.kind in ("date", "range") and not re.search(r"报送|填报|上报|报出|打印|制表|填表|导出", k)
-           for k, v in data.fields.items()):
+    if any(v.kind in ("date", "range") and (v.year or (v.start is not None and v.start.year))
+           and not re.search(r"报送|填报|上报|报出|打印|制表|填表|导出", k) for k, v in data.fields.items()):
         return data  # a date of the figures (数据日期, 统计时段) says the year better
     for t in data.captions:
         m = re.search(r"(?<!\d)((?:19|20)\d{2})\s*年", t)
@@ -735,6 +740,9 @@ def _from_table(data: FillData, cells: list[list[Any]], numeric_strings: bool) -
         data.shape, data.header = "rows", False
         for i, r in enumerate(rows, start=1):
             _add(data, r[0], r[1], f"第 {i} 行", seen)
+        return _nonempty(data)
+    if len(rows) == 2 and key_col is not None and _from_grid(data, full_rows, seen):
+        data.shape, data.header = "rows", True  # 指标,单位,1-9月,上年同期 over one row: a 台账 of one line
         return _nonempty(data)
     if len(rows) == 2:
         # header row of field names over one row of values

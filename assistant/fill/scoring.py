@@ -544,8 +544,8 @@ def _date_score(slot: Slot, cand: Candidate, out: Score) -> Score:
 
 
 # A date the table's figures stand at, and a place that asks for it (截至x月末, 截止到x月x日)
-_ASOF_FIELD = re.compile(r"^(?:报表|数据|统计)日期$|^(?:数据|统计)?(?:截至|截止)(?:日期|时间)?$|^(?:数据|统计)时点$")
-_ASOF_BEFORE = re.compile(r"(?:截至|截止|截止到)\s*(?:(?:19|20)\d\d年|今年|本年)?\s*$")
+_ASOF_FIELD = re.compile(r"^(?:报表|数据|统计)日期$|^统计期$|^(?:数据|统计)?(?:截至|截止)(?:日期|时间)?$|^(?:数据|统计)时点$")
+_ASOF_BEFORE = re.compile(r"(?:截至|截止|截止到)\s*(?:(?:19|20)\d\d年|今年|本年)?\s*$|(?:^|[^\d])1\s*(?:月份?)?\s*[-—–~至到]\s*$")
 
 
 def _coordinated(slot: Slot, cand: Candidate) -> str:
