@@ -64,3 +64,29 @@ def test_a_section_without_material_keeps_the_source_heading(cli, tmp_path: Path
     empty = [s for s in sections if s.get("tier") == "none" and s.get("role") == "section"]
     for s in empty:  # the source's words, not the name of a kind (业务运行, 信访事项办理)
         assert s["heading"] in COMMUNITY_LIKE, s
+
+
+VILLAGE_LIKE = """××村2026年上半年人居环境整治和乡村振兴工作情况汇报
+今年以来，我村以人居环境整治为抓手，推进乡村振兴各项工作。现将有关情况汇报如下：
+一、人居环境整治扎实推进
+（一）集中清理“三堆”。组织党员群众清理房前屋后的柴草堆、粪土堆、垃圾堆。
+（二）推进户厕改造。完成户用卫生厕所改造，粪污实现无害化处理。
+（三）完善长效管护。聘请保洁员，落实“门前三包”责任。
+二、乡村产业稳步发展
+发展特色种植，带动群众增收，村集体经济收入稳步增长。
+三、乡村治理持续加强
+修订村规民约，开展“美丽庭院”评比，乡风文明持续向好。
+四、存在的不足和下一步打算
+村集体经济来源单一。下一步，我村将巩固整治成果，壮大集体经济。
+"""
+
+
+def test_the_sources_other_work_sections_join_its_generic_part(cli, tmp_path: Path) -> None:
+    """Once the part 一、人居环境整治扎实推进 is written as 主要工作开展情况, the source's 二、 and 三、
+    are items of the same work, under it — and no item repeats another's subject."""
+    like = tmp_path / "村.txt"
+    like.write_text(VILLAGE_LIKE, encoding="utf-8")
+    r = cli("draft", "--unit", "village", "--like", str(like), "-o", "-")
+    assert r.exit_code == 0, r.output
+    tops = [ln for ln in r.stdout.splitlines() if re.match(r"^[一二三四五六七八九十]、", ln)]
+    assert len(tops) == 3 and "存在" in tops[1] and "下一步" in tops[2], tops

@@ -449,6 +449,11 @@ def plan_from_like(sections: list[LikeSection], unit: "Unit", topic: Optional["T
             if s.part not in parts_seen:
                 parts_seen.add(s.part)
                 items.append(PlanItem("part", "part", "part", _part_heading(s.part, unit)))
+        elif s.kind not in ENUMERATED and items and any(i.role == "part" and i.heading == GENERIC_PART for i in items) \
+                and not any(i.core in ENUMERATED for i in items):
+            # 二、乡村产业稳步发展 after 一、人居环境整治 with its items, whose heading became 主要工作开展情况:
+            # one more item of the work done, under it
+            level = 2
         # the unit's heading for the topic's kind of it (信访事项办理), else for its core kind; a
         # kind of another topic (a 政府工作报告's 民生实事 in a 防汛 draft) is its core kind here
         sub = s.subkind if s.subkind and any(o is not None and o.kind(s.subkind) is not None
@@ -462,9 +467,10 @@ def plan_from_like(sections: list[LikeSection], unit: "Unit", topic: Optional["T
             heading = DEFAULT_HEADINGS[s.kind]
         generic = not heading
         heading = heading or _kind_label(kind, unit, topic)
-        if generic and (heading in used or kind in used_kinds):
+        if generic and (heading in used or kind in used_kinds
+                        or any(len(_what(heading) & _what(u)) >= 2 for u in used)):
             # a third 管控 section of the source, a second 组织领导 after the unit's own heading
-            # for it: one section of that kind is enough
+            # for it, 环境整治 after 整治人居环境，建设和美乡村: one section of that kind is enough
             continue
         used.add(heading)
         used_kinds.add(kind)
