@@ -136,3 +136,14 @@ def test_a_period_column_without_a_year_gives_its_month_and_the_caption_the_year
     data = load_data(p)
     result = fill_text("20xx年1—x月，全县发生生产安全事故xx起。\n", data)
     assert result.filled == "2025年1—9月，全县发生生产安全事故14起。\n"
+
+
+def test_a_system_exports_org_field_names_the_unit(tmp_path: Path) -> None:
+    """An export's English keys (org) and a bureau's short name (人社局) still name the unit."""
+    p = tmp_path / "export.json"
+    p.write_text(json.dumps({"org": "柳江县人社局（劳动保障监察大队）",
+                             "rows": [{"code": "01", "name": "追发工资涉及劳动者", "value": 1862, "unit": "人"},
+                                      {"code": "02", "name": "新开设工资专用账户", "value": 37, "unit": "个"}]},
+                            ensure_ascii=False), encoding="utf-8")
+    report = "××县人力资源和社会保障局根治欠薪工作情况汇报\n全年追发工资涉及劳动者xxxx人。\n"
+    assert fill(report, load_data(p)) == ["柳江", "1862"]
