@@ -641,7 +641,12 @@ def numbering_engine(ctx: Context, rule) -> Iterator[tuple]:
     yield from _enumerations(ctx, heading_offsets)
 
 
-_DUPLICATE_MIN = 12  # the duplicate-sentence rule's min_chars (rules.yaml): shorter repeats are numbering's
+def _duplicate_min() -> int:
+    """The duplicate-sentence rule's min_chars (rules.yaml): a shorter repeat is numbering's to name."""
+    from assistant.check.engine import builtin_rules
+
+    rule = next((r for r in builtin_rules() if r.id == "duplicate-sentence"), None)
+    return rule.options.get("min_chars", 12) if rule is not None else 12
 
 
 def _enumerations(ctx: Context, heading_offsets: list[int]) -> Iterator[tuple]:
@@ -675,7 +680,7 @@ def _enumerations(ctx: Context, heading_offsets: list[int]) -> Iterator[tuple]:
                 if n == 1 or crossed:
                     yield from close(group)
                     group = []
-                elif n == prev_n and s - prev_s >= _DUPLICATE_MIN and text.startswith(text[prev_s:s], s):
+                elif n == prev_n and s - prev_s >= _duplicate_min() and text.startswith(text[prev_s:s], s):
                     pass  # the item pasted twice: the duplicate-sentence rule names it
                 elif n != prev_n + 1:
                     if n > prev_n + 1:

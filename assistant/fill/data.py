@@ -318,6 +318,18 @@ def load_data(path: str | Path) -> FillData:
 
 
 UNIT_NAME_KEYS = ("单位名称", "单位", "报告单位", "落款单位", "单位全称", "填报单位", "汇报单位")
+# the date a table was filled in or sent: no date of its figures (a report on 2024 is sent in 2025)
+SUBMITTED_WORDS = "报送|填报|上报|报出|打印|制表|填表|导出"
+YEAR_FIELD = re.compile(r"^(?:报告|统计|所属|汇报|工作)?(?:年度|年份|年)$")  # 年度 = 2024
+
+
+def year_of(v: Value) -> Optional[int]:
+    """The year of a date or of a period's start (2024年1-6月, 2024-01-01至2024-08-31)."""
+    if v.kind == "date" and v.year:
+        return v.year
+    if v.kind == "range" and v.start is not None and v.start.year:
+        return v.start.year
+    return None
 _CAPTION_KEYS = ("表名", "标题", "表格名称", "报表名称", "表头", "title", "名称")
 
 
@@ -346,11 +358,10 @@ def _with_money_unit(data: FillData) -> FillData:
 def _with_caption_year(data: FillData) -> FillData:
     """The year a caption names (白沙中学2024年防溺水工作台账) as 年度, where no field gives
     the year the figures are of."""
-    if any(re.fullmatch(r"(?:报告|统计|所属|汇报|工作)?(?:年度|年份|年)|统计期", re.sub(r"\s+", "", k))
+    if any((YEAR_FIELD.match(re.sub(r"\s+", "", k)) or re.sub(r"\s+", "", k) == "统计期")
            and (v.kind != "date" or v.year) for k, v in data.fields.items()):
         return data
-    if any(v.kind in ("date", "range") and (v.year or (v.start is not None and v.start.year))
-           and not re.search(r"报送|填报|上报|报出|打印|制表|填表|导出", k) for k, v in data.fields.items()):
+    if any(year_of(v) is not None and not re.search(SUBMITTED_WORDS, k) for k, v in data.fields.items()):
         return data  # a date of the figures (数据日期, 统计时段) says the year better
     for t in data.captions:
         m = re.search(r"(?<!\d)((?:19|20)\d{2})\s*年", t)

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-from assistant.fill.data import FillData, Value
+from assistant.fill.data import UNIT_NAME_KEYS, FillData, Value
 from assistant.fill.lexicon import cut, lexicon
 
 _DATEY = re.compile(r"日期|时间|[年月日]$|截至|截止|成文|落款|开始|结束|起止")
@@ -167,7 +167,7 @@ def _unit_family(key: str, expect: Optional[str], value: Value) -> str:
     lex = lexicon()
     if expect not in (None, "name") or value.kind not in ("name", "text", "empty"):
         return ""
-    if key in ("单位名称", "单位", "报告单位", "落款单位", "单位全称", "填报单位", "汇报单位"):
+    if key in UNIT_NAME_KEYS:
         return "any"
     m = re.fullmatch(r"(.{1,4}?)(名称|全称|名)", key)
     if m and m.group(1) in lex.unit_family:

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
+from assistant.fill.data import SUBMITTED_WORDS, YEAR_FIELD, year_of
 from assistant.fill.fields import Candidate
 from assistant.fill.lexicon import cut, lexicon, tag
 from assistant.fill.slots import DATE_SHAPES, NAME_SUFFIXES, Slot
@@ -341,7 +342,7 @@ def score(slot: Slot, cand: Candidate, ctx_tokens: Optional[list[tuple[str, floa
         out.total = out.recall = out.precision = unit_score
         out.notes.append("单位名称")
         return out
-    if _lone_year(slot) and _YEAR_FIELD.search(cand.name) and cand.value.kind == "number" and \
+    if _lone_year(slot) and YEAR_FIELD.search(cand.name) and cand.value.kind == "number" and \
             re.fullmatch(r"(19|20)\d\d", cand.value.text or ""):
         out.total = out.recall = 0.8  # 20xx年 with 年度 = 2024
         out.notes.append("年度")
@@ -350,7 +351,7 @@ def score(slot: Slot, cand: Candidate, ctx_tokens: Optional[list[tuple[str, floa
         out.total = 0.0  # a report on 2024 is sent in January 2025: its date is no year of it
         out.notes.append("报送日期不是报告所说的年份")
         return out
-    if _lone_year(slot) and _PERIOD_FIELD.search(cand.name) and _year_of(cand.value) is not None:
+    if _lone_year(slot) and _PERIOD_FIELD.search(cand.name) and year_of(cand.value) is not None:
         out.total = out.recall = 0.75  # 20xx年上半年 with 统计期 = 2024年1-6月
         out.notes.append("统计期的年份")
         return out
@@ -576,20 +577,9 @@ def _lone_year(slot: Slot) -> bool:
 
 _DONE_WORDS = ("完成", "到位", "拨付", "兑现")
 _POP_KINDS = ("常住", "户籍", "流动", "外来", "在校", "在册", "在职", "离退休")
-_SUBMITTED = re.compile(r"(?:报送|填报|上报|报出|打印|制表|填表|导出)(?:日期|时间)")
+_SUBMITTED = re.compile(f"(?:{SUBMITTED_WORDS})(?:日期|时间)")
 _PERIOD_FIELD = re.compile(r"^(?:统计|报告|所属|报表|数据)?(?:期|期间|区间|时段|时期|周期)$|^统计(?:年月|月份)$")
 
-
-def _year_of(v) -> Optional[int]:  # noqa: ANN001
-    """The year of a date or of a period's start (2024年1-6月, 2024-01-01至2024-08-31)."""
-    if v.kind == "date" and v.year:
-        return v.year
-    if v.kind == "range" and v.start is not None and v.start.year:
-        return v.start.year
-    return None
-
-
-_YEAR_FIELD = re.compile(r"^(?:报告|统计|所属|汇报|工作)?(?:年度|年份|年)$")
 _WHOLE_SCOPE = re.compile(r"(?:全|我)(?:村|镇|乡|县|区|市|社区|校|院|行|公司|所|街道|厂|场)|辖区|本(?:村|社区|镇|乡)")
 _POPULATION = re.compile(r"人口|户籍|常住|总人数|总户数|总户|户数合计|人数合计|^户数$|^人数$")
 

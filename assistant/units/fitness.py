@@ -484,9 +484,8 @@ def foreign_rule(unit, table: MarkTable) -> dict | None:  # noqa: ANN001 - a Uni
     marks: dict[str, str] = {}
     # a general government (县, 市: unit.toml ``governs_all``) speaks of every kind of unit it
     # governs: only another unit speaking as itself (我校, 我行) gives a copied sentence away
-    governs = unit.governs_all
-    for w, types in table.types.items():
-        if governs or unit.name in types or w in forbidden or w in own:
+    for w, types in () if unit.governs_all else table.types.items():
+        if unit.name in types or w in forbidden or w in own:
             continue
         if w not in declared:
             # a word the corpus alone ties to a unit type (厕所, 广场) is too weak to accuse a

@@ -236,7 +236,7 @@ class Unit:
 
     def weak_marks(self) -> set[str]:
         """Its marks that other units' reports name too: its ``mentions`` and its words for
-        the people it serves, its whole, its area and its parts (居民, 全镇, 小区, 各村)."""
+        the people it serves, its whole and its area (居民, 全镇, 小区)."""
         words = {w for concept in WEAK_CONCEPTS for w in self.terms.get(concept, ())}
         return words | set(self.mentions)
 
