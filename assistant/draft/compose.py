@@ -493,16 +493,8 @@ def _like_heading(heading: Optional[str]) -> str:
     """A heading of the ``--like`` report as a draft may reuse it: its words without the
     number or the closing full stop, when it is a heading's length and names no figure, place
     holder or proper name of its own (数字, ××, 《》)."""
-    from assistant.check import find_placeholders
-    from assistant.suggest.phrases import strip_marker
-
-    if not heading:
-        return ""
-    h = _TRAIL.sub("", strip_marker(heading.strip("*【】〖〗 \u3000")))
-    h = re.split(r"[。；;：:]", h)[0]
-    if not 4 <= len(h) <= 24 or re.search(r"\d|[《》“”]", h) or find_placeholders(h):
-        return ""
-    return h
+    h = _heading_words(heading.strip("*【】〖〗 \u3000"), 24) if heading else ""
+    return "" if re.search(r"[《》“”]", h) else h
 
 
 def _body_first(items: list[PlanItem]) -> list[PlanItem]:
@@ -713,17 +705,23 @@ class Composer:
 def _own_heading(p: Passage) -> str:
     """A passage's heading as a draft may print it: its neutral form, and only when that has
     no placeholder (a heading that names a place or a figure is not the unit's to reuse)."""
+    for x in p.lines:
+        if x.heading and x.text and x.usable is not None:
+            return _heading_words(x.text, 30)
+    return ""
+
+
+def _heading_words(text: str, longest: int) -> str:
+    """A heading's words as a draft may print them: without its number or closing mark, up to
+    its first sentence end; '' when that is no heading's length (4 to ``longest``) or names a
+    figure or holds a placeholder."""
     from assistant.check import find_placeholders
     from assistant.suggest.phrases import strip_marker
 
-    for x in p.lines:
-        if x.heading and x.text and x.usable is not None:
-            h = _TRAIL.sub("", strip_marker(x.text))
-            h = re.split(r"[。；;：:]", h)[0]
-            if 4 <= len(h) <= 30 and not find_placeholders(h) and not re.search(r"\d", h):
-                return h
-            return ""
-    return ""
+    h = re.split(r"[。；;：:]", _TRAIL.sub("", strip_marker(text)))[0]
+    if not 4 <= len(h) <= longest or re.search(r"\d", h) or find_placeholders(h):
+        return ""
+    return h
 
 
 def _text_lines(sections: list[DraftSection]) -> tuple[list[str], list[tuple[DraftSection, int]]]:
