@@ -147,3 +147,9 @@ def test_a_system_exports_org_field_names_the_unit(tmp_path: Path) -> None:
                             ensure_ascii=False), encoding="utf-8")
     report = "××县人力资源和社会保障局根治欠薪工作情况汇报\n全年追发工资涉及劳动者xxxx人。\n"
     assert fill(report, load_data(p)) == ["柳江", "1862"]
+
+
+def test_a_unit_of_measure_is_never_a_units_name() -> None:
+    """单位: 万元 (a table's note on its money) does not make 万元镇."""
+    assert fill("××镇2025年财政收入xx万元。\n", load_yaml("单位: 万元\n财政收入: 3860万元\n")) == [None, "3860"]
+    assert fill("××镇2025年财政收入xx万元。\n", load_yaml("金额单位: 万元\n财政收入: 3860\n")) == [None, "3860"]

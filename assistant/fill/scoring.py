@@ -720,6 +720,12 @@ def name_suffix_fit(slot: Slot, cand: Candidate) -> Optional[float]:
     return 0.0
 
 
+def _measure_word(text: str) -> bool:
+    """万元, 人次, 个: a unit of measure (with a magnitude or not), never a name."""
+    lex = lexicon()
+    return text in lex.measure_class or (text[:1] in lex.magnitudes and text[1:] in lex.measure_class)
+
+
 def rank(probe: Slot, cands: Iterable[Candidate], exclude: Iterable[str] = (),
          clashes: Optional[list[Candidate]] = None) -> list[tuple[float, Candidate, Score]]:
     """Every compatible field with its score, best first.
@@ -741,6 +747,8 @@ def rank(probe: Slot, cands: Iterable[Candidate], exclude: Iterable[str] = (),
                 and not (c.measure_class and c.measure_class == probe.measure_class and _POPULATION.search(c.key)) \
                 and not any(len(t) >= 3 and all(ch in seen for ch in t) for t, _w in c.tokens):  # 地灾点: an abbreviation
             continue  # not one piece of its words anywhere around: it cannot score (quick pre-check)
+        if probe.shape in ("name", "other") and _measure_word(c.value.text):
+            continue  # 单位: 万元 is a unit of measure, no unit's name (万元镇)
         sc = score(probe, c, ctx)
         if probe.shape in ("name", "other"):
             fit = name_suffix_fit(probe, c)
