@@ -15,7 +15,9 @@ What is timed is the library call that ``assist corpus build --force`` runs afte
   ``corpus add`` into a temporary folder (timed too), then built (with the shipped labels).
 
 Side by side, in a fresh child, ``rjieba.tag`` of every report body (dictionary loaded before
-timing): the floor of any analysis that segments and tags the text. Printed: wall seconds,
+timing): the floor of any analysis that segments and tags the text. And the floor of this
+index's design: every sentence cut on its own (the index stores each sentence's tokens) and
+the rows written to SQLite, with no outline, kinds, phrases or marks. Printed: wall seconds,
 MB/s of report text (UTF-8), the ratio build / rjieba.tag (budget <= 3) and the peak resident
 memory of the build process (budget <= 300 MiB; its worker processes, forked from it, are
 printed apart).
@@ -70,6 +72,28 @@ for b in bodies:
 wall = time.perf_counter() - t
 print(json.dumps({"wall": wall, "mb": sum(len(b.encode()) for b in bodies) / 1e6,
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+CHILD_FLOOR = """
+import json, sqlite3, sys, tempfile, time
+from itertools import chain
+from pathlib import Path
+from assistant import segment
+from assistant.corpus import store
+from assistant.corpus.build import SENTENCE
+dirs = [Path(p) for p in json.loads(sys.argv[1])]
+bodies = [d.body for d in store.iter_docs(dirs)]
+cut = segment.raw_cutter(); cut("预热新冠肺炎疫情防控")
+t = time.perf_counter()
+sents = [s for b in bodies for line in b.split("\\n") for s in SENTENCE.findall(line) if not s.isspace()]
+toks = list(map(" ".join, map(cut, sents)))
+with tempfile.TemporaryDirectory() as d:
+    db = sqlite3.connect(Path(d) / "floor.db")
+    db.execute("CREATE TABLE sentences(id INTEGER PRIMARY KEY, text TEXT, tokens TEXT)")
+    db.executemany("INSERT INTO sentences(text, tokens) VALUES (?, ?)", zip(sents, toks))
+    db.commit()
+    db.close()
+print(json.dumps({"wall": time.perf_counter() - t, "sentences": len(sents)}))
 """
 
 CHILD_IMPORT = """
@@ -137,6 +161,10 @@ def main() -> None:
         floor = child(CHILD_TAG, json.dumps([str(d) for d in dirs]), env=env)
         print(f"{what}: {floor['mb']:.2f} MB of report text; rjieba.tag {floor['wall']:.2f} s "
               f"({floor['mb'] / floor['wall']:.1f} MB/s, peak {floor['peak_mib']:.0f} MiB)")
+        low = child(CHILD_FLOOR, json.dumps([str(d) for d in dirs]), env=env)
+        print(f"  design floor: every sentence cut on its own (as the index stores it) and written to SQLite, "
+              f"nothing else (no outline, kinds, phrases or marks): {low['wall']:.2f} s, ratio "
+              f"{low['wall'] / floor['wall']:.2f}")
         rows = []
         for rep in range(args.repeat):
             for label, fresh in (("first build (trains)", True), ("rebuild (model reused)", False)):
