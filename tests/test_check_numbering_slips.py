@@ -3,6 +3,8 @@ item pasted twice, are not findings of their own."""
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.check import check_text
 
 
@@ -42,3 +44,20 @@ def test_wrapped_headings_are_numbered_too() -> None:
 
 def test_a_year_after_an_item_number_is_no_decimal() -> None:
     assert _numbering("32.五线五箱：电信、移动线缆。\n33.2025年建设的3座水库。\n34.飞地园区：合作共建。\n") == []
+
+
+@pytest.mark.parametrize("text, flagged", [
+    # items numbered inside one paragraph (validation15): a repeated or a skipped number
+    ("（一）开设安全课程。各班每周一节安全课。（二）开展应急演练。组织疏散演练4次。（二）推进家校共育。向家长宣传安全知识。", "（二）"),
+    ("（1）完善设施配置。更换灭火器120具。（2）加强值守。落实24小时值班。（4）开展演练。组织演练3次。", "（4）"),
+    # in order, or a new list that starts again at 1
+    ("（一）开设安全课程。各班每周一节安全课。（二）开展应急演练。组织疏散演练4次。（三）推进家校共育。", None),
+    ("（1）更换灭火器。（2）落实值班。二是加强培训。（1）组织演练。（2）开展评估。", None),
+    # a reference to a clause is no item: it does not follow a sentence's end
+    ("依据《条例》第十条第（三）项和第（五）项的规定，责令整改。", None),
+])
+def test_inline_items(text: str, flagged) -> None:
+    from assistant.check import check_text
+
+    found = [f for f in check_text(text + "\n", "txt") if f.rule == "numbering"]
+    assert [f.text for f in found] == ([flagged] if flagged else []), [(f.text, f.message) for f in found]

@@ -109,6 +109,15 @@ def test_serves_and_fits():
     # two such words together, or one word that only its own unit uses
     ("bank", "组织全体班主任开展暑期家访。", True),
     ("village", "支行开辟绿色通道，为复工企业发放贷款xx万元。", True),
+    # another unit named as such beside the writer's own people (validation15's traps): a partner
+    ("police", "所里与辖区6家银行网点建立紧急止付协作机制，银行柜员发现可疑转账时第一时间联系民警劝阻。", False),
+    # …but alone, the named unit's own sentence
+    ("police", "银行柜员发现可疑转账时第一时间劝阻客户。", True),
+    # a unit the sentence visits: its people are whom the writer serves there
+    ("bank", "我行组织员工走进县第三中学等5所学校开展金融知识进校园活动，向学生讲解识别假币知识，覆盖师生3200余人。", False),
+    # each village's own (各村…本村) in a town's report
+    ("town", "各村党支部书记是本村防汛第一责任人，对辖区内的山塘实行分片包干。", False),
+    ("school", "本村党支部书记是防汛第一责任人。", True),
 ])
 def test_a_word_others_name_too_needs_a_second_mark_or_the_subject(rules_of, unit, text, flagged):
     assert bool(_flagged(text, rules_of(unit))) is flagged

@@ -190,3 +190,54 @@ def test_suggest_fast_path_leaves_help_and_mistakes_to_typer(args) -> None:
     from assistant.suggest.fastcli import parse
 
     assert parse(args) is None
+
+
+@pytest.fixture(scope="module")
+def default_suggester():
+    """On the default corpus (the shipped reports and the plugins' 范文), as ``assist suggest``."""
+    from assistant.backends import open_corpus
+    from assistant.suggest.rank import Suggester
+
+    ix = open_corpus(None).open_index()
+    yield Suggester(ix)
+    ix.close()
+
+
+def test_a_unit_gets_its_own_phrasing_before_another_units(default_suggester) -> None:
+    """validation16 (a blind judge of 48 queries by unit): a bank's 党建 query was answered with a
+    hospital's 学科建设、医疗质量管理, an enterprise's plans with a school's 办好人民满意的教育."""
+    suggester = default_suggester
+    for q, unit, topic, foreign in [
+        ("明年准备和更多村党支部结对共建，把金融服务站开到村里去", "bank", "基层党建", ("医疗质量", "学科建设")),
+        ("进一步规范三会一课和主题党日", "department", "基层党建", ("医疗质量", "病例")),
+        ("明年打算再上一条生产线，把产能提上去", "enterprise", "年度工作总结", ("学校", "教育")),
+    ]:
+        got = suggester.suggest(q, unit=unit, topic=topic, n=3)
+        assert got
+        assert not [s.text for s in got if any(w in s.text for w in foreign)], (q, [s.text for s in got])
+
+
+def test_a_police_stations_voice_is_the_units_own(suggester) -> None:
+    """我所 is a 派出所 speaking: for a village it is 我村, never 我所."""
+    got = suggester.suggest("今年村里的矛盾纠纷都在村里调解好了", unit="village", topic="信访维稳", n=5)
+    assert got and not [s.text for s in got if "我所" in s.text]
+    from assistant.units import get_unit
+    from assistant.units.adapt import speak_as
+
+    assert speak_as("回顾今年以来的工作，我所矛盾纠纷排查化解还存在一些短板。", get_unit("village")).startswith(
+        "回顾今年以来的工作，我村")
+
+
+def test_all_put_right_is_an_outcome_not_a_problem(suggester) -> None:
+    """一个没落下 says all was done, not that something is missing; 还没都整改完 is a problem."""
+    from assistant.suggest.rank import _QUERY_KINDS
+
+    def intent(q: str) -> str | None:
+        return next((k for k, cue in _QUERY_KINDS if cue.search(q)), None)
+
+    assert intent("今年查出来的隐患都整改完了，一个没落下") == "results"
+    assert intent("信访件全部办结") == "results"
+    assert intent("隐患还没都整改完") == "problems"
+    assert intent("有些问题一直没整改") == "problems"
+    suggester.suggest("今年查出来的隐患都整改完了，一个没落下", unit="department", n=3)
+    assert suggester._intent != "problems"  # no problems-only list for it

@@ -30,7 +30,7 @@ _COMMON_KEYS = {"id", "severity", "message", "engine", "exceptions", "examples"}
 _ENGINE_KEYS = {
     "regex": {"pattern", "fix"},
     "words": {"words"},
-    "marks": {"marks", "partners", "weak"},
+    "marks": {"marks", "partners", "weak", "owners", "own"},
     "duplicate-sentence": {"min_chars"},
 }
 
@@ -198,6 +198,19 @@ def _parse_rule(raw, where: str) -> Rule:
             words = _str_list(partners, "partners", where)
             # a partner word, then up to eight characters of the same clause
             rule.options["_partner"] = re.compile("(?:" + "|".join(map(re.escape, words)) + ")[^，。；！？,;!?]{0,8}$")
+        owners = raw.get("owners") or {}
+        if owners:
+            if not isinstance(owners, Mapping) or not all(isinstance(k, str) and k and isinstance(v, str)
+                                                          for k, v in owners.items()):
+                raise InputError(f"{where}：owners 必须是 词语: 单位类型 的映射")
+            alt = "|".join(re.escape(w) for w in sorted(owners, key=len, reverse=True))
+            # a unit named just before the mark (银行柜员), or visited in the sentence (进校园,
+            # 走进县第三中学): its marks there name that unit, not who writes
+            rule.options["_owner"] = re.compile(f"(?:{alt})$")
+            own = _str_list(raw.get("own") or [], "own", where)
+            if own:
+                rule.options["_own"] = re.compile("|".join(re.escape(w) for w in sorted(own, key=len, reverse=True)))
+            rule.options["_visit"] = re.compile(f"进校园|进课堂|进(?:{alt})|(?:走进|深入|来到)[^，。；！？,;!?\n]{{0,12}}?(?:{alt}|校园)")
     elif name == "duplicate-sentence":
         value = rule.options.get("min_chars", 12)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:

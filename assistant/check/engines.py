@@ -149,6 +149,8 @@ def marks_engine(ctx: Context, rule) -> list:
             continue  # another unit as a partner (邀请派出所民警, 联合村两委): the unit's own sentence
         if _WITH.search(text[max(ls, s - 6):s]) and _PARTNER_AFTER.match(text, e):
             continue  # 加强与交警、派出所的沟通协作: the same, said after the unit
+        if _named_or_visited(rule, text, ls, le, s, e, details[text[s:e]]):
+            continue
         out.append((s, e, details[text[s:e]], None, ()))
     if len(out) > 1:  # a mark inside a longer one that is a word there too (局机关 in 局机关干部)
         out = [h for h in out if not any(o[0] <= h[0] and h[1] <= o[1] and (o[1] - o[0]) > (h[1] - h[0])
@@ -157,6 +159,35 @@ def marks_engine(ctx: Context, rule) -> list:
     if weak and out:
         out = _weak_alone_dropped(text, out, frozenset(weak))
     return out
+
+
+def _named_or_visited(rule, text: str, ls: int, le: int, s: int, e: int, detail: str) -> bool:
+    """Whether the mark text[s:e] names a unit the sentence speaks of, not the writer: the unit
+    named just before it (银行柜员 in a police report), a unit the sentence visits (金融知识进校园…
+    向学生讲解 in a bank's), or each unit's own (各村党支部书记是本村防汛第一责任人 in a town's)."""
+    owners = rule.options.get("owners") or {}
+    owner = rule.options.get("_owner")
+    a = max((x.end() for x in _SENTENCE_END.finditer(text, ls, s)), default=ls)
+    b = _SENTENCE_END.search(text, e, le)
+    sentence = text[a:b.start() if b else le]
+    own = rule.options.get("_own")
+    if owner is not None and own is not None:
+        m = owner.search(text, max(ls, s - 8), s)
+        # (社区网格员逐楼栋排查 alone is the community's own sentence: the writer must be in it too)
+        if m is not None and owners.get(m.group(), "") in detail and own.search(
+                text[a:m.start()] + "\n" + text[e:b.start() if b else le]):
+            return True
+    visit = rule.options.get("_visit")
+    if visit is not None:
+        for m in visit.finditer(sentence):
+            named = next((w for w in owners if m.group().endswith(w)), None)
+            label = owners.get(named, "") if named else ("学校" if m.group().endswith(("校园", "课堂")) else "")
+            if label and label in detail:
+                return True
+    word = text[s:e]
+    if word.startswith("本") and len(word) >= 2 and "各" + word[1:] in text[a:s]:
+        return True  # 各村…本村: each village's own
+    return False
 
 
 def _all_marks(rule, text: str) -> list[tuple[int, int]]:
@@ -639,6 +670,47 @@ def numbering_engine(ctx: Context, rule) -> Iterator[tuple]:
         s, e = first_at[2]
         yield Hit(s, e, "“（一）”级标题出现在任何“一、”级标题之前（层级颠倒或缺少一级标题）")
     yield from _enumerations(ctx, heading_offsets)
+    yield from _inline_items(ctx)
+
+
+# items numbered inside one paragraph: （一）…。（二）…。（三）… each after a sentence's end
+_INLINE_ITEM = _rx(r"(?:^|(?<=[。；;！？!?]))[ \t\u3000]*[（(](?:([一二三四五六七八九十]{1,3})|(\d{1,2}))[）)]", re.M)
+
+
+def _inline_items(ctx: Context) -> Iterator[tuple]:
+    """A paragraph that numbers its items inline (（一）开设安全课程。…。（二）开展应急演练。…): a
+    repeated or skipped number among them (the numbers at the start of lines are the headings'
+    to check). Each kind of number (（一）, （1）) is its own list; a list starts at its 1."""
+    text = ctx.text
+    if "（" not in text and "(" not in text:
+        return
+    bounds = [*ctx.line_starts, len(text) + 1]
+    for k in range(len(bounds) - 1):
+        ls, le = bounds[k], bounds[k + 1] - 1
+        if le - ls < 12:
+            continue
+        items = [(m.start(1) if m.group(1) else m.start(2), m) for m in _INLINE_ITEM.finditer(text, ls, le)]
+        inline = [m for _, m in items if m.start() > ls and text[ls:m.start()].strip(" \t\u3000")]
+        if not inline:
+            continue
+        for cn in (True, False):
+            seq = [(m, _cn_int(m.group(1)) if cn else int(m.group(2))) for _, m in items
+                   if (m.group(1) if cn else m.group(2))]
+            if len(seq) < 2 or seq[0][1] != 1:
+                continue
+            for (pm, prev), (m, n) in zip(seq, seq[1:]):
+                if m not in inline or n == 1 or n == prev + 1:
+                    continue
+                level = 2 if cn else 4
+                here, before = _marker(level, n, ""), _marker(level, prev, "")
+                s = m.start() + len(m.group()) - len(m.group().lstrip(" \t\u3000"))
+                if n == prev:
+                    yield Hit(s, m.end(), f"编号“{here}”重复")
+                elif n > prev + 1:
+                    missing = "、".join(f"“{_marker(level, j, '')}”" for j in range(prev + 1, n))
+                    yield Hit(s, m.end(), f"“{before}”之后是“{here}”，跳过了{missing}")
+                else:
+                    yield Hit(s, m.end(), f"编号顺序错乱：“{before}”之后是“{here}”")
 
 
 def _duplicate_min() -> int:

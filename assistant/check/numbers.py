@@ -272,6 +272,9 @@ def inconsistencies(text: str, options: Optional[Mapping] = None) -> list[Incons
     if "较" in text or "比" in text:
         for m in _GROWTH.finditer(text):
             _growth(text, m, vocab, out)
+    if "由" in text or "从" in text:
+        for m in _FROM_TO.finditer(text):
+            _from_to(text, m, vocab, out)
     out.sort(key=lambda f: f.start)
     return out
 
@@ -305,6 +308,35 @@ def _growth(text: str, m: "re.Match[str]", vocab: Vocabulary, out: list[Inconsis
     ps, pe = m.start("p"), m.end("p")
     out.append(Inconsistency("growth", ps, pe, [(a.start + s0, a.end + s0), (b.start + s0, b.end + s0), (ps, pe)],
                              f"由 {_plain(a.value)}{a.measure} 和 {_plain(b.value)}{b.measure} 算得"
+                             f"{m.group('dir')} {change:.1f}%，文中写的是 {p}%"))
+
+
+# 由（上年同期的）B增至A，（同比）增长P%: the rate of the change from B to A
+_FROM_TO = _rx(r"(?:由|从)[^，,。；;！？\d]{0,8}?(?P<b>\d+(?:\.\d+)?)[^，,。；;！？\d]{0,4}?"
+               r"(?:增加|增长|增|提高|提升|上升|升|下降|降低|减少|降|减)(?:到|至)\s*(?P<a>\d+(?:\.\d+)?)"
+               r"[^，,。；;！？\d]{0,4}?[，,]?\s*(?:同比|比上年|较上年)?(?P<dir>增长|增加|上升|提高|提升|下降|减少|降低)了?"
+               r"\s*(?P<p>\d+(?:\.\d+)?)\s*[%％]")
+
+
+def _from_to(text: str, m: "re.Match[str]", vocab: Vocabulary, out: list[Inconsistency]) -> None:
+    """The rate of 「由B增至A，增长P%」: P must be (A − B) / B, as rounded to the decimals it is
+    written with."""
+    s0, _ = _sentence(text, m.start())
+    figs = all_figures(text[s0:m.end("p")], vocab)
+    b = next((f for f in figs if f.start + s0 == m.start("b")), None)
+    a = next((f for f in figs if f.start + s0 == m.start("a")), None)
+    if a is None or b is None or a.approx or b.approx or not b.value or a.measure != b.measure:
+        return
+    change = (a.value - b.value) / b.value * 100
+    if m.group("dir") in ("下降", "减少", "降低"):
+        change = -change
+    p = m.group("p")
+    decimals = len(p) - p.index(".") - 1 if "." in p else 0
+    if change < 0 or abs(change - float(p)) <= 0.5 * 10 ** -decimals + 0.06:
+        return
+    ps, pe = m.start("p"), m.end("p")
+    out.append(Inconsistency("growth", ps, pe, [(b.start + s0, b.end + s0), (a.start + s0, a.end + s0), (ps, pe)],
+                             f"由 {_plain(b.value)}{b.measure} 到 {_plain(a.value)}{a.measure} 算得"
                              f"{m.group('dir')} {change:.1f}%，文中写的是 {p}%"))
 
 

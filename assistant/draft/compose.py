@@ -868,9 +868,82 @@ def _source_name(title: Optional[str], unit: "Unit") -> Optional[str]:
     return m.group(1)
 
 
+# where a report's title turns from its unit's name to its subject
+_TITLE_SUBJECT = re.compile(r"关于|20[\dxX×]{2}|年度|上半年|下半年|第?[一二三四]季度|工作|情况|汇报|总结|报告")
+# words that end in a unit's character but name no unit (柳塘村乡村振兴, 城南街道文明城市创建)
+_NOT_NAME_END = ("乡村", "农村", "山村", "城乡", "城市", "山区", "景区", "园区", "市区", "城区", "辖区", "片区",
+                 "校区", "院区", "库区", "社区治理")
+
+
+def title_like(source_title: Optional[str], unit: "Unit") -> Optional[tuple[str, str]]:
+    """(name, title) of a draft modelled on a report titled ``source_title``: its subject and
+    period as that title says them (燃气及消防安全专项整治, 20xx年上半年), its own name a
+    placeholder of the same kind of unit (和平路社区… → ××社区…, 青山镇中心卫生院… → ××卫生院…);
+    None when the title does not read as a unit's name and a subject, or its unit is not of
+    ``unit``'s type."""
+    from assistant.fill.lexicon import lexicon
+
+    t = re.sub(r"\s+", "", source_title or "")
+    m = _TITLE_SUBJECT.search(t)
+    if not t or m is None or len(t) > 60:
+        return None
+    head = t[:m.start()]
+    lex = lexicon()
+    end, word = 0, ""
+    for i in range(len(head), 1, -1):  # the longest head that ends in a unit's word
+        w = lex.unit_word_ending(head[:i])
+        if (w and (len(w) > 1 or w in "镇乡村县区市旗州校") and not head[:i].endswith(_NOT_NAME_END)
+                and not head[:i + 1].endswith(_NOT_NAME_END)):  # 柳塘村乡|村振兴: 乡 is 乡村's
+            end, word = i, w
+            break
+    if head and not word:
+        return None  # 文明城市创建工作汇报: no name to take the place of
+    if word and not any(word.endswith(a) or a.endswith(word) for a in (*unit.aliases, unit.name_placeholder()[2:])):
+        return None  # a 卫生院's report given for a school: the title's name is not the draft's
+    rest = re.sub(r"(19|20)\d\d(?=年)", "20xx", t[end:])
+    if len(re.findall(r"[\u4e00-\u9fff]", rest)) < 4:
+        return None
+    name = "××" + word if word else unit.name_placeholder()
+    return name, name + rest
+
+
+# A year's material in a half year's report (and the other way round), said of the period the
+# draft is for: 全年完成门急诊 → 上半年完成门急诊, 明年 → 下半年. What is planned for the year stays
+# (确保完成全年目标任务).
+_TO_HALF = ((re.compile(r"全年(?!(各项)?(目标|任务|计划|指标))"), "上半年"), (re.compile(r"一年来"), "半年来"),
+            (re.compile(r"^(20[xX\d]{2}年)(?=[，,])"), r"\1上半年"))
+_TO_HALF_PLANS = ((re.compile(r"明年|新的一年"), "下半年"),)
+_TO_YEAR = ((re.compile(r"上半年"), "今年"), (re.compile(r"半年来"), "一年来"))
+_TO_YEAR_PLANS = ((re.compile(r"下半年"), "明年"),)
+
+
+def _say_period(sections: list[DraftSection], period: Optional[str]) -> None:
+    """Each sentence said of ``period`` (a --like report's: 20xx年上半年, 20xx年度), where its
+    material speaks of another one."""
+    if not period:
+        return
+    half = "上半年" in period
+    if not half and "年度" not in period:
+        return
+    for sec in sections:
+        plans = sec.core == "next_steps" or sec.role == "closing"
+        rules = ((_TO_HALF_PLANS if plans else _TO_HALF) if half else (_TO_YEAR_PLANS if plans else _TO_YEAR))
+        changed = False
+        for sent in sec.sentences:
+            text = sent.text
+            for rx, to in rules:
+                text = rx.sub(to, text)
+            if text != sent.text:
+                sent.text, changed = text, True
+        if changed:
+            sec.rewrite()
+
+
 def compose(conn: "CorpusIndex", unit: "Unit", topic: Optional["Topic"], plan: list[PlanItem],
-            title: Optional[str] = None, like: Optional[str] = None) -> Draft:
-    """Write every planned section from the corpus (placeholders left open)."""
+            title: Optional[str] = None, like: Optional[str] = None,
+            source_title: Optional[str] = None) -> Draft:
+    """Write every planned section from the corpus (placeholders left open). ``source_title``:
+    the title of the ``--like`` report (the draft's title follows it)."""
     from assistant.errors import InputError
 
     if not conn.has_reports():
@@ -894,10 +967,15 @@ def compose(conn: "CorpusIndex", unit: "Unit", topic: Optional["Topic"], plan: l
                 if s.role != "part" or (k + 1 < len(sections) and sections[k + 1].level == 2
                                         and sections[k + 1].role == "section")]
     _number(sections)
-    source_title = _main_source_title(conn, sections)
-    name = unit.issuer_name(_source_name(source_title, unit) or unit.name_placeholder(),
-                            topic.name if topic is not None else None)
-    title = (title or "").strip() or default_title(unit, topic, _period(source_title), name)
+    mine = title_like(source_title, unit) if source_title and not (title or "").strip() else None
+    if mine is not None:
+        name, title = mine
+        _say_period(sections, _period(title))
+    else:
+        main_title = _main_source_title(conn, sections)
+        name = unit.issuer_name(_source_name(main_title, unit) or unit.name_placeholder(),
+                                topic.name if topic is not None else None)
+        title = (title or "").strip() or default_title(unit, topic, _period(main_title), name)
     return Draft(unit.name, unit.label, title, sections, name, DATE_MARK, like,
                  topic.name if topic is not None else None, topic.label if topic is not None else None)
 
@@ -985,7 +1063,7 @@ def make_draft(unit_name: str, dirs: "list[Path] | object", *, data_path: Option
         else:
             chosen, topic_from = choose_topic(conn, topic, None, data)
             plan = plan_for(unit, chosen)
-        draft = compose(conn, unit, chosen, plan, title, like)
+        draft = compose(conn, unit, chosen, plan, title, like, like_title if like is not None else None)
     finally:
         conn.close()
     draft.data = data

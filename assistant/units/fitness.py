@@ -508,6 +508,9 @@ def foreign_rule(unit, table: MarkTable) -> dict | None:  # noqa: ANN001 - a Uni
     weak_of = {u.name: u.weak_marks() for u in units}
     weak = sorted(w for w in marks if w in declared and all(w in weak_of.get(t, ()) for t in declared[w]))
     shield = [k for k in (*table.keep, *own) if any(m in k and m != k for m in marks)]
+    # another unit named as such (银行柜员, 学校师生): its marks after the name are a third party's
+    owners = {a: labels.get(u.name, u.name) for u in units if u.name != unit.name
+              for a in (*u.aliases, u.short_label) if len(a) >= 2 and a not in own}
     sample = sorted(marks, key=lambda w: (-len(w), w))[:2]
     mine = sorted(own, key=lambda w: (-len(w), w))[:2] or [unit.label]
     return {
@@ -519,6 +522,8 @@ def foreign_rule(unit, table: MarkTable) -> dict | None:  # noqa: ANN001 - a Uni
         "exceptions": shield,
         "partners": list(PARTNERS),
         "weak": weak,
+        "owners": owners,
+        "own": sorted(w for w in own if len(w) >= 2),
         "examples": {"flag": [f"组织{w}开展工作。" for w in sample],
                      "pass": [f"组织{w}开展工作。" for w in mine if not any(m in w for m in marks)]
                      or ["组织开展工作。"]},

@@ -1,0 +1,69 @@
+"""--like takes the source report's subject and period for the draft's title (和平路社区燃气及消防安全
+专项整治工作情况报告 → ××社区燃气及消防安全专项整治工作情况报告), its unit's name as a placeholder of the
+same kind (××卫生院, not ××医院), and says the draft's sentences of that period (a year's material in a
+half year's report: 全年 → 上半年 in what was done, 明年 → 下半年 in what comes next)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.draft.compose import title_like
+from assistant.units import get_unit
+
+
+@pytest.mark.parametrize("source, unit, expected", [
+    ("和平路社区燃气及消防安全专项整治工作情况报告", "community", ("××社区", "××社区燃气及消防安全专项整治工作情况报告")),
+    ("青山镇中心卫生院2026年上半年工作总结", "health", ("××卫生院", "××卫生院20xx年上半年工作总结")),
+    ("柳塘村乡村振兴工作总结", "village", ("××村", "××村乡村振兴工作总结")),  # 乡 of 乡村 ends no name
+    ("城南街道办事处文明城市创建工作汇报", "town", ("××街道", "××街道办事处文明城市创建工作汇报")),
+    ("云溪农商银行城关支行反诈工作情况汇报", "bank", ("××支行", "××支行反诈工作情况汇报")),
+    ("关于2025年防汛工作的汇报", "town", ("××镇", "××镇关于20xx年防汛工作的汇报")),  # no name: the unit's mark
+    ("江口镇2025年工作总结和2026年工作思路", "town", ("××镇", "××镇20xx年工作总结和20xx年工作思路")),
+    # the source's unit is not the draft's: the title is the topic's, not the source's
+    ("和平路社区燃气及消防安全专项整治工作情况报告", "school", None),
+    # no unit's name before the subject words: nothing to take the place of
+    ("有限空间作业安全管理工作总结", "enterprise", None),
+    ("", "town", None),
+])
+def test_title_like(source: str, unit: str, expected) -> None:
+    assert title_like(source, get_unit(unit)) == expected
+
+
+HALF_YEAR = """青山镇中心卫生院2026年上半年工作总结
+今年以来，我院在县卫生健康局的领导下，围绕基本医疗和基本公共卫生服务，各项工作稳步推进。现将上半年工作总结如下：
+一、主要业务指标完成情况
+上半年完成门诊诊疗18640人次，住院病人412人次，业务收入较上年同期增长6.2%。
+二、重点工作开展情况
+（一）强化管理责任。院长负总责，每月召开一次院务会，研究解决医疗质量和安全问题。
+（二）做实公共卫生服务。规范管理高血压患者1320人、糖尿病患者486人，65岁以上老年人体检2105人。
+（三）开展安全隐患排查。对门诊楼、住院部和药房开展消防安全检查，整改隐患9处。
+三、存在的问题
+专业技术人员不足，村卫生室服务能力不强。
+四、下半年工作打算
+（一）继续做实家庭医生签约服务。
+（二）加强人才培养，选派骨干到县医院进修。
+青山镇中心卫生院
+2026年7月5日
+"""
+
+
+def test_a_half_year_source_gives_a_half_year_draft(cli, tmp_path: Path) -> None:
+    like = tmp_path / "卫生院.txt"
+    like.write_text(HALF_YEAR, encoding="utf-8")
+    r = cli("draft", "--unit", "health", "--like", str(like), "-o", "-", "--format", "json")
+    assert r.exit_code == 0, r.output
+    import json
+
+    d = json.loads(r.stdout)
+    assert d["title"] == "××卫生院20xx年上半年工作总结"
+    assert d["signer"] == "××卫生院"
+    done = [p for s in d["sections"] if s["role"] in ("opening", "section") and s["core"] != "next_steps"
+            for p in s["paragraphs"]]
+    assert done
+    # what was done is the half year's: no 全年 of a year's material (a year's target may stay)
+    assert not [p for p in done if re.search(r"全年(?!(各项)?(目标|任务|计划|指标))", p)], done
+    plans = [p for s in d["sections"] if s["core"] == "next_steps" or s["role"] == "closing" for p in s["paragraphs"]]
+    assert not [p for p in plans if "明年" in p or "新的一年" in p], plans
