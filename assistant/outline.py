@@ -250,7 +250,7 @@ def _rank(style: str | None) -> int:
         return LEAD_RANK
     if style == "lead_sub":
         return LEAD_SUB_RANK
-    return PART_RANK if style == "part" else STYLES[style][0]
+    return PART_RANK if style in ("part", "ordinal_part") else STYLES[style][0]
 
 
 # An unnumbered heading on a line of its own, a lead phrase before its paragraph (强化组织领导，
@@ -289,6 +289,33 @@ def _lead_lines(lines: list[tuple[int, str]], heads: list[Heading | None]) -> tu
         return (found, "lead") if len(found) >= 2 else (set(), "lead")
     found = {off for b, offs in blocks.items() if b > 0 and len(offs) >= 2 for off in offs}
     return found, "lead_sub"
+
+
+# a paragraph led by a heading of two balanced phrases: 坚持疏堵结合，破解充电难题。社区……
+_INLINE_LEAD = re.compile(r"^([\u4e00-\u9fff“”]{3,10}，[\u4e00-\u9fff“”]{3,10})。(?=.{40})")
+
+
+def _inline_leads(lines: list[tuple[int, str]], heads: list[Heading | None]) -> dict[int, tuple[str, str]]:
+    """Offset → (lead, rest) of the paragraphs that open with an unnumbered heading of two
+    balanced phrases (坚持统筹推进，压实各方责任。 then the paragraph), where at least three such
+    paragraphs follow each other: one alone is an ordinary first sentence, a run of them is a
+    list of items whose numbers were lost."""
+    out: dict[int, tuple[str, str]] = {}
+    run: list[tuple[int, str, str]] = []
+
+    def close() -> None:
+        if len(run) >= 3:
+            out.update((off, (lead, rest)) for off, lead, rest in run)
+        run.clear()
+
+    for (off, line), h in zip(lines, heads):
+        m = _INLINE_LEAD.match(line.strip()) if h is None else None
+        if m is None:
+            close()
+            continue
+        run.append((off, m.group(1), line.strip()[m.end():].strip()))
+    close()
+    return out
 
 
 # the issuing unit's name on a line of its own, above the title
@@ -335,11 +362,19 @@ def parse(norm: MappedText, title_hint: str | None = None) -> Outline:
     body = lines[idx:]
     heads = [match_heading(line) for _, line in body]  # each line's numbered heading, matched once
     lead, lead_style = _lead_lines(body, heads)
+    # (in a report with numbered headings: an unnumbered one is read paragraph by paragraph)
+    inline = _inline_leads(body, heads) if any(h is not None and h.style != "shi" for h in heads) else {}
+    inline_style = "lead_sub"
     for (off, line), h in zip(body, heads):
         if h is None and len(line) <= PART_MAX and PART_LINE.match(line.strip()) and not _TITLE_WORDS.search(line):
             h = Heading("part", "", None, line.strip(), "")
         elif h is None and off in lead:
             h = Heading(lead_style, "", None, line.strip().rstrip("。：:"), "")
+        elif h is None and off in inline:
+            h = Heading(inline_style, "", None, *inline[off])
+        elif h is not None and h.style == "ordinal" and h.number.endswith("部分"):
+            # 第一部分 主要工作开展情况: a part, above the 一、 inside it
+            h = Heading("ordinal_part", h.number, h.value, h.heading, h.rest)
         if h is not None:
             rank = _rank(h.style)
             open_styles = [n.style for n in stack]
@@ -549,7 +584,9 @@ _CONTAINER = re.compile(
     r"^(主要)?(应对|防控)(工作)?(措施|举措|做法)$|^(基本|工作)情况$|^(主要)?工作(开展情况|成效|亮点)$|^.{0,6}(工作)?开展情况$"
 )
 # Sections about problems or next steps stay whole even when they have numbered items.
-_KEEP_WHOLE = re.compile(r"问题|不足|困难|短板|差距|打算|下一步|下步|计划|建议|展望|思路|意见")
+_KEEP_WHOLE = re.compile(r"问题|不足|困难|短板|差距|打算|下一步|下步|计划|建议|展望|思路|意见|"
+                         # 三、初步成效 with 1. 2. 3.: the outcomes are one section (not 主要做法和成效)
+                         r"^(?:初步|主要|取得的?|工作|阶段性|整治|建设)?(?:成效|成绩|效果)$")
 
 
 @dataclass
@@ -610,7 +647,7 @@ def sections(outline: Outline) -> list[Section]:
         heading = (node.heading or "").strip("。：:")
         # an unnumbered part heading (20xx年工作回顾) is a container, as a generic heading is
         generic = len(node.children) >= 2 and (bool(_CONTAINER.match(heading)) or
-                                               (node.style == "part" and not _KEEP_WHOLE.search(heading)))
+                                               (node.style in ("part", "ordinal_part") and not _KEEP_WHOLE.search(heading)))
         broad = len(node.children) >= 3 and not _KEEP_WHOLE.search(heading)
         # 存在问题及下步打算 with （一）存在问题 （二）下步打算: each item is what it says
         combined = len(node.children) >= 2 and bool(re.search(r"问题|不足", heading)) and bool(_PART_PLANS.search(heading))

@@ -375,3 +375,41 @@ def test_a_closing_paragraph_that_admits_shortfalls_holds_the_problems() -> None
     assert [(s.role, s.heading) for s in secs][-1] == ("section", None)
     assert secs[-1].text.startswith("上半年我村的工作虽然")
     assert "差距" not in secs[-2].text
+
+
+def test_parts_numbered_di_yi_bu_fen_hold_the_headings_numbered_inside_them() -> None:
+    """第一部分 … 第二部分 … (validation14): parts above the 一、 inside them, not items beside （一）."""
+    text = ("云岫镇汛期地质灾害防治工作情况汇报\n今年入汛以来，我镇降雨偏多，现将有关情况汇报如下。\n第一部分　主要工作开展情况\n"
+            "一、健全责任体系\n镇里调整了领导小组，落实隐患点“四位一体”网格化管理。\n"
+            "二、开展拉网排查\n汛前组织三轮排查，新发现隐患点2处。\n第二部分　存在的问题和困难\n"
+            "部分隐患点监测设备老化，群测群防员年龄偏大。\n第三部分　下一步工作打算\n"
+            "下一步，我镇将紧盯主汛期，继续加密巡查，确保群众生命安全。\n")
+    secs = outline.sections(parse(text))
+    heads = [s.heading for s in secs if s.role == "section"]
+    assert heads == ["健全责任体系", "开展拉网排查", "存在的问题和困难", "下一步工作打算"], heads
+
+
+LEADS = ("一、主要做法\n"
+         "坚持统筹推进，压实各方责任。社区成立由党委书记任组长的整治工作小组，召开物业服务企业、业委会和楼栋长联席会议3次，明确各方职责。\n"
+         "坚持逐楼排查，摸清风险底数。组织网格员和物业人员对84栋居民楼开展地毯式排查，逐层查看楼道、电梯和架空层，发现隐患219处。\n"
+         "坚持疏堵结合，破解充电难题。协调物业在小区新建集中充电车棚6处、充电端口420个，基本解决居民充电难题，飞线充电明显减少。\n"
+         "二、存在的问题\n部分老旧小区场地有限，充电设施建设难度较大。\n")
+
+
+def test_a_run_of_paragraphs_led_by_balanced_phrases_is_a_list_of_items() -> None:
+    secs = outline.sections(parse("桂香社区电动自行车安全整治工作汇报\n今年以来，社区认真开展整治，现汇报如下。\n" + LEADS))
+    heads = [s.heading for s in secs if s.role == "section"]
+    assert heads[:3] == ["坚持统筹推进，压实各方责任", "坚持逐楼排查，摸清风险底数", "坚持疏堵结合，破解充电难题"], heads
+    # two such paragraphs are not enough: an ordinary first sentence may be balanced
+    two = LEADS.replace(LEADS.splitlines()[3] + "\n", "")
+    secs = outline.sections(parse("桂香社区电动自行车安全整治工作汇报\n今年以来，社区认真开展整治，现汇报如下。\n" + two))
+    assert [s.heading for s in secs if s.role == "section"][0] == "主要做法"
+
+
+def test_a_part_of_outcomes_is_one_section() -> None:
+    text = ("桃坞村和美乡村建设工作汇报\n今年以来，我村扎实推进和美乡村建设，现汇报如下。\n一、主要做法\n（一）抓班子、建机制\n成立工作专班，制定三年行动方案。\n"
+            "（二）抓产业、促增收\n流转土地420亩，引进茶叶企业一家。\n二、初步成效\n1.村容村貌明显改观，主干道实现常态化干净整洁。\n"
+            "2.村集体经营性收入达到41.6万元，比上年增长23%。\n3.卫生厕所普及率由79%提高到92%，群众满意度明显提升。\n三、存在问题\n项目资金缺口较大。\n")
+    secs = outline.sections(parse(text))
+    assert "初步成效" in [s.heading for s in secs]
+    assert not [s for s in secs if (s.heading or "").startswith("村容村貌")]

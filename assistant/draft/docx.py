@@ -64,10 +64,10 @@ def blocks(text: str) -> list[Block]:
         tail.append(Block("date", body.pop()))
         if body and len(body[-1]) <= 30 and not _SENTENCE_PUNCT.search(body[-1]) and outline.match_heading(body[-1]) is None:
             tail.insert(0, Block("signer", body.pop()))
-    levels = {"cn": "h1", "paren_cn": "h2", "ordinal": "h2", "arabic": "h3"}
+    levels = {"ordinal_part": "h1", "cn": "h1", "paren_cn": "h2", "ordinal": "h2", "arabic": "h3"}
     for ln in body:
         h = outline.match_heading(ln)
-        kind = levels.get(h.style) if h is not None else None
+        kind = (("h1" if h.number.endswith("部分") else levels.get(h.style)) if h is not None else None)
         if kind is None:
             out.append(Block("body", ln))
             continue
