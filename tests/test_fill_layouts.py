@@ -153,3 +153,74 @@ def test_a_unit_of_measure_is_never_a_units_name() -> None:
     """单位: 万元 (a table's note on its money) does not make 万元镇."""
     assert fill("××镇2025年财政收入xx万元。\n", load_yaml("单位: 万元\n财政收入: 3860万元\n")) == [None, "3860"]
     assert fill("××镇2025年财政收入xx万元。\n", load_yaml("金额单位: 万元\n财政收入: 3860\n")) == [None, "3860"]
+
+
+# --- blind set g (fill-blind6): what its first run got wrong or could not read -------------------
+
+def test_kilowatts_are_no_thousand_of_anything(tmp_path: Path) -> None:
+    """68200千瓦 is 68200 kW (千瓦 a measure), so 6.82 in xx万千瓦; 4865万千瓦时 is 4865 in xx万千瓦时."""
+    data = load_yaml("最高用电负荷: 68200千瓦\n售电量: 4865万千瓦时\n")
+    assert data.fields["最高用电负荷"].unit == "千瓦"
+    report = "度夏期间辖区最高用电负荷达xx万千瓦；期间售电量xxxx万千瓦时。\n"
+    assert fill(report, data) == ["6.82", "4865"]
+
+
+@pytest.mark.parametrize("name, report, want", [
+    ("国网安仁县供电公司清泉供电所", "××供电所2024年迎峰度夏工作情况汇报\n", "清泉"),
+    ("中国邮政集团有限公司宁乡市分公司玉潭揽投部", "（　　）揽投部寄递安全工作情况汇报\n", "玉潭"),
+    ("国家税务总局临湘市税务局城西税务分局", "某某税务分局优化营商环境工作情况汇报\n", "城西"),
+    # a place before the name is the name's, a company mark keeps its own words
+    ("新绛县第二中学", "××中学安全工作汇报\n", "新绛县第二"),
+    ("江城水务集团有限公司", "××集团党委工作汇报\n", "江城水务"),
+])
+def test_a_branch_is_named_without_the_company_or_bureau_above_it(name: str, report: str, want: str) -> None:
+    assert fill(report, load_yaml(f"单位名称: {name}\n"))[0] == want
+
+
+def test_a_key_in_two_groups_and_a_legend_of_coded_keys(tmp_path: Path) -> None:
+    p = tmp_path / "export.json"
+    p.write_text(json.dumps({"org": {"name": "城西税务分局", "contact": {"name": "黄晓琳"}},
+                             "count": {"name": "纳税人", "value": 8426}}, ensure_ascii=False), encoding="utf-8")
+    data = load_data(p)  # name three times: each with its group's
+    assert data.fields["org_name"].text == "城西税务分局" and data.fields["contact_name"].text == "黄晓琳"
+    p = tmp_path / "coded.json"
+    p.write_text(json.dumps({"zdsm": {"dwmc": "单位名称", "kssw": "库水位（米）", "jsy": "救生衣（件）"},
+                             "dwmc": "铁山水库管理所", "sq": {"kssw": 55.82}, "wz": {"jsy": 120}},
+                            ensure_ascii=False), encoding="utf-8")
+    data = load_data(p)
+    assert data.fields["单位名称"].text == "铁山水库管理所" and data.fields["救生衣（件）"].text == "120"
+    assert "zdsm" not in " ".join(data.fields)
+    assert fill("××水库管理所防汛工作汇报\n储备救生衣xxx件。\n", data) == ["铁山", "120"]
+
+
+def test_a_change_the_table_states_must_be_its_two_figures(tmp_path: Path) -> None:
+    p = tmp_path / "t.csv"
+    p.write_text("指标,单位,本期,上年同期,同比\n揽收邮件快件,万件,186.4,162.8,12.6%\n揽投人员,名,34,31,9.7%\n",
+                 encoding="utf-8")
+    data = load_data(p)
+    assert list(data.conflicts) == ["揽收邮件快件同比"]  # 14.5%, not 12.6%; 34 / 31 is 9.7%
+    report = "上半年揽收邮件快件xxx万件，同比增长xx%。现有揽投人员xx名，同比增长x.x%。\n"
+    assert fill(report, data) == ["186.4", None, "34", "9.7"]
+
+
+def test_tables_stacked_in_one_sheet_and_a_label_beside_its_value(tmp_path: Path) -> None:
+    import datetime
+
+    p = _xlsx(tmp_path / "汇总.xlsx", [
+        ("泸溪县2024年定点医药机构监督检查情况汇总表", None, None),
+        ("机构类别", "检查（家）", "追回资金（万元）"),
+        ("定点医院", 149, 265.88),
+        ("定点零售药店", 147, 43.81),
+        ("合计", 296, 309.69),
+        ("打击欺诈骗保专项工作情况", None, None),
+        ("项目", "数量", "单位"),
+        ("受理举报投诉", 31, "件"),
+        ("移送公安机关", 3, "件"),
+        (None, None, None),
+        ("填报单位：泸溪县医疗保障局（盖章）", None, None),
+        ("填报日期：", datetime.datetime(2024, 12, 10), None),
+    ])
+    data = load_data(p)
+    assert data.fields["受理举报投诉"].text == "31" and data.fields["填报日期"].text == "2024年12月10日"
+    report = "××县医疗保障局基金监管工作汇报\n全年受理欺诈骗保举报投诉xx件，向公安机关移送案件x件。\n20xx年x月x日\n"
+    assert fill(report, data) == ["泸溪", "31", "3", "24", "12", "10"]  # 20xx年x月x日: three marks

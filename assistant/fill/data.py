@@ -28,6 +28,7 @@ import datetime as _dt
 import io
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -203,6 +204,8 @@ def parse_value(raw: Any) -> Value:
     m = _NUM.match(compact)
     if m and (not m.group("unit") or re.fullmatch(r"[\u4e00-\u9fff%％]{1,3}", m.group("unit"))):
         unit = m.group("unit") or ""
+        if m.group("mag") in ("千", "百") and not m.group("more") and m.group("mag") + unit in _PREFIXED_UNITS:
+            unit = m.group("mag") + unit  # 68200千瓦: kilowatts, not 68200 thousand 瓦
         if _THOUSANDS.search(compact):
             compact = _THOUSANDS_SEP.sub("", compact)  # 1,468 / 31,250人: the digits as a number
         if unit in {"%", "％"}:
@@ -212,6 +215,9 @@ def parse_value(raw: Any) -> Value:
         return Value(raw, text, "name")
     return Value(raw, text, "text")
 
+
+# measures that start with a magnitude's character (千瓦 is no 千 of 瓦)
+_PREFIXED_UNITS = frozenset("千瓦 千瓦时 千伏 千伏安 千米 千克 千帕 千卡 千兆 百分点".split())
 
 _PERIOD_M = re.compile(r"^(\d{1,2})(?:月)?[-—–~～至到](\d{1,2})月份?(?:累计)?$")
 _PERIOD_YM = re.compile(r"^((?:19|20)\d{2})年(\d{1,2})(?:月)?[-—–~～至到](\d{1,2})月份?(?:累计)?$")
@@ -340,7 +346,48 @@ _NOT_MONEY = re.compile(r"笔数|户数|人数|次数|件数|个数|数量|率|�
 
 def _finish(data: FillData) -> FillData:
     """What a whole file says beside its fields: a money unit said once, a caption's unit name."""
-    return _with_caption_year(_with_caption_name(_with_money_unit(data)))
+    return _with_changes_checked(_with_caption_year(_with_caption_name(_with_money_unit(data))))
+
+
+_CHANGE_TAIL = re.compile(r"(同比(?:增减|增长|变化|增幅)?(?:率|幅度)?|增减幅度|增幅)(?:[（(]%[）)])?$")
+_PREVIOUS = ("上年同期", "去年同期", "上年同期数", "上年", "去年")
+
+
+def _with_changes_checked(data: FillData) -> FillData:
+    """A change a table states beside its two figures (本期 186.4, 上年同期 162.8, 同比 12.6%)
+    must be theirs: one that is not, (186.4 − 162.8) / 162.8 = 14.5%, is a conflict the writer
+    settles (fill leaves its mark open)."""
+    fields = data.fields
+    for name, v in fields.items():
+        m = _CHANGE_TAIL.search(name)
+        if m is None or v.kind != "number" or name in data.conflicts:
+            continue
+        base = name[:m.start()]
+        cur = fields.get(base) or fields.get(base + "本期")
+        prev = next((fields[base + p] for p in _PREVIOUS if base + p in fields), None)
+        if not base or cur is None or prev is None or cur.kind != "number" or prev.kind != "number":
+            continue
+        try:
+            a, b = float(_plain_digits(cur.text)), float(_plain_digits(prev.text))
+            given = float(v.text.rstrip("%％"))
+        except ValueError:
+            continue
+        if not b or cur.unit != prev.unit:
+            continue
+        calc = (a - b) / b * 100
+        if v.unit != "%" and abs(given) <= 5 and abs(calc) > 5 * abs(given) + 1:
+            given *= 100  # a fraction (0.126) as Excel keeps a rate
+        text = v.text.rstrip("%％")
+        decimals = len(text.split(".")[1]) if "." in text else 0
+        if abs(calc - given) > 0.5 * 10 ** -decimals + 0.06:
+            data.conflicts[name] = (f"{name} {_fmt_number(given)}% 与 {base} {cur.text}、上年同期 {prev.text} "
+                                    f"算得的 {calc:.1f}% 不符")
+    return data
+
+
+def _plain_digits(text: str) -> str:
+    """A figure's digits (186.4万 → 186.4: both figures of a change are in one magnitude)."""
+    return re.sub(r"[万亿千百余多]+$", "", text)
 
 
 def _with_money_unit(data: FillData) -> FillData:
@@ -501,7 +548,13 @@ def _from_mapping(data: FillData, obj: Any) -> FillData:
         obj = {k: v for k, v in obj.items() if not (isinstance(v, list) and v and
                                                     (all(isinstance(x, str) for x in v) or
                                                      all(isinstance(x, list) for x in v)))}
-    for key, raw in _flat(obj, conflicts=data.conflicts):
+    obj = _legend_applied(obj)
+    items = list(_flat(obj, conflicts=data.conflicts, paths=True))
+    # a key given in two groups (org: {name}, contact: {name}): each named with its group's
+    counts = Counter(re.sub(r"\s+", "", str(k)) for k, _, _ in items)
+    items = [(_qualified(k, path) if counts[re.sub(r"\s+", "", str(k))] > 1 and path else k, raw)
+             for k, raw, path in items]
+    for key, raw in items:
         if isinstance(raw, list) and raw and all(isinstance(x, dict) for x in raw):
             sub = _from_mapping(FillData(data.path, fmt=data.fmt, shape="mapping"), raw)  # 养老服务台账: [{项目, 数量, 单位}]
             for k, v in sub.fields.items():
@@ -530,10 +583,52 @@ def _header_rows(obj: dict) -> Optional[list[list[Any]]]:
 _GROUP_TAIL = re.compile(r"(?:基本)?(?:情况|建设|工作|数据|统计|指标|台账)$")
 
 
-def _flat(obj: dict, parent: str = "", depth: int = 0, conflicts: Optional[dict] = None):  # noqa: ANN202
+def _qualified(key: Any, path: str) -> str:
+    """A field named again in another group, with its group's name: contact + name → contact_name,
+    联系人 + 电话 → 联系人电话."""
+    key = str(key)
+    if re.fullmatch(r"[A-Za-z0-9_ .-]+", key) and re.fullmatch(r"[A-Za-z0-9_ .-]+", path):
+        return f"{path}_{key}"
+    return path + key
+
+
+def _legend_applied(obj: dict) -> dict:
+    """A data export that explains its coded keys in a table of its own (zdsm: {dwmc: 单位名称,
+    kssw: 库水位（米）}, fields: {…}): the keys renamed as explained, the legend itself dropped."""
+    def leaves(o: Any) -> list[str]:
+        out = []
+        for k, v in (o.items() if isinstance(o, dict) else ()):
+            out += leaves(v) if isinstance(v, dict) else [k]
+        return out
+
+    for name, legend in obj.items():
+        if not (isinstance(legend, dict) and len(legend) >= 3 and all(
+                isinstance(k, str) and re.fullmatch(r"[A-Za-z0-9_]+", k) and isinstance(v, str)
+                and re.search(r"[\u4e00-\u9fff]", v) for k, v in legend.items())):
+            continue
+        rest = {k: v for k, v in obj.items() if k != name}
+        keys = leaves(rest)
+        if not keys or sum(k in legend for k in keys) < 0.6 * len(keys):
+            continue
+
+        def renamed(o: dict, out: dict) -> dict:
+            for k, v in o.items():
+                if isinstance(v, dict) and k not in legend and re.fullmatch(r"[A-Za-z0-9_]+", k):
+                    renamed(v, out)  # a coded group (jbxx): its fields stand at the top
+                else:
+                    out.setdefault(legend.get(k, k), renamed(v, {}) if isinstance(v, dict) else v)
+            return out
+
+        return renamed(rest, {})
+    return obj
+
+
+def _flat(obj: dict, parent: str = "", depth: int = 0, conflicts: Optional[dict] = None,
+          paths: bool = False):  # noqa: ANN202
     """(field, value) of a mapping whose values may be groups of fields (党员情况: {在职: 231}):
     a short field in a group takes the group's words (党员在职), a long one stands alone.
-    ``conflicts``: filled with the group totals (合计) that their parts do not add up to."""
+    ``conflicts``: filled with the group totals (合计) that their parts do not add up to.
+    ``paths``: (field, value, the name of the group it stands in, '' at the top)."""
     total_name, why = None, ""
     if conflicts is not None and parent:
         why = _total_mismatch(obj)
@@ -550,9 +645,9 @@ def _flat(obj: dict, parent: str = "", depth: int = 0, conflicts: Optional[dict]
         if why and isinstance(key, str) and key.strip() in _TOTAL_ROW:
             total_name = name
         if isinstance(raw, dict) and raw and depth < 3 and isinstance(key, str) and pin_pieces(key) is None:
-            yield from _flat(raw, name, depth + 1, conflicts)
+            yield from _flat(raw, name, depth + 1, conflicts, paths)
         else:
-            yield name, raw
+            yield (name, raw, parent) if paths else (name, raw)
     if total_name is not None and conflicts is not None:
         conflicts[total_name] = why
 
@@ -639,9 +734,11 @@ def load_xlsx(raw: bytes, path: Optional[Path] = None) -> FillData:
     except Exception as exc:  # openpyxl raises many kinds for broken files
         raise InputError(f"{_name(data)} 无法作为 .xlsx 读取：{type(exc).__name__}") from None
     # the first sheet must read; further sheets add the fields they hold (a sheet that is no
-    # table of fields, a chart's data, is passed over)
-    _from_table(data, sheets[0], numeric_strings=False)
-    for more in sheets[1:]:
+    # table of fields, a chart's data, is passed over); so do further tables stacked below the
+    # first one in a sheet (a caption, a header, rows)
+    blocks = [_stacked_tables(sh) for sh in sheets]
+    _from_table(data, blocks[0][0], numeric_strings=False)
+    for more in [b for b in blocks[0][1:]] + [b for bs in blocks[1:] for b in bs]:
         extra = FillData(path, fmt="xlsx")
         try:
             _from_table(extra, more, numeric_strings=False)
@@ -651,6 +748,28 @@ def load_xlsx(raw: bytes, path: Optional[Path] = None) -> FillData:
             data.fields.setdefault(k, v)
         data.captions += extra.captions
     return _finish(data)
+
+
+def _stacked_tables(cells: list[list[Any]]) -> list[list[list[Any]]]:
+    """A sheet's tables, one under another: a new one starts at a caption row (one cell of text)
+    over a header row (two cells of text or more) after the rows of the table before; the
+    footer rows (填报单位：…) stay with the last table."""
+    def filled(r: list[Any]) -> list[Any]:
+        return [c for c in r if c is not None and str(c).strip()]
+
+    starts = [0]
+    seen_rows = 0
+    for i, r in enumerate(cells):
+        f = filled(r)
+        if not f:
+            continue
+        nxt = next((filled(x) for x in cells[i + 1:] if filled(x)), [])
+        if (seen_rows >= 2 and len(f) == 1 and isinstance(f[0], str) and _note_pairs(r) is None
+                and len(nxt) >= 2 and all(isinstance(c, str) for c in nxt)):
+            starts.append(i)
+            seen_rows = 0
+        seen_rows += 1
+    return [cells[a:b] for a, b in zip(starts, starts[1:] + [len(cells)])]
 
 
 def _is_numberish(cell: Any) -> bool:
@@ -774,8 +893,15 @@ def _note_pairs(row: list[Any]) -> Optional[list[tuple[str, str]]]:
     辖区行政村：14个    常住人口：31,250人 in one cell), or None when it is no such row (a
     number of its own, a cell that is neither a pair nor a date)."""
     pairs: list[tuple[str, str]] = []
-    for c in row:
-        if c is None or (isinstance(c, str) and not c.strip()):
+    cells = [c for c in row if not (c is None or (isinstance(c, str) and not c.strip()))]
+    for k, c in enumerate(cells):
+        if k and isinstance(cells[k - 1], str) and re.fullmatch(r"[^：:]{2,12}[：:]", cells[k - 1].strip()):
+            continue  # the value of the label before it (填报日期： | 2024-12-10)
+        if isinstance(c, str) and re.fullmatch(r"[^：:\d]{2,12}[：:]", c.strip()) and k + 1 < len(cells):
+            v = cells[k + 1]
+            text = v.strftime("%Y年%m月%d日").replace("年0", "年").replace("月0", "月") \
+                if isinstance(v, (_dt.date, _dt.datetime)) else str(v).strip()
+            pairs.append((c.strip()[:-1], text))
             continue
         if not isinstance(c, str):
             if isinstance(c, (_dt.date, _dt.datetime)):

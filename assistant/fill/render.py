@@ -95,6 +95,24 @@ _FACTORS = {(a, b): Decimal(f) for a, b, f in (
 _LEGAL_FORMS = ("有限公司", "有限责任公司", "股份有限公司", "股份公司", "集团有限公司", "总公司")
 
 
+_PARENT = re.compile(r"(?:集团)?(?:有限责任公司|股份有限公司|有限公司|分公司|公司|集团)|总局|局")
+
+
+def _without_parent(name: str, unit_word: str) -> str:
+    """A branch's own name without the company or bureau it belongs to (中国邮政集团有限公司宁乡市
+    分公司玉潭 at ××揽投部 → 玉潭, 国家税务总局临湘市税务局城西 at 某某税务分局 → 城西), where the
+    mark stands for the branch."""
+    if not unit_word or _PARENT.match(unit_word) or lexicon().unit_family.get(unit_word) == "company":
+        return name
+    last = None
+    for last in _PARENT.finditer(name):
+        pass
+    if last is None or last.end() == len(name):
+        return name
+    tail = name[last.end():]
+    return tail if len(re.findall(r"[\u4e00-\u9fff]", tail)) >= 2 else name
+
+
 def render(slot: Slot, cand: Candidate) -> Rendered:
     """The text that replaces the mark, or (None, why not)."""
     v = cand.value
@@ -129,7 +147,8 @@ def render(slot: Slot, cand: Candidate) -> Rendered:
         ending = lex.unit_word_ending(text)
         stripped = _strip_overlap(text, slot.after)
         if stripped != text and lex.unit_word_at(text[len(stripped):]):
-            return Rendered(_strip_lead(stripped, slot.before))  # 新绛县第二中学 at ××中学 → 新绛县第二
+            # 新绛县第二中学 at ××中学 → 新绛县第二; 国网安仁县供电公司清泉供电所 at ××供电所 → 清泉
+            return Rendered(_strip_lead(_without_parent(stripped, slot.unit_word), slot.before))
         cut = text.rfind(slot.unit_word) if len(slot.unit_word) >= 2 else -1
         if cut > 0 and stripped == text and text[cut + len(slot.unit_word):] in _LEGAL_FORMS:
             # 江城水务集团有限公司 at ××集团党委 → 江城水务 (the text keeps 集团; its legal form goes)
@@ -140,6 +159,8 @@ def render(slot: Slot, cand: Candidate) -> Rendered:
         if place > 0 and stripped == text:  # 石门镇中心卫生院 at ××镇卫生院 → 石门
             return Rendered(_strip_lead(text[:place], slot.before))
     text = _strip_overlap(text, slot.after)
+    if shape == "name" and text != v.text:
+        text = _without_parent(text, slot.after[:3])  # …分公司玉潭 at （　）揽投部 → 玉潭
     text = _strip_lead(text, slot.before)
     if shape == "explicit" and v.kind == "number" and v.unit:
         text = text + v.unit

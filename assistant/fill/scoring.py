@@ -640,9 +640,15 @@ def _other_action(slot: Slot, cand: Candidate) -> str:
     if not field_acts or any(_credit1(t, slot) >= W_SUBSEQ for t in field_acts):
         return ""
     for w, t in tag(slot.near_left) if slot.near_left.strip() else ():
+        if w in _CHANGE_WORDS and _CHANGE_FIELD.search(cand.name):
+            continue  # 揽收邮件快件（　）万件，同比增长（　）% with 揽收邮件快件同比: the change of what was done
         if _is_action(w, t) and explained(w, cand) < 0.8:
             return w
     return ""
+
+
+_CHANGE_WORDS = frozenset("增长 增加 下降 减少 提高 降低 上升 增 降".split())
+_CHANGE_FIELD = re.compile(r"同比|环比|增幅|降幅|增长率|增减|增速|较上年")
 
 
 def _counted_head(slot: Slot, cand: Candidate) -> str:

@@ -139,9 +139,28 @@ def find_slots(text: str, fmt: str = "txt") -> list[Slot]:
     read_context(text, slots)
     first = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
     if len(first) <= 60 and not first.endswith(("。", "；", "，")) and re.search(r"汇报|报告|总结|情况", first):
+        subject = _title_subject(first, slots)
         for s in slots:
-            s.title = first
+            s.title = subject
     return slots
+
+
+def _title_subject(title: str, slots: list[Slot]) -> str:
+    """What a title says the figures are about: the title without the unit's name at its head
+    (（　　）揽投部寄递渠道安全管理…: 揽投 names who writes, not what any figure counts)."""
+    from assistant.fill.lexicon import lexicon
+
+    head = next((s for s in slots if s.start < len(title)), None)
+    if head is None or title[:head.start].strip():
+        return title
+    rest = title[head.end:]
+    word, _ = lexicon().unit_phrase(rest)
+    if not word:
+        w = next((w for w in lexicon().unit_words if len(w) >= 2 and w in rest[:8]), "")
+        word = rest[:rest.index(w) + len(w)] if w else ""
+    if not word:
+        return title
+    return title[:head.start] + rest[len(word):]
 
 
 def _shape(s: Slot) -> None:
