@@ -67,3 +67,34 @@ def test_a_half_year_source_gives_a_half_year_draft(cli, tmp_path: Path) -> None
     assert not [p for p in done if re.search(r"全年(?!(各项)?(目标|任务|计划|指标))", p)], done
     plans = [p for s in d["sections"] if s["core"] == "next_steps" or s["role"] == "closing" for p in s["paragraphs"]]
     assert not [p for p in plans if "明年" in p or "新的一年" in p], plans
+
+
+def test_a_health_centre_is_not_drafted_as_a_county_hospital(cli, tmp_path: Path) -> None:
+    """The 卫生健康 material of a year is a county hospital's: a 卫生院's draft leaves out what a
+    卫生院 never says of itself (unit.toml [[variants]])."""
+    from assistant.units import get_unit
+
+    like = tmp_path / "卫生院.txt"
+    like.write_text(HALF_YEAR, encoding="utf-8")
+    r = cli("draft", "--unit", "health", "--like", str(like), "-o", "-")
+    assert r.exit_code == 0, r.output
+    variant = get_unit("health").variant_for("青山镇中心卫生院")
+    assert variant is not None and variant.name == "卫生院"
+    said = [w for w in variant.not_said if w in r.stdout]
+    assert not said, said
+    # the same material for a county hospital keeps them
+    hospital = HALF_YEAR.replace("青山镇中心卫生院", "青山县人民医院")
+    like.write_text(hospital, encoding="utf-8")
+    r = cli("draft", "--unit", "health", "--like", str(like), "-o", "-")
+    assert r.exit_code == 0 and [w for w in variant.not_said if w in r.stdout], r.stdout
+
+
+def test_variants_are_checked_as_plugin_data() -> None:
+    from assistant.units.model import UnitDataError, unit_from_data
+
+    base = {"name": "clinic", "label": "诊所"}
+    u = unit_from_data({**base, "variants": [{"name": "村卫生室", "names": ["卫生室"], "not_said": ["手术"]}]})
+    assert u.variant_for("柳塘村卫生室").not_said == ("手术",) and u.variant_for("青山诊所") is None
+    for bad in ([{"name": "x", "names": [], "not_said": ["手术"]}], [{"name": "x", "names": ["a"], "other": 1}], "x"):
+        with pytest.raises(UnitDataError):
+            unit_from_data({**base, "variants": bad})

@@ -812,12 +812,13 @@ def _para_ids(sec: DraftSection) -> list[int]:
 
 
 class _Checker:
-    """``assist check --unit`` on the draft's text, placeholders aside."""
+    """``assist check --unit`` on the draft's text, placeholders aside; with ``variant`` (a 卫生院
+    of 卫生健康) also what that kind of unit never says of itself."""
 
-    def __init__(self, unit: "Unit", conn: Optional["CorpusIndex"]) -> None:
+    def __init__(self, unit: "Unit", conn: Optional["CorpusIndex"], variant: Any = None) -> None:
         from assistant.check.run import unit_rules_for
 
-        self.rules = unit_rules_for(unit, conn)
+        self.rules = unit_rules_for(unit, conn) + ([variant.rule()] if variant is not None else [])
 
     def findings(self, text: str) -> list:
         from assistant.check import check_text
@@ -941,9 +942,11 @@ def _say_period(sections: list[DraftSection], period: Optional[str]) -> None:
 
 def compose(conn: "CorpusIndex", unit: "Unit", topic: Optional["Topic"], plan: list[PlanItem],
             title: Optional[str] = None, like: Optional[str] = None,
-            source_title: Optional[str] = None) -> Draft:
+            source_title: Optional[str] = None, names: Optional[str] = None) -> Draft:
     """Write every planned section from the corpus (placeholders left open). ``source_title``:
-    the title of the ``--like`` report (the draft's title follows it)."""
+    the title of the ``--like`` report (the draft's title follows it). ``names``: what names the
+    unit (that title, the data's unit name): a variant of the unit type it names (卫生院) leaves
+    out what that kind of unit does not say."""
     from assistant.errors import InputError
 
     if not conn.has_reports():
@@ -960,7 +963,7 @@ def compose(conn: "CorpusIndex", unit: "Unit", topic: Optional["Topic"], plan: l
             written[i] = composer.write(item)
     sections = [written[i] for i in range(len(plan))]
     _number(sections)
-    _verify(sections, _Checker(unit, conn))
+    _verify(sections, _Checker(unit, conn, unit.variant_for(names)))
     # a part left without sections is not written
     sections = [s for s in sections if s.role == "part" or s.paragraphs]
     sections = [s for k, s in enumerate(sections)
@@ -1034,6 +1037,16 @@ def _data_topic(data: Any) -> Optional[str]:
     return best
 
 
+def _data_unit_name(data: Any) -> Optional[str]:
+    """The unit's name the data gives (单位名称: 青山镇中心卫生院), if any."""
+    if data is None:
+        return None
+    from assistant.fill.data import UNIT_NAME_KEYS
+
+    fields = getattr(data, "fields", {}) or {}
+    return next((fields[k].text for k in UNIT_NAME_KEYS if k in fields and fields[k].text), None)
+
+
 def make_draft(unit_name: str, dirs: "list[Path] | object", *, data_path: Optional[str] = None, like: Optional[str] = None,
                like_part: Optional[int] = None, title: Optional[str] = None,
                topic: Optional[str] = None) -> Draft:
@@ -1056,6 +1069,7 @@ def make_draft(unit_name: str, dirs: "list[Path] | object", *, data_path: Option
         read_document(like)  # a missing or unreadable file: one line, exit 2, before the index
     conn = as_corpus(dirs).open_index()
     try:
+        like_title = None
         if like is not None:
             like_title, like_text, like_sections = read_like(like, conn, unit.name, like_part)
             chosen, topic_from = choose_topic(conn, topic, like_text, data, like_title=like_title)
@@ -1063,7 +1077,8 @@ def make_draft(unit_name: str, dirs: "list[Path] | object", *, data_path: Option
         else:
             chosen, topic_from = choose_topic(conn, topic, None, data)
             plan = plan_for(unit, chosen)
-        draft = compose(conn, unit, chosen, plan, title, like, like_title if like is not None else None)
+        names = " ".join(filter(None, [like_title, _data_unit_name(data), title]))
+        draft = compose(conn, unit, chosen, plan, title, like, like_title, names)
     finally:
         conn.close()
     draft.data = data

@@ -14,6 +14,10 @@ A unit type (school, bank, village…) is mostly data, read from ``unit.toml`` o
     governs_all                           true for a general government (县, 市) whose reports speak
                                           of every kind of unit: only another unit's own voice
                                           (我校, 我行) is foreign to it
+    variants                              kinds of this unit type that do not say everything it
+                                          says ([[variants]] name, names, not_said: a 卫生院 does
+                                          no 三四级手术): a draft for a unit named so leaves out
+                                          the sentences that say them
     mentions                              those of its marks that other units' reports name
                                           too (学生 in a police report on campus safety, 银行卡
                                           in one on fraud): check --unit calls a sentence another
@@ -95,7 +99,7 @@ WEAK_CONCEPTS = ("people", "whole", "area")
 UNIT_KEYS = {
     "name", "label", "aliases", "cues", "terms", "vocabulary", "keep", "uses", "forbidden",
     "outline", "fields", "kinds", "rules", "templates", "description", "marks", "name_mark", "family",
-    "issuer", "mentions", "governs_all",
+    "issuer", "mentions", "governs_all", "variants",
 }
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,59}$")  # kind ids
@@ -174,6 +178,21 @@ def plugin_summary(plugin: Any) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Variant:
+    """A kind of a unit type that its name tells (卫生院 of 卫生健康), and what it never says of
+    itself."""
+
+    name: str
+    names: tuple[str, ...]
+    not_said: tuple[str, ...]
+
+    def rule(self) -> dict:
+        """A check rule (words engine) that flags what this variant does not say."""
+        return {"id": "unit-variant", "severity": "warning", "engine": "words", "words": list(self.not_said),
+                "message": f"{self.name}的报告一般不写“{{match}}”：这句话像是别的单位的"}
+
+
 @dataclass(frozen=True, eq=False)
 class Unit:
     """One unit type. Sequences are tuples; mappings must not be modified."""
@@ -204,6 +223,9 @@ class Unit:
     # a general government (县, 市) whose reports speak of every kind of unit it governs: check
     # --unit calls a sentence another unit's only when that unit speaks as itself (我校, 我行)
     governs_all: bool = False
+    # kinds of this unit type by what their names say (卫生院 of 卫生健康), each with the words
+    # its reports never say of itself (三四级手术, 胸痛中心): ``variant_for``
+    variants: tuple["Variant", ...] = ()
     name_mark: str = ""  # the unit's name as a placeholder (××镇, ××学校); "" → ×× + label
     # kinds of unit whose material can stand in for its own where it has none (government,
     # grassroots, institution, business…): a draft takes another unit type's passages only
@@ -271,6 +293,12 @@ class Unit:
             if k.id == kind_id:
                 return k
         return None
+
+    def variant_for(self, name: str | None) -> "Variant | None":
+        """The variant a unit named ``name`` (or a title naming it) is, if any."""
+        if not name:
+            return None
+        return next((v for v in self.variants if any(n in name for n in v.names)), None)
 
     # ---- check rules -----------------------------------------------------------------
     def check_rules(self) -> list[dict]:
@@ -690,9 +718,23 @@ def unit_from_data(data: Mapping, base: Path | None = None, plugin: str = "",
         source=source, own_vocabulary=dict(vocabulary), marks=_strs(data, "marks", where),
         name_mark=_str(data, "name_mark", where, required=False), family=_strs(data, "family", where),
         issuer=issuer, mentions=_strs(data, "mentions", where), governs_all=_bool(data, "governs_all", where),
+        variants=_variants(data, where),
     )
     _check_consistency(unit)
     return unit
+
+
+def _variants(data: Mapping, where: str) -> tuple[Variant, ...]:
+    out = []
+    for item in _table_list(data, "variants", where):
+        _check_keys(item, {"name", "names", "not_said"}, f"{where}variants：")
+        vname = _str(item, "name", f"{where}variants：")
+        vw = f"{where}variants {vname}："
+        names, not_said = _strs(item, "names", vw), _strs(item, "not_said", vw)
+        if not names or not not_said:
+            raise UnitDataError(f"{vw}names 和 not_said 都不能为空")
+        out.append(Variant(vname, names, not_said))
+    return tuple(out)
 
 
 def _check_consistency(unit: Unit) -> None:
