@@ -298,17 +298,24 @@ def _growth(text: str, m: "re.Match[str]", vocab: Vocabulary, out: list[Inconsis
     between = text[a.end + s0:m.start()]
     if re.search(r"[。；;]|其中|分别", between) or len(between) > 12:
         return  # not the figure the change is of
-    change = (a.value - b.value) / b.value * 100
+    _check_change(m, s0, b, a, f"由 {_plain(a.value)}{a.measure} 和 {_plain(b.value)}{b.measure} 算得", out,
+                  [(a.start + s0, a.end + s0), (b.start + s0, b.end + s0)])
+
+
+def _check_change(m: "re.Match[str]", s0: int, before: Figure, after: Figure, said: str,
+                  out: list[Inconsistency], spans: list[tuple[int, int]]) -> None:
+    """The rate P (group ``p``) of a change (group ``dir``: 增长, 下降…) from ``before`` to
+    ``after`` must be theirs, as rounded to the decimals it is written with; a change the other
+    way round is another sentence's business."""
+    change = (after.value - before.value) / before.value * 100
     if m.group("dir") in ("下降", "减少", "降低"):
         change = -change
     p = m.group("p")
     decimals = len(p) - p.index(".") - 1 if "." in p else 0
     if change < 0 or abs(change - float(p)) <= 0.5 * 10 ** -decimals + 0.06:
-        return  # (a change the other way round is another sentence's business)
+        return
     ps, pe = m.start("p"), m.end("p")
-    out.append(Inconsistency("growth", ps, pe, [(a.start + s0, a.end + s0), (b.start + s0, b.end + s0), (ps, pe)],
-                             f"由 {_plain(a.value)}{a.measure} 和 {_plain(b.value)}{b.measure} 算得"
-                             f"{m.group('dir')} {change:.1f}%，文中写的是 {p}%"))
+    out.append(Inconsistency("growth", ps, pe, [*spans, (ps, pe)], f"{said}{m.group('dir')} {change:.1f}%，文中写的是 {p}%"))
 
 
 # 由（上年同期的）B增至A，（同比）增长P%: the rate of the change from B to A
@@ -327,17 +334,8 @@ def _from_to(text: str, m: "re.Match[str]", vocab: Vocabulary, out: list[Inconsi
     a = next((f for f in figs if f.start + s0 == m.start("a")), None)
     if a is None or b is None or a.approx or b.approx or not b.value or a.measure != b.measure:
         return
-    change = (a.value - b.value) / b.value * 100
-    if m.group("dir") in ("下降", "减少", "降低"):
-        change = -change
-    p = m.group("p")
-    decimals = len(p) - p.index(".") - 1 if "." in p else 0
-    if change < 0 or abs(change - float(p)) <= 0.5 * 10 ** -decimals + 0.06:
-        return
-    ps, pe = m.start("p"), m.end("p")
-    out.append(Inconsistency("growth", ps, pe, [(b.start + s0, b.end + s0), (a.start + s0, a.end + s0), (ps, pe)],
-                             f"由 {_plain(b.value)}{b.measure} 到 {_plain(a.value)}{a.measure} 算得"
-                             f"{m.group('dir')} {change:.1f}%，文中写的是 {p}%"))
+    _check_change(m, s0, b, a, f"由 {_plain(b.value)}{b.measure} 到 {_plain(a.value)}{a.measure} 算得", out,
+                  [(b.start + s0, b.end + s0), (a.start + s0, a.end + s0)])
 
 
 def _sums(text: str, s0: int, figs: list[Figure], vocab: Vocabulary, out: list[Inconsistency]) -> None:
