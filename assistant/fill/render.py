@@ -159,8 +159,8 @@ def render(slot: Slot, cand: Candidate) -> Rendered:
         if place > 0 and stripped == text:  # 石门镇中心卫生院 at ××镇卫生院 → 石门
             return Rendered(_strip_lead(text[:place], slot.before))
     text = _strip_overlap(text, slot.after)
-    if shape == "name" and text != v.text:
-        text = _without_parent(text, slot.after[:3])  # …分公司玉潭 at （　）揽投部 → 玉潭
+    if shape == "name" and slot.unit_word and text != v.text:
+        text = _without_parent(text, slot.unit_word)  # …税务局城西 at 某某税务分局 → 城西
     text = _strip_lead(text, slot.before)
     if shape == "explicit" and v.kind == "number" and v.unit:
         text = text + v.unit
