@@ -224,3 +224,11 @@ def test_tables_stacked_in_one_sheet_and_a_label_beside_its_value(tmp_path: Path
     assert data.fields["受理举报投诉"].text == "31" and data.fields["填报日期"].text == "2024年12月10日"
     report = "××县医疗保障局基金监管工作汇报\n全年受理欺诈骗保举报投诉xx件，向公安机关移送案件x件。\n20xx年x月x日\n"
     assert fill(report, data) == ["泸溪", "31", "3", "24", "12", "10"]  # 20xx年x月x日: three marks
+
+
+def test_tables_stacked_in_a_csv(tmp_path: Path) -> None:
+    p = tmp_path / "t.csv"
+    p.write_text("安全检查情况,,\n项目,数量,单位\n排查隐患,48,处\n完成整改,45,处\n应急演练情况,,\n项目,数量,单位\n"
+                 "组织演练,3,次\n参演人数,260,人\n", encoding="utf-8")
+    data = load_data(p)
+    assert data.fields["组织演练"].text == "3" and data.fields["排查隐患"].text == "48"

@@ -696,7 +696,10 @@ def load_csv(raw: bytes, path: Optional[Path] = None) -> FillData:
     except csv.Error as exc:
         raise InputError(f"{_name(data)} 不是有效的 CSV：{exc}") from None
     cells = [[c.strip() if c.strip() else None for c in row] for row in rows]
-    return _finish(_from_table(data, cells, numeric_strings=True))
+    blocks = _stacked_tables(cells)
+    _from_table(data, blocks[0], numeric_strings=True)
+    _add_tables(data, blocks[1:], numeric_strings=True)
+    return _finish(data)
 
 
 def load_xlsx(raw: bytes, path: Optional[Path] = None) -> FillData:
@@ -738,16 +741,22 @@ def load_xlsx(raw: bytes, path: Optional[Path] = None) -> FillData:
     # first one in a sheet (a caption, a header, rows)
     blocks = [_stacked_tables(sh) for sh in sheets]
     _from_table(data, blocks[0][0], numeric_strings=False)
-    for more in [b for b in blocks[0][1:]] + [b for bs in blocks[1:] for b in bs]:
-        extra = FillData(path, fmt="xlsx")
+    _add_tables(data, blocks[0][1:] + [b for bs in blocks[1:] for b in bs], numeric_strings=False)
+    return _finish(data)
+
+
+def _add_tables(data: FillData, tables: list[list[list[Any]]], numeric_strings: bool) -> None:
+    """The fields of more tables (further sheets, tables stacked under the first): a table that
+    is no table of fields is passed over; a field already read keeps its first value."""
+    for more in tables:
+        extra = FillData(data.path, fmt=data.fmt)
         try:
-            _from_table(extra, more, numeric_strings=False)
+            _from_table(extra, more, numeric_strings=numeric_strings)
         except InputError:
             continue
         for k, v in extra.fields.items():
             data.fields.setdefault(k, v)
         data.captions += extra.captions
-    return _finish(data)
 
 
 def _stacked_tables(cells: list[list[Any]]) -> list[list[list[Any]]]:
