@@ -228,7 +228,7 @@ def test_tables_stacked_in_one_sheet_and_a_label_beside_its_value(tmp_path: Path
 
 def test_tables_stacked_in_a_csv(tmp_path: Path) -> None:
     p = tmp_path / "t.csv"
-    p.write_text("安全检查情况,,\n项目,数量,单位\n排查隐患,48,处\n完成整改,45,处\n应急演练情况,,\n项目,数量,单位\n"
-                 "组织演练,3,次\n参演人数,260,人\n", encoding="utf-8")
+    p.write_text("各类场所检查情况,,\n场所类别,检查（家）,整改隐患（处）\n九小场所,126,48\n出租屋,88,19\n合计,214,67\n"
+                 "应急演练情况,,\n项目,数量,单位\n组织演练,3,次\n参演人数,260,人\n", encoding="utf-8")
     data = load_data(p)
-    assert data.fields["组织演练"].text == "3" and data.fields["排查隐患"].text == "48"
+    assert data.fields["组织演练"].text == "3" and data.fields["检查（家）"].text == "214"
