@@ -98,3 +98,26 @@ def test_variants_are_checked_as_plugin_data() -> None:
     for bad in ([{"name": "x", "names": [], "not_said": ["手术"]}], [{"name": "x", "names": ["a"], "other": 1}], "x"):
         with pytest.raises(UnitDataError):
             unit_from_data({**base, "variants": bad})
+
+
+POLICE_HALF = """白沙派出所2026年上半年工作总结及下半年工作计划
+今年以来，我所在县公安局党委的领导下，坚持打防并举，辖区治安形势平稳。现将上半年工作总结如下：
+一、上半年主要工作
+（一）深化治安防控。落实街面巡逻，在学校周边设置护学岗4个，上半年出动巡逻警力860人次。
+（二）从严建设队伍。坚持党建统领，组织民警辅警业务培训12场次。
+二、存在的问题
+警力不足，农村地区视频监控覆盖不全。
+三、下半年工作计划
+继续加强巡逻防控，做实矛盾纠纷排查化解。
+"""
+
+
+def test_a_police_station_speaks_as_itself(cli, tmp_path: Path) -> None:
+    """The 公安 material of a year is a county bureau's: a 派出所's draft says 我所 and leaves
+    out what only the bureau over all its stations says (全县公安机关, 各派出所)."""
+    like = tmp_path / "派出所.txt"
+    like.write_text(POLICE_HALF, encoding="utf-8")
+    r = cli("draft", "--unit", "police", "--like", str(like), "-o", "-")
+    assert r.exit_code == 0, r.output
+    assert "我所" in r.stdout and "我局" not in r.stdout
+    assert not [w for w in ("全县公安机关", "各派出所", "部分派出所", "全局") if w in r.stdout]

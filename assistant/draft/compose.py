@@ -1078,6 +1078,9 @@ def make_draft(unit_name: str, dirs: "list[Path] | object", *, data_path: Option
             chosen, topic_from = choose_topic(conn, topic, None, data)
             plan = plan_for(unit, chosen)
         names = " ".join(filter(None, [like_title, _data_unit_name(data), title]))
+        variant = unit.variant_for(names)
+        if variant is not None:
+            unit = unit.as_variant(variant)  # (a 派出所 speaks as 我所)
         draft = compose(conn, unit, chosen, plan, title, like, like_title, names)
     finally:
         conn.close()

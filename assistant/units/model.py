@@ -15,9 +15,9 @@ A unit type (school, bank, village…) is mostly data, read from ``unit.toml`` o
                                           of every kind of unit: only another unit's own voice
                                           (我校, 我行) is foreign to it
     variants                              kinds of this unit type that do not say everything it
-                                          says ([[variants]] name, names, not_said: a 卫生院 does
-                                          no 三四级手术): a draft for a unit named so leaves out
-                                          the sentences that say them
+                                          says ([[variants]] name, names, not_said, self: a 卫生院
+                                          does no 三四级手术, a 派出所 says 我所): a draft for a unit
+                                          named so leaves out the sentences that say them
     mentions                              those of its marks that other units' reports name
                                           too (学生 in a police report on campus safety, 银行卡
                                           in one on fraud): check --unit calls a sentence another
@@ -186,6 +186,7 @@ class Variant:
     name: str
     names: tuple[str, ...]
     not_said: tuple[str, ...]
+    self_words: tuple[str, ...] = ()  # how it says "we" when not as the unit type does (派出所: 我所)
 
     def rule(self) -> dict:
         """A check rule (words engine) that flags what this variant does not say."""
@@ -293,6 +294,14 @@ class Unit:
             if k.id == kind_id:
                 return k
         return None
+
+    def as_variant(self, variant: "Variant") -> "Unit":
+        """This unit type as the variant speaks (a 派出所 of 公安 says 我所, not 我局)."""
+        if not variant.self_words:
+            return self
+        from dataclasses import replace
+
+        return replace(self, terms={**self.terms, "self": variant.self_words})
 
     def variant_for(self, name: str | None) -> "Variant | None":
         """The variant a unit named ``name`` (or a title naming it) is, if any."""
@@ -727,13 +736,13 @@ def unit_from_data(data: Mapping, base: Path | None = None, plugin: str = "",
 def _variants(data: Mapping, where: str) -> tuple[Variant, ...]:
     out = []
     for item in _table_list(data, "variants", where):
-        _check_keys(item, {"name", "names", "not_said"}, f"{where}variants：")
+        _check_keys(item, {"name", "names", "not_said", "self"}, f"{where}variants：")
         vname = _str(item, "name", f"{where}variants：")
         vw = f"{where}variants {vname}："
         names, not_said = _strs(item, "names", vw), _strs(item, "not_said", vw)
         if not names or not not_said:
             raise UnitDataError(f"{vw}names 和 not_said 都不能为空")
-        out.append(Variant(vname, names, not_said))
+        out.append(Variant(vname, names, not_said, _strs(item, "self", vw)))
     return tuple(out)
 
 
