@@ -121,3 +121,20 @@ def test_a_police_station_speaks_as_itself(cli, tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert "我所" in r.stdout and "我局" not in r.stdout
     assert not [w for w in ("全县公安机关", "各派出所", "部分派出所", "全局") if w in r.stdout]
+
+
+def test_basics_before_the_work_are_the_opening_and_an_emptied_opening_says_so(cli, tmp_path: Path) -> None:
+    like = tmp_path / "村.txt"
+    like.write_text("桃坞村和美乡村建设工作汇报\n一、基本情况\n全村耕地2130亩，户籍人口1862人。\n二、主要做法\n"
+                    "（一）抓班子、建机制。成立工作专班，制定三年行动方案。\n（二）抓整治、美村容。开展村庄清洁行动，拆除残垣断壁37处。\n"
+                    "三、存在问题\n项目资金缺口较大。\n四、下步打算\n继续推进人居环境整治。\n", encoding="utf-8")
+    r = cli("draft", "--unit", "village", "--like", str(like), "-o", "-")
+    assert r.exit_code == 0, r.output
+    tops = [ln for ln in r.stdout.splitlines() if re.match(r"^[一二三四五六七八九十]、", ln)]
+    assert "基本情况" not in " ".join(tops) and "做法" in tops[0], tops
+    # a 卫生院's opening taken from a county hospital's is left out whole: the writer is told
+    like = tmp_path / "卫生院.txt"
+    like.write_text(HALF_YEAR, encoding="utf-8")
+    r = cli("draft", "--unit", "health", "--like", str(like), "-o", "-")
+    opening = r.stdout.splitlines()[2]
+    assert not re.fullmatch(r"现将.{0,12}如下[：:]", opening), opening

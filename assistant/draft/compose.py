@@ -64,6 +64,8 @@ GENERIC_PART = "主要工作开展情况"
 NO_MATERIAL = "（请结合本单位实际写明本节情况：××。）"
 # the same, naming the section (several such sections are not one sentence said again)
 NO_MATERIAL_FOR = "（请结合本单位实际写明“{heading}”的情况：××。）"
+# an opening whose material was all left out: the writer's to write, before the hand-over
+OPENING_NO_MATERIAL = "（请写明本单位基本情况和这一时期工作的总体情况：××。）"
 
 _CN_ORD = "一二三四五六七八九十"
 # the sentence that hands over to the body: 现将……汇报如下： / 下面，我就……作简要汇报：
@@ -416,6 +418,9 @@ def _is_debris(text: str) -> bool:
         not any(re.search(r"[\u4e00-\u9fff]{8}", ln) for ln in kept)
 
 
+_BASICS = re.compile(r"^(?:(?:村|镇|乡|社区|学校|单位|企业|辖区|全村|全镇)?基本(?:情况|概况)|概况|简况)(?:介绍)?$")
+
+
 def plan_from_like(sections: list[LikeSection], unit: "Unit", topic: Optional["Topic"]) -> list[PlanItem]:
     """The like-report's kinds in order, its depth and part headings; body headings are
     the unit's (from its outline for the topic, else the kind's name), a passage's own
@@ -437,9 +442,12 @@ def plan_from_like(sections: list[LikeSection], unit: "Unit", topic: Optional["T
     for s in sections:
         if s.debris and s.role != "closing":
             continue
-        if s.role in ("opening", "closing"):
-            if not any(i.role == s.role for i in items):
-                items.append(PlanItem(s.role, s.role, s.role))
+        if s.role in ("opening", "closing") or (s.role == "section" and not any(i.role == "section" for i in items)
+                                                and _BASICS.match(_like_heading(s.heading) or "")):
+            # 一、基本情况 before the work: what an opening says (the unit, its size), an opening here
+            role = "opening" if s.role == "section" else s.role
+            if not any(i.role == role for i in items):
+                items.append(PlanItem(role, role, role))
             continue
         if s.kind in ENUMERATED and items and items[-1].core == s.kind and items[-1].role == "section":
             continue  # 2025年工作安排's five items: one 下一步工作打算, written as its 一是 二是
@@ -964,6 +972,15 @@ def compose(conn: "CorpusIndex", unit: "Unit", topic: Optional["Topic"], plan: l
     sections = [written[i] for i in range(len(plan))]
     _number(sections)
     _verify(sections, _Checker(unit, conn, unit.variant_for(names)))
+    for sec in sections:
+        if sec.role == "opening" and all(_INTRO.search(_TRAIL.sub("", x.text) + "：") for x in sec.sentences):
+            # its material all left out (a county hospital's opening in a 卫生院's draft): the
+            # writer says who the unit is and how the period went, the hand-over stays
+            if sec.sentences:
+                sec.sentences[0].text = OPENING_NO_MATERIAL + sec.sentences[0].text
+            else:
+                sec.tail = OPENING_NO_MATERIAL + sec.tail
+            sec.rewrite()
     # a part left without sections is not written
     sections = [s for s in sections if s.role == "part" or s.paragraphs]
     sections = [s for k, s in enumerate(sections)
