@@ -973,7 +973,8 @@ def compose(conn: "CorpusIndex", unit: "Unit", topic: Optional["Topic"], plan: l
     _number(sections)
     _verify(sections, _Checker(unit, conn, unit.variant_for(names)))
     for sec in sections:
-        if sec.role == "opening" and all(_INTRO.search(_TRAIL.sub("", x.text) + "：") for x in sec.sentences):
+        if sec.role == "opening" and all(len(x.text) <= 24 and _INTRO.search(_TRAIL.sub("", x.text) + "：")
+                                         for x in sec.sentences) and not re.search(r"[，,]", sec.tail):
             # its material all left out (a county hospital's opening in a 卫生院's draft): the
             # writer says who the unit is and how the period went, the hand-over stays
             if sec.sentences:
