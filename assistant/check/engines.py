@@ -674,6 +674,7 @@ def numbering_engine(ctx: Context, rule) -> Iterator[tuple]:
 
 
 # items numbered inside one paragraph: （一）…。（二）…。（三）… each after a sentence's end
+_INLINE_AFTER_END = _rx(r"[。；;！？!?][ \t\u3000]*[（(](?:[一二三四五六七八九十]{1,3}|\d{1,2})[）)]")
 _INLINE_ITEM = _rx(r"(?:^|(?<=[。；;！？!?]))[ \t\u3000]*[（(](?:([一二三四五六七八九十]{1,3})|(\d{1,2}))[）)]", re.M)
 
 
@@ -682,10 +683,14 @@ def _inline_items(ctx: Context) -> Iterator[tuple]:
     repeated or skipped number among them (the numbers at the start of lines are the headings'
     to check). Each kind of number (（一）, （1）) is its own list; a list starts at its 1."""
     text = ctx.text
-    if "（" not in text and "(" not in text:
+    # only the lines where a numbered item follows a sentence's end (one scan of the text)
+    hits = [m.start() for m in _INLINE_AFTER_END.finditer(text)]
+    if not hits:
         return
-    bounds = [*ctx.line_starts, len(text) + 1]
-    for k in range(len(bounds) - 1):
+    starts = ctx.line_starts
+    lines = sorted({bisect.bisect_right(starts, h) - 1 for h in hits})
+    bounds = [*starts, len(text) + 1]
+    for k in lines:
         ls, le = bounds[k], bounds[k + 1] - 1
         if le - ls < 12:
             continue
