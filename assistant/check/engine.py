@@ -211,6 +211,10 @@ def _parse_rule(raw, where: str) -> Rule:
             if own:
                 rule.options["_own"] = re.compile("|".join(re.escape(w) for w in sorted(own, key=len, reverse=True)))
             rule.options["_visit"] = re.compile(f"进校园|进课堂|进(?:{alt})|(?:走进|深入|来到)[^，。；！？,;!?\n]{{0,12}}?(?:{alt}|校园)")
+            # a unit the writer acts on (督促学校落实…, 对全县学校食堂开展检查): its people and business
+            # in that clause are the unit's, seen by the writer
+            rule.options["_object"] = re.compile(
+                f"(?:对|督促|检查|指导|约谈|要求|帮助|走访|推动|引导|监督)[^，。；！？,;!?\n]{{0,8}}?(?:{alt})")
     elif name == "duplicate-sentence":
         value = rule.options.get("min_chars", 12)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:

@@ -164,7 +164,8 @@ def marks_engine(ctx: Context, rule) -> list:
 def _named_or_visited(rule, text: str, ls: int, le: int, s: int, e: int, detail: str) -> bool:
     """Whether the mark text[s:e] names a unit the sentence speaks of, not the writer: the unit
     named just before it (银行柜员 in a police report), a unit the sentence visits (金融知识进校园…
-    向学生讲解 in a bank's), or each unit's own (各村党支部书记是本村防汛第一责任人 in a town's)."""
+    向学生讲解 in a bank's), a unit the writer acts on in its clause (督促学校落实校长陪餐 in a
+    regulator's), or each unit's own (各村党支部书记是本村防汛第一责任人 in a town's)."""
     owners = rule.options.get("owners") or {}
     owner = rule.options.get("_owner")
     a = max((x.end() for x in _SENTENCE_END.finditer(text, ls, s)), default=ls)
@@ -183,6 +184,13 @@ def _named_or_visited(rule, text: str, ls: int, le: int, s: int, e: int, detail:
             named = next((w for w in owners if m.group().endswith(w)), None)
             label = owners.get(named, "") if named else ("学校" if m.group().endswith(("校园", "课堂")) else "")
             if label and label in detail:
+                return True
+    acted_on = rule.options.get("_object")
+    if acted_on is not None:
+        c = max((x.end() for x in _CLAUSE_START.finditer(text, a, s)), default=a)
+        for m in acted_on.finditer(text, c, s):
+            named = next((w for w in owners if m.group().endswith(w)), None)
+            if named and owners[named] in detail:
                 return True
     word = text[s:e]
     if word.startswith("本") and len(word) >= 2 and "各" + word[1:] in text[a:s]:

@@ -275,13 +275,22 @@ def inconsistencies(text: str, options: Optional[Mapping] = None) -> list[Incons
     if "由" in text or "从" in text:
         for m in _FROM_TO.finditer(text):
             _from_to(text, m, vocab, out)
+    # 4. shares of one whole said together (分别占……的42%、35%、31%): at most 100%
+    if "分别" in text:
+        for m in _SHARES.finditer(text):
+            _shares(text, m, out)
+    # 5. an average said beside its total and its count (累计供餐14.1万人次，平均每天供餐1900人次 in 86天)
+    if "平均每" in text:
+        for m in _AVERAGE.finditer(text):
+            _average(text, m, vocab, out)
     out.sort(key=lambda f: f.start)
     return out
 
 
 # 较上年（同期）的B增长P%: the earlier figure, the direction and the rate said of the change
 _GROWTH = _rx(r"(?:较|比|同比)(?:上年|去年|上一年|前一年|上期|上季度|上月|上半年)(?:同期)?的?\s*(?P<b>\d+(?:\.\d+)?)"
-              r"[^，,。；;！？\d]{1,4}?[，,]?\s*(?P<dir>增长|增加|上升|提高|下降|减少|降低)了?\s*(?P<p>\d+(?:\.\d+)?)\s*[%％]")
+              r"[^，,。；;！？\d]{1,4}?[，,]?\s*(?:同比)?(?P<dir>增长|增加|上升|提高|下降|减少|降低)了?\s*(?P<p>\d+(?:\.\d+)?)\s*"
+              r"(?P<u>[%％]|个百分点)")
 
 
 def _growth(text: str, m: "re.Match[str]", vocab: Vocabulary, out: list[Inconsistency]) -> None:
@@ -307,22 +316,32 @@ def _check_change(m: "re.Match[str]", s0: int, before: Figure, after: Figure, sa
     """The rate P (group ``p``) of a change (group ``dir``: 增长, 下降…) from ``before`` to
     ``after`` must be theirs, as rounded to the decimals it is written with; a change the other
     way round is another sentence's business."""
-    change = (after.value - before.value) / before.value * 100
-    if m.group("dir") in ("下降", "减少", "降低"):
-        change = -change
+    points = m.group("u") == "个百分点"
+    if points != (before.measure == after.measure == "%"):
+        return  # 个百分点 is a change of two rates; a rate's change in % is another sentence's
+    change = (after.value - before.value) / SCALE if points else (after.value - before.value) / before.value * 100
+    down = m.group("dir") in ("下降", "减少", "降低")
     p = m.group("p")
     decimals = len(p) - p.index(".") - 1 if "." in p else 0
-    if change < 0 or abs(change - float(p)) <= 0.5 * 10 ** -decimals + 0.06:
+    unit = "个百分点" if points else "%"
+    if change and (change < 0) != down:
+        # 较上年的9起同比下降25% where 12 is more than 9: the change is the other way
+        real = "下降" if change < 0 else "增长"
+        out.append(Inconsistency("growth", m.start("dir"), m.end("p"), [*spans, (m.start("dir"), m.end("p"))],
+                                 f"{said}{real} {abs(change):.{max(decimals, 1)}f}{unit}，文中写的是{m.group('dir')} {p}{unit}"))
+        return
+    if abs(abs(change) - float(p)) <= 0.5 * 10 ** -decimals + 0.06:
         return
     ps, pe = m.start("p"), m.end("p")
-    out.append(Inconsistency("growth", ps, pe, [*spans, (ps, pe)], f"{said}{m.group('dir')} {change:.1f}%，文中写的是 {p}%"))
+    out.append(Inconsistency("growth", ps, pe, [*spans, (ps, pe)],
+                             f"{said}{m.group('dir')} {abs(change):.1f}{unit}，文中写的是 {p}{unit}"))
 
 
 # 由（上年同期的）B增至A，（同比）增长P%: the rate of the change from B to A
 _FROM_TO = _rx(r"(?:由|从)[^，,。；;！？\d]{0,8}?(?P<b>\d+(?:\.\d+)?)[^，,。；;！？\d]{0,4}?"
                r"(?:增加|增长|增|提高|提升|上升|升|下降|降低|减少|降|减)(?:到|至)\s*(?P<a>\d+(?:\.\d+)?)"
                r"[^，,。；;！？\d]{0,4}?[，,]?\s*(?:同比|比上年|较上年)?(?P<dir>增长|增加|上升|提高|提升|下降|减少|降低)了?"
-               r"\s*(?P<p>\d+(?:\.\d+)?)\s*[%％]")
+               r"\s*(?P<p>\d+(?:\.\d+)?)\s*(?P<u>[%％]|个百分点)")
 
 
 def _from_to(text: str, m: "re.Match[str]", vocab: Vocabulary, out: list[Inconsistency]) -> None:
@@ -336,6 +355,65 @@ def _from_to(text: str, m: "re.Match[str]", vocab: Vocabulary, out: list[Inconsi
         return
     _check_change(m, s0, b, a, f"由 {_plain(b.value)}{b.measure} 到 {_plain(a.value)}{a.measure} 算得", out,
                   [(b.start + s0, b.end + s0), (a.start + s0, a.end + s0)])
+
+
+# the parts of one whole named as such (三类产业面积, 第一、二、三产业增加值) and their shares of it:
+# 分别占……的42%、35%、31% (shares of several wholes, 分别占全部投资的62.5%、45.4% of overlapping
+# kinds or of targets, say nothing of a sum)
+_SHARES = _rx(r"(?:[两二三四五六七八九十]+(?:类|大|种|项|个|部分|次)|第一、二、三|一、二、三|一二三)[^，,。；;！？\d]{0,12}?"
+              r"分别占[^，,。；;！？\d]{1,16}?的\s*"
+              r"(?P<list>\d+(?:\.\d+)?[%％](?:\s*[、和及与]\s*\d+(?:\.\d+)?[%％]){1,8})(?![\d.]*[%％]?以上|左右)")
+
+
+def _shares(text: str, m: "re.Match[str]", out: list[Inconsistency]) -> None:
+    """Shares of one whole (三类产业面积分别占全村的42%、35%、31%) add up to at most 100%, as
+    rounded to the decimals they are written with."""
+    group = "list"
+    if re.search(r"计划|任务|目标|指标", m.group()):
+        return  # 分别占年度计划的133.3%、113.5%: how much of each plan was done, no parts of one whole
+    parts = re.findall(r"\d+(?:\.\d+)?", m.group(group))
+    total = sum(float(x) for x in parts)
+    slack = sum(0.5 * 10 ** -(len(x) - x.index(".") - 1 if "." in x else 0) for x in parts)
+    if total <= 100 + slack + 1e-9:
+        return
+    out.append(Inconsistency("shares", m.start(group), m.end(group), [(m.start(group), m.end(group))],
+                             f"各部分占比合计 {total:g}%，超过 100%"))
+
+
+_AVERAGE = _rx(r"平均每(?P<per>[\u4e00-\u9fff])[\u4e00-\u9fff]{0,8}?(?:约|近|达|为)?\s*(?P<p>\d+(?:\.\d+)?)")
+_TOTAL_BEFORE = re.compile(r"(?:共计|合计|总计|累计|共|总)[^，,。；;\d]{0,8}$")
+_APPROX_BEFORE_RX = re.compile(r"(?:约|近|超过|逾|左右)$")
+
+
+def _average(text: str, m: "re.Match[str]", vocab: Vocabulary, out: list[Inconsistency]) -> None:
+    """An average beside the total and the count it is of, in its sentence: 累计供餐14.1万人次，
+    平均每天供餐1900人次 with 共供应午餐86天 must be 14.1万 / 86."""
+    s0, s1 = _sentence(text, m.start())
+    figs = all_figures(text[s0:s1], vocab)
+    avg = next((f for f in figs if f.start + s0 == m.start("p")), None)
+    if avg is None or not avg.value:
+        return
+    before = [f for f in figs if f.end + s0 <= m.start()]
+    per = m.group("per")
+    # the count: a whole number of what the average is per (86天, 214件), measure word or not
+    counts = [c for c in re.finditer(r"(?<![\d.])(\d+)(?=" + re.escape(per) + ")", text[s0:m.start()])
+              if not _APPROX_BEFORE_RX.search(text[s0:s0 + c.start()])]
+    total = [f for f in before if f.measure == avg.measure and not f.approx
+             and _TOTAL_BEFORE.search(text[s0:f.start + s0])]
+    if len(counts) != 1 or len(total) != 1 or not int(counts[0].group(1)):
+        return
+    n, t = counts[0], total[0]
+    mean = t.value / int(n.group(1))
+    tolerance = 0.10 if avg.approx or text[m.start("p") - 1:m.start("p")] in ("约", "近") else 0.03
+    if abs(mean - avg.value) <= max(tolerance * avg.value, 0.5 * 10 ** -avg.decimals * SCALE):
+        return
+    mag = text[avg.end + s0:avg.end + s0 + 1]
+    scale = 10000 if mag == "万" else 100000000 if mag == "亿" else 1
+    shown = f"{mean / SCALE / scale:.{max(avg.decimals, 1)}f}".rstrip("0").rstrip(".")
+    out.append(Inconsistency("average", avg.start + s0, avg.end + s0,
+                             [(t.start + s0, t.end + s0), (n.start() + s0, n.end() + s0), (avg.start + s0, avg.end + s0)],
+                             f"总数除以{n.group(1)}{per}是每{per}约 {shown}{mag if scale > 1 else ''}{avg.measure}，"
+                             f"文中写的是 {text[avg.start + s0:avg.end + s0]}{mag if scale > 1 else ''}{avg.measure}"))
 
 
 def _sums(text: str, s0: int, figs: list[Figure], vocab: Vocabulary, out: list[Inconsistency]) -> None:

@@ -2,7 +2,7 @@
 
 The forms and their look-alikes are described in ``shared/spec/placeholders.md``:
 runs of x/X (half or full width), ×× , asterisks, underscores, ``--`` standing
-alone, 某/某某 used as a blank, ○○ 〇〇 □□, and empty brackets. Real content that
+alone, 某/某某 used as a blank, ○○ 〇〇 □□ ■■, and empty brackets. Real content that
 looks alike (KN95, ICU, PCR, KTV, X光, URLs and e-mail addresses, 5-7天, ——,
 ……, 2×3, Markdown emphasis and bullets) is left alone.
 
@@ -56,13 +56,13 @@ _WORD_CHARS = frozenset("".join(
 # One scan finds every candidate; Python then judges each one in context. The
 # leading look-ahead (every possible first character) makes the scan ~5x faster.
 _CANDIDATES = _rx(
-    r"(?=[xXｘＸ×*＊_＿\-－○〇◯□某（(【〔《〈\[［])"
+    r"(?=[xXｘＸ×*＊_＿\-－○〇◯□■某（(【〔《〈\[［])"
     r"(?:(?P<x>[xXｘＸ]+)"
     r"|(?P<times>×+)"
     r"|(?P<star>[*＊]+)"
     r"|(?P<under>[_＿]+)"
     r"|(?P<dash>[-－]{2,})"
-    r"|(?P<circle>[○〇◯□]+)"
+    r"|(?P<circle>[○〇◯□■]+)"
     r"|(?P<mou>某+)"
     r"|(?P<bracket>[（(【〔《〈\[][ \t\u3000]*[)）】〕》〉\]])"
     f"|(?P<label>[（(][ \\t\\u3000]*[{_HAN}]{{1,8}}[ \\t\\u3000]*[:：][ \\t\\u3000]*[)）])"
