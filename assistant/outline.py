@@ -40,6 +40,10 @@ STYLES: dict[str, tuple[int, re.Pattern[str]]] = {
     "paren_arabic": (4, re.compile(r"^[（(]\s*(?P<num>\d{1,2})\s*[）)]\s*[、.．]?")),
     "shi": (5, re.compile(rf"^(?P<num>{_CN})是\s*[，,：:]?")),
     "circled": (6, re.compile(r"^(?P<num>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")),
+    # 【一】坚持党建引领 (a number in lenticular brackets, the heading after it)
+    "lenticular": (1, re.compile(rf"^【\s*(?P<num>{_CN})\s*】\s*")),
+    # 1) 严把进货查验关 (a closing parenthesis alone after the number)
+    "arabic_close": (4, re.compile(r"^(?P<num>\d{1,2})\s*[)）]\s*(?![%％])")),
 }
 
 # An unnumbered part heading on a line of its own (2023年工作回顾 / 2024年工作安排 / 加强政府自身建设 /
@@ -126,7 +130,7 @@ class Heading:
 
 
 # Every numbering style starts with one of these characters: a cheap first test.
-_HEAD_FIRST = set(CN_DIGITS + "（(第0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
+_HEAD_FIRST = set(CN_DIGITS + "（(第【0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
 
 
 def _starts_heading_text(c: str) -> bool:
@@ -142,7 +146,7 @@ for _c in _HEAD_FIRST:
         (_style, _rx) for _style, (_, _rx) in STYLES.items()
         if {"cn": _c in CN_DIGITS, "shi": _c in CN_DIGITS, "ordinal": _c == "第",
             "paren_cn": _c in "（(", "paren_arabic": _c in "（(", "arabic": _c.isdecimal(),
-            "circled": "①" <= _c <= "⑳"}[_style]]
+            "circled": "①" <= _c <= "⑳", "lenticular": _c == "【", "arabic_close": _c.isdecimal()}[_style]]
 del _c
 
 

@@ -413,3 +413,15 @@ def test_a_part_of_outcomes_is_one_section() -> None:
     secs = outline.sections(parse(text))
     assert "初步成效" in [s.heading for s in secs]
     assert not [s for s in secs if (s.heading or "").startswith("村容村貌")]
+
+
+def test_lenticular_numbers_and_a_closing_parenthesis_are_headings() -> None:
+    """【一】坚持党建引领 and 1) 严把进货查验关 (validation17): numbered headings like 一、 and (1)."""
+    text = ("棠梨支行2026年上半年工作总结\n上半年，支行各项业务稳步发展，现将有关情况汇报如下。\n【一】坚持党建引领，压实经营责任\n"
+            "支行党支部坚持党建与业务融合，召开经营分析会6次。\n【二】聚焦主责主业，推动存贷规模增长\n"
+            "一是抓存款，二是抓贷款。\n1) 严把进货查验关，守住源头安全。对米面油等大宗食材实行定点采购。\n"
+            "2) 落实陪餐制度，强化过程监管。校领导每日轮流陪餐。\n【三】下半年工作计划\n继续做好存贷款营销。\n")
+    secs = [s for s in outline.sections(parse(text)) if s.role == "section"]
+    heads = [s.heading for s in secs]
+    assert heads[0] == "坚持党建引领，压实经营责任" and "严把进货查验关，守住源头安全" in heads, heads
+    assert heads[-1] == "下半年工作计划"

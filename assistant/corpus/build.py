@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from assistant.classify.model import LinearModel
     from assistant.segment import WordTags
 
-SCHEMA_VERSION = "26"  # bump when the index content changes: tables, outline, features, model
+SCHEMA_VERSION = "27"  # bump when the index content changes: tables, outline, features, model
 
 # A sentence: up to and including its end mark; a line end also ends one.
 SENTENCE = re.compile(r"[^。！？；!?;\n]*[。！？；!?;]|[^。！？；!?;\n]+")
