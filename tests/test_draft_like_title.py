@@ -138,3 +138,18 @@ def test_basics_before_the_work_are_the_opening_and_an_emptied_opening_says_so(c
     r = cli("draft", "--unit", "health", "--like", str(like), "-o", "-")
     opening = r.stdout.splitlines()[2]
     assert not re.fullmatch(r"现将.{0,12}如下[：:]", opening), opening
+
+
+def test_a_like_reports_sections_take_the_drafts_topics_kinds(cli, tmp_path: Path) -> None:
+    """A 乡镇's 地质灾害防治 report: its 拉网排查 is the flood topic's 地质灾害防治 (read before the
+    topic was known, it was another topic's 风险排查), so the draft has that section's material."""
+    like = tmp_path / "地灾.txt"
+    like.write_text("云岫镇2026年汛期地质灾害防治工作情况汇报\n今年入汛以来，我镇降雨偏多，现将有关情况汇报如下。\n"
+                    "一、健全责任体系，织密群测群防网络\n镇里调整了地质灾害防治工作领导小组，落实隐患点包保责任。\n"
+                    "二、开展拉网排查，动态更新隐患台账\n汛前组织三轮拉网式排查，新发现地质灾害隐患点2处，监测员每日巡查。\n"
+                    "三、果断转移避险，确保群众生命安全\n强降雨期间提前转移受威胁群众136人。\n"
+                    "四、存在的问题\n部分隐患点监测设备老化。\n五、下一步工作打算\n继续加密巡查，确保群众生命安全。\n",
+                    encoding="utf-8")
+    r = cli("draft", "--unit", "town", "--like", str(like), "-o", "-")
+    assert r.exit_code == 0, r.output
+    assert "地质灾害防治" in r.stdout and "群测群防" in r.stdout, r.stdout

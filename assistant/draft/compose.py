@@ -1055,6 +1055,18 @@ def _data_topic(data: Any) -> Optional[str]:
     return best
 
 
+def _subkinds_for(sections: list[LikeSection], unit: str, topic: str) -> list[LikeSection]:
+    """The --like report's sections with the kinds of the draft's topic under their core kinds (a
+    地灾 report's 拉网排查 is the flood topic's 地质灾害防治, not another topic's 风险排查): read
+    before the topic was known, they could take any topic's."""
+    from dataclasses import replace
+
+    from assistant.classify.api import subkind_for
+
+    return [replace(s, subkind=subkind_for(s.kind, s.heading, s.text, unit, topic))
+            if s.role == "section" else s for s in sections]
+
+
 def _data_unit_name(data: Any) -> Optional[str]:
     """The unit's name the data gives (单位名称: 青山镇中心卫生院), if any."""
     if data is None:
@@ -1091,6 +1103,8 @@ def make_draft(unit_name: str, dirs: "list[Path] | object", *, data_path: Option
         if like is not None:
             like_title, like_text, like_sections = read_like(like, conn, unit.name, like_part)
             chosen, topic_from = choose_topic(conn, topic, like_text, data, like_title=like_title)
+            if chosen is not None:
+                like_sections = _subkinds_for(like_sections, unit.name, chosen.name)
             plan = plan_from_like(like_sections, unit, chosen)
         else:
             chosen, topic_from = choose_topic(conn, topic, None, data)
