@@ -61,3 +61,15 @@ def test_inline_items(text: str, flagged) -> None:
 
     found = [f for f in check_text(text + "\n", "txt") if f.rule == "numbering"]
     assert [f.text for f in found] == ([flagged] if flagged else []), [(f.text, f.message) for f in found]
+
+
+@pytest.mark.parametrize("text, flagged", [
+    # 第一，…… 第二，…… at the start of paragraphs (validation18): a skipped one
+    ("一、主要做法\n第一，加强组织领导。\n第二，强化排查。\n第四，推进乡风文明。\n", "第四，"),
+    # in order; restarting under a new part; a list of numbers in running text
+    ("一、主要做法\n第一，加强组织领导。\n第二，强化排查。\n二、存在问题\n第一，人手不足。\n第二，资金短缺。\n", None),
+    ("第一、二、三产业增加值分别增长3%、5%、6%。\n第一、二、三产业协调发展。\n", None),
+])
+def test_ordinal_paragraphs(text: str, flagged) -> None:
+    found = [f for f in check_text(text, "txt") if f.rule == "numbering"]
+    assert [f.text for f in found] == ([flagged] if flagged else []), [(f.text, f.message) for f in found]

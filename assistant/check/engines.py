@@ -559,9 +559,11 @@ _LEVELS = (
     (2, _rx(f"^{_SP}([（(])([{_CN_NUM}]{{1,3}})[）)]")),
     (3, _rx(f"^{_SP}(\\d{{1,2}})([、．.])(?:(?![\\d.．])|(?=(?:19|20)\\d{{2}}年))")),  # 33.2025年…: a year after it
     (4, _rx(f"^{_SP}[（(](\\d{{1,2}})[）)]|^{_SP}(\\d{{1,2}})[)）]")),
+    # 第一，…… 第二，…… at the start of paragraphs (not 第一、二、三产业: a list of numbers)
+    (5, _rx(f"^{_SP}第([{_CN_NUM}]{{1,3}})[，,、](?![{_CN_NUM}])")),
 )
-_HEADING_START = _rx(f"^{_SP}[{_CN_NUM}（(0-9]", re.M)  # lines that may start with a number
-_HEADING_FIRST = frozenset(f" \t\u3000{_CN_NUM}（(0123456789")
+_HEADING_START = _rx(f"^{_SP}[{_CN_NUM}（(0-9第]", re.M)  # lines that may start with a number
+_HEADING_FIRST = frozenset(f" \t\u3000{_CN_NUM}（(0123456789第")
 # what may wrap a heading line: Markdown emphasis or a heading mark, 【】 (no number of its own)
 _WRAP = _rx(r"(?:#{1,6}[ \t]+|\*\*|__|【|〖)[ \t\u3000]*")
 _WRAP_FIRST = frozenset("#*_【〖")
@@ -604,6 +606,8 @@ def _heading(line: str):
             return level, _cn_int(m.group(2)), "（", m.end()
         if level == 3:
             return level, int(m.group(1)), m.group(2).replace("．", "."), m.end()
+        if level == 5:
+            return level, _cn_int(m.group(1)), "第", m.end()
         return level, int(m.group(1) or m.group(2)), ")", m.end()
     return None
 
@@ -615,12 +619,14 @@ def _marker(level: int, n: int, sep: str) -> str:
         return f"（{_cn_str(n)}）"
     if level == 3:
         return f"{n}{sep}"
+    if level == 5:
+        return f"第{_cn_str(n)}"
     return f"（{n}）"
 
 
 @engine("numbering")
 def numbering_engine(ctx: Context, rule) -> Iterator[tuple]:
-    last: dict[int, int | None] = {1: None, 2: None, 3: None, 4: None}
+    last: dict[int, int | None] = {1: None, 2: None, 3: None, 4: None, 5: None}
     repeated: dict[int, bool] = {}  # the level's last heading repeated the number before it
     group_sep: str | None = None
     first_at: dict[int, tuple[int, int]] = {}
@@ -669,7 +675,7 @@ def numbering_engine(ctx: Context, rule) -> Iterator[tuple]:
             elif group_sep is not None and sep != group_sep:
                 yield Hit(s, e, f"同一级编号混用“{n}{group_sep}”和“{n}{sep}”两种写法")
         last[level] = n
-        for deeper in range(level + 1, 5):
+        for deeper in range(level + 1, 6):
             last[deeper] = None
             repeated[deeper] = False
         if level < 3:
