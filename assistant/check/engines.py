@@ -181,21 +181,25 @@ def _named_or_visited(rule, text: str, ls: int, le: int, s: int, e: int, detail:
     visit = rule.options.get("_visit")
     if visit is not None:
         for m in visit.finditer(sentence):
-            named = next((w for w in owners if m.group().endswith(w)), None)
-            label = owners.get(named, "") if named else ("学校" if m.group().endswith(("校园", "课堂")) else "")
+            label = _owner_of(m.group(), owners) or ("学校" if m.group().endswith(("校园", "课堂")) else "")
             if label and label in detail:
                 return True
     acted_on = rule.options.get("_object")
     if acted_on is not None:
         c = max((x.end() for x in _CLAUSE_START.finditer(text, a, s)), default=a)
         for m in acted_on.finditer(text, c, s):
-            named = next((w for w in owners if m.group().endswith(w)), None)
-            if named and owners[named] in detail:
+            label = _owner_of(m.group(), owners)
+            if label and label in detail:
                 return True
     word = text[s:e]
     if word.startswith("本") and len(word) >= 2 and "各" + word[1:] in text[a:s]:
         return True  # 各村…本村: each village's own
     return False
+
+
+def _owner_of(found: str, owners: dict[str, str]) -> str:
+    """The unit type of the name ``found`` ends with (…走进滨河小学 → 学校), or ''."""
+    return next((label for name, label in owners.items() if found.endswith(name)), "")
 
 
 def _all_marks(rule, text: str) -> list[tuple[int, int]]:
@@ -624,6 +628,18 @@ def _marker(level: int, n: int, sep: str) -> str:
     return f"（{n}）"
 
 
+def _slip(level: int, prev: int, n: int, sep: str) -> str:
+    """What is wrong with number ``n`` after ``prev`` in a list of ``level``'s style: a skip, a
+    repeat or the order."""
+    here, before = _marker(level, n, sep), _marker(level, prev, sep)
+    if n > prev + 1:
+        missing = "、".join(f"“{_marker(level, k, sep)}”" for k in range(prev + 1, n))
+        return f"“{before}”之后是“{here}”，跳过了{missing}"
+    if n == prev:
+        return f"编号“{here}”重复"
+    return f"编号顺序错乱：“{before}”之后是“{here}”"
+
+
 @engine("numbering")
 def numbering_engine(ctx: Context, rule) -> Iterator[tuple]:
     last: dict[int, int | None] = {1: None, 2: None, 3: None, 4: None, 5: None}
@@ -661,14 +677,7 @@ def numbering_engine(ctx: Context, rule) -> Iterator[tuple]:
         was_repeat, repeated[level] = repeated.get(level, False), prev is not None and n == prev
         if prev is not None and n != 1 and n != prev + 1 and not (was_repeat and n == prev + 2):
             # (一)(二)(二)(四): the second (二) is the slip, found once; (四) follows (三) as meant
-            here, before = _marker(level, n, sep), _marker(level, prev, sep)
-            if n > prev + 1:
-                missing = "、".join(f"“{_marker(level, k, sep)}”" for k in range(prev + 1, n))
-                yield Hit(s, e, f"“{before}”之后是“{here}”，跳过了{missing}")
-            elif n == prev:
-                yield Hit(s, e, f"编号“{here}”重复")
-            else:
-                yield Hit(s, e, f"编号顺序错乱：“{before}”之后是“{here}”")
+            yield Hit(s, e, _slip(level, prev, n, sep))
         if level == 3:
             if n == 1 or prev is None:
                 group_sep = sep
@@ -720,16 +729,8 @@ def _inline_items(ctx: Context) -> Iterator[tuple]:
             for (pm, prev), (m, n) in zip(seq, seq[1:]):
                 if m not in inline or n == 1 or n == prev + 1:
                     continue
-                level = 2 if cn else 4
-                here, before = _marker(level, n, ""), _marker(level, prev, "")
                 s = m.start() + len(m.group()) - len(m.group().lstrip(" \t\u3000"))
-                if n == prev:
-                    yield Hit(s, m.end(), f"编号“{here}”重复")
-                elif n > prev + 1:
-                    missing = "、".join(f"“{_marker(level, j, '')}”" for j in range(prev + 1, n))
-                    yield Hit(s, m.end(), f"“{before}”之后是“{here}”，跳过了{missing}")
-                else:
-                    yield Hit(s, m.end(), f"编号顺序错乱：“{before}”之后是“{here}”")
+                yield Hit(s, m.end(), _slip(2 if cn else 4, prev, n, ""))
 
 
 def _duplicate_min() -> int:

@@ -368,15 +368,14 @@ _SHARES = _rx(r"(?:[两二三四五六七八九十]+(?:类|大|种|项|个|部�
 def _shares(text: str, m: "re.Match[str]", out: list[Inconsistency]) -> None:
     """Shares of one whole (三类产业面积分别占全村的42%、35%、31%) add up to at most 100%, as
     rounded to the decimals they are written with."""
-    group = "list"
     if re.search(r"计划|任务|目标|指标", m.group()):
         return  # 分别占年度计划的133.3%、113.5%: how much of each plan was done, no parts of one whole
-    parts = re.findall(r"\d+(?:\.\d+)?", m.group(group))
+    parts = re.findall(r"\d+(?:\.\d+)?", m.group("list"))
     total = sum(float(x) for x in parts)
     slack = sum(0.5 * 10 ** -(len(x) - x.index(".") - 1 if "." in x else 0) for x in parts)
     if total <= 100 + slack + 1e-9:
         return
-    out.append(Inconsistency("shares", m.start(group), m.end(group), [(m.start(group), m.end(group))],
+    out.append(Inconsistency("shares", m.start("list"), m.end("list"), [m.span("list")],
                              f"各部分占比合计 {total:g}%，超过 100%"))
 
 
