@@ -43,7 +43,7 @@ from assistant.draft.material import _POINT_LEAD, Line, Material, Passage, corpu
 
 if TYPE_CHECKING:  # pragma: no cover
     from assistant.backends import CorpusIndex
-    from assistant.units.model import Unit
+    from assistant.units.model import Unit, Variant
     from assistant.units.topics import Topic
 
 # ---- tuning -------------------------------------------------------------------------------
@@ -823,7 +823,7 @@ class _Checker:
     """``assist check --unit`` on the draft's text, placeholders aside; with ``variant`` (a 卫生院
     of 卫生健康) also what that kind of unit never says of itself."""
 
-    def __init__(self, unit: "Unit", conn: Optional["CorpusIndex"], variant: Any = None) -> None:
+    def __init__(self, unit: "Unit", conn: Optional["CorpusIndex"], variant: Optional["Variant"] = None) -> None:
         from assistant.check.run import unit_rules_for
 
         self.rules = unit_rules_for(unit, conn) + ([variant.rule()] if variant is not None else [])
@@ -890,21 +890,16 @@ def title_like(source_title: Optional[str], unit: "Unit") -> Optional[tuple[str,
     placeholder of the same kind of unit (和平路社区… → ××社区…, 青山镇中心卫生院… → ××卫生院…);
     None when the title does not read as a unit's name and a subject, or its unit is not of
     ``unit``'s type."""
-    from assistant.fill.lexicon import lexicon
+    from assistant.fill.data import unit_name_end
 
     t = re.sub(r"\s+", "", source_title or "")
     m = _TITLE_SUBJECT.search(t)
     if not t or m is None or len(t) > 60:
         return None
     head = t[:m.start()]
-    lex = lexicon()
-    end, word = 0, ""
-    for i in range(len(head), 1, -1):  # the longest head that ends in a unit's word
-        w = lex.unit_word_ending(head[:i])
-        if (w and (len(w) > 1 or w in "镇乡村县区市旗州校") and not head[:i].endswith(_NOT_NAME_END)
-                and not head[:i + 1].endswith(_NOT_NAME_END)):  # 柳塘村乡|村振兴: 乡 is 乡村's
-            end, word = i, w
-            break
+    # (柳塘村乡|村振兴: 乡 is 乡村's, no name ends there)
+    end, word = unit_name_end(head, 2, lambda i: not head[:i].endswith(_NOT_NAME_END)
+                              and not head[:i + 1].endswith(_NOT_NAME_END))
     if head and not word:
         return None  # 文明城市创建工作汇报: no name to take the place of
     if word and not any(word.endswith(a) or a.endswith(word) for a in (*unit.aliases, unit.name_placeholder()[2:])):
@@ -950,11 +945,10 @@ def _say_period(sections: list[DraftSection], period: Optional[str]) -> None:
 
 def compose(conn: "CorpusIndex", unit: "Unit", topic: Optional["Topic"], plan: list[PlanItem],
             title: Optional[str] = None, like: Optional[str] = None,
-            source_title: Optional[str] = None, names: Optional[str] = None) -> Draft:
+            source_title: Optional[str] = None, variant: Optional["Variant"] = None) -> Draft:
     """Write every planned section from the corpus (placeholders left open). ``source_title``:
-    the title of the ``--like`` report (the draft's title follows it). ``names``: what names the
-    unit (that title, the data's unit name): a variant of the unit type it names (卫生院) leaves
-    out what that kind of unit does not say."""
+    the title of the ``--like`` report (the draft's title follows it). ``variant``: the kind of
+    the unit type the draft is for (a 卫生院 of 卫生健康): what it does not say is left out."""
     from assistant.errors import InputError
 
     if not conn.has_reports():
@@ -971,7 +965,7 @@ def compose(conn: "CorpusIndex", unit: "Unit", topic: Optional["Topic"], plan: l
             written[i] = composer.write(item)
     sections = [written[i] for i in range(len(plan))]
     _number(sections)
-    _verify(sections, _Checker(unit, conn, unit.variant_for(names)))
+    _verify(sections, _Checker(unit, conn, variant))
     for sec in sections:
         if sec.role == "opening" and all(len(x.text) <= 24 and _INTRO.search(_TRAIL.sub("", x.text) + "：")
                                          for x in sec.sentences) and not re.search(r"[，,]", sec.tail):
@@ -1113,7 +1107,7 @@ def make_draft(unit_name: str, dirs: "list[Path] | object", *, data_path: Option
         variant = unit.variant_for(names)
         if variant is not None:
             unit = unit.as_variant(variant)  # (a 派出所 speaks as 我所)
-        draft = compose(conn, unit, chosen, plan, title, like, like_title, names)
+        draft = compose(conn, unit, chosen, plan, title, like, like_title, variant)
     finally:
         conn.close()
     draft.data = data

@@ -31,7 +31,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from assistant.errors import InputError
 
@@ -903,13 +903,13 @@ def _note_pairs(row: list[Any]) -> Optional[list[tuple[str, str]]]:
     number of its own, a cell that is neither a pair nor a date)."""
     pairs: list[tuple[str, str]] = []
     cells = [c for c in row if not (c is None or (isinstance(c, str) and not c.strip()))]
+    labels = [isinstance(c, str) and _LABEL_CELL.fullmatch(c.strip()) is not None for c in cells]
     for k, c in enumerate(cells):
-        if k and isinstance(cells[k - 1], str) and re.fullmatch(r"[^：:]{2,12}[：:]", cells[k - 1].strip()):
+        if k and labels[k - 1]:
             continue  # the value of the label before it (填报日期： | 2024-12-10)
-        if isinstance(c, str) and re.fullmatch(r"[^：:\d]{2,12}[：:]", c.strip()) and k + 1 < len(cells):
+        if labels[k] and k + 1 < len(cells):
             v = cells[k + 1]
-            text = v.strftime("%Y年%m月%d日").replace("年0", "年").replace("月0", "月") \
-                if isinstance(v, (_dt.date, _dt.datetime)) else str(v).strip()
+            text = _date_text(v.year, v.month, v.day) if isinstance(v, (_dt.date, _dt.datetime)) else str(v).strip()
             pairs.append((c.strip()[:-1], text))
             continue
         if not isinstance(c, str):
@@ -1009,6 +1009,8 @@ def _from_grid(data: FillData, rows: list[list[Any]], seen: dict[str, str]) -> b
     return added
 
 
+# A cell that is a label alone, its value in the next cell: 填报日期： | 2024-12-10
+_LABEL_CELL = re.compile(r"[^：:\d]{2,12}[：:]")
 # A cell that is a field and its value at once: 填报单位：红星中学（盖章）
 _LABELLED = re.compile(r"^\s*([^\d\s：:（(][^：:]{0,11}?)\s*[：:]\s*(\S.*?)\s*$", re.S)
 _SEAL = re.compile(r"[（(]\s*(盖章|公章|章|签章|签字|签名)\s*[）)]")
@@ -1020,24 +1022,32 @@ _CAPTION_REST = re.compile(r"关于|主要|各项|\d|[（(【《“]|工作|业�
 _ONE_CHAR_ENDS = frozenset("镇乡村县区市旗州校")  # a one-character ending that ends a name (执行 is no bank)
 
 
+def unit_name_end(head: str, shortest: int, ok: Callable[[int], bool] = lambda i: True) -> tuple[int, str]:
+    """(end, unit word) of the longest start of ``head``, ``shortest`` characters or more, that
+    ends in a unit's word (医院, 支行, 中学, 法院 …; of one character only 镇 乡 村 县…) and that
+    ``ok(end)`` accepts; (0, '') when there is none."""
+    from assistant.fill.lexicon import lexicon
+
+    lex = lexicon()
+    for i in range(len(head), shortest - 1, -1):
+        word = lex.unit_word_ending(head[:i])
+        if word and (len(word) > 1 or word in _ONE_CHAR_ENDS) and ok(i):
+            return i, word
+    return 0, ""
+
+
 def name_from_caption(caption: str) -> Optional[str]:
     """The writing unit's name a table's caption opens with (江源县人民医院主要业务指标 →
     江源县人民医院), or None: the caption up to its first word of what the table holds, cut
     back to the end of a unit's word (医院, 支行, 中学, 法院 …)."""
-    from assistant.fill.lexicon import lexicon
-
     t = re.sub(r"\s+", "", caption)
     m = _CAPTION_REST.search(t)
     head = t[:m.start()] if m else t
-    lex = lexicon()
-    for i in range(len(head), 2, -1):
-        word = lex.unit_word_ending(head[:i])
-        if word and (len(word) > 1 or word in _ONE_CHAR_ENDS):
-            name = head[:i]
-            if name[0] in "全我本各该" or len(name) > 20:
-                return None
-            return name
-    return None
+    end, _ = unit_name_end(head, 3)
+    name = head[:end]
+    if not name or name[0] in "全我本各该" or len(name) > 20:
+        return None
+    return name
 
 
 def _period_rank(h: str) -> tuple:
