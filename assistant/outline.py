@@ -368,14 +368,13 @@ def parse(norm: MappedText, title_hint: str | None = None) -> Outline:
     lead, lead_style = _lead_lines(body, heads)
     # (in a report with numbered headings: an unnumbered one is read paragraph by paragraph)
     inline = _inline_leads(body, heads) if any(h is not None and h.style != "shi" for h in heads) else {}
-    inline_style = "lead_sub"
     for (off, line), h in zip(body, heads):
         if h is None and len(line) <= PART_MAX and PART_LINE.match(line.strip()) and not _TITLE_WORDS.search(line):
             h = Heading("part", "", None, line.strip(), "")
         elif h is None and off in lead:
             h = Heading(lead_style, "", None, line.strip().rstrip("。：:"), "")
         elif h is None and off in inline:
-            h = Heading(inline_style, "", None, *inline[off])
+            h = Heading("lead_sub", "", None, *inline[off])  # items under the numbered heading
         elif h is not None and h.style == "ordinal" and h.number.endswith("部分"):
             # 第一部分 主要工作开展情况: a part, above the 一、 inside it
             h = Heading("ordinal_part", h.number, h.value, h.heading, h.rest)

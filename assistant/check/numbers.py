@@ -311,6 +311,12 @@ def _growth(text: str, m: "re.Match[str]", vocab: Vocabulary, out: list[Inconsis
                   [(a.start + s0, a.end + s0), (b.start + s0, b.end + s0)])
 
 
+def rounds_to(value: float, stated: float, decimals: int) -> bool:
+    """Whether a computed rate ``value`` is the ``stated`` one, written with ``decimals``
+    places (with a little slack for a writer who rounded the figures first)."""
+    return abs(value - stated) <= 0.5 * 10 ** -decimals + 0.06
+
+
 def _check_change(m: "re.Match[str]", s0: int, before: Figure, after: Figure, said: str,
                   out: list[Inconsistency], spans: list[tuple[int, int]]) -> None:
     """The rate P (group ``p``) of a change (group ``dir``: 增长, 下降…) from ``before`` to
@@ -330,7 +336,7 @@ def _check_change(m: "re.Match[str]", s0: int, before: Figure, after: Figure, sa
         out.append(Inconsistency("growth", m.start("dir"), m.end("p"), [*spans, (m.start("dir"), m.end("p"))],
                                  f"{said}{real} {abs(change):.{max(decimals, 1)}f}{unit}，文中写的是{m.group('dir')} {p}{unit}"))
         return
-    if abs(abs(change) - float(p)) <= 0.5 * 10 ** -decimals + 0.06:
+    if rounds_to(abs(change), float(p), decimals):
         return
     ps, pe = m.start("p"), m.end("p")
     out.append(Inconsistency("growth", ps, pe, [*spans, (ps, pe)],

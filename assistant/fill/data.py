@@ -336,6 +336,8 @@ def year_of(v: Value) -> Optional[int]:
     if v.kind == "range" and v.start is not None and v.start.year:
         return v.start.year
     return None
+
+
 _CAPTION_KEYS = ("表名", "标题", "表格名称", "报表名称", "表头", "title", "名称")
 
 
@@ -356,7 +358,9 @@ _PREVIOUS = ("上年同期", "去年同期", "上年同期数", "上年", "去�
 def _with_changes_checked(data: FillData) -> FillData:
     """A change a table states beside its two figures (本期 186.4, 上年同期 162.8, 同比 12.6%)
     must be theirs: one that is not, (186.4 − 162.8) / 162.8 = 14.5%, is a conflict the writer
-    settles (fill leaves its mark open)."""
+    settles (fill leaves its mark open). Rounding is judged as check judges a report's own."""
+    from assistant.check.numbers import rounds_to
+
     fields = data.fields
     for name, v in fields.items():
         m = _CHANGE_TAIL.search(name)
@@ -379,7 +383,7 @@ def _with_changes_checked(data: FillData) -> FillData:
             given *= 100  # a fraction (0.126) as Excel keeps a rate
         text = v.text.rstrip("%％")
         decimals = len(text.split(".")[1]) if "." in text else 0
-        if abs(calc - given) > 0.5 * 10 ** -decimals + 0.06:
+        if not rounds_to(calc, given, decimals):
             data.conflicts[name] = (f"{name} {_fmt_number(given)}% 与 {base} {cur.text}、上年同期 {prev.text} "
                                     f"算得的 {calc:.1f}% 不符")
     return data
